@@ -1,0 +1,359 @@
+import Foundation
+import Yams
+
+/// A source file loaded into a position-aware tree.
+public struct Document: Sendable {
+    public enum Syntax: String, Sendable { case json, yaml }
+
+    /// The path as the user named it (used in every finding).
+    public var path: String
+    public var syntax: Syntax
+    public var root: Node
+    /// Size in bytes of the file as read.
+    public var byteCount: Int
+    /// Keys repeated within one object (JSON only: YAML duplicates are syntax errors).
+    public var duplicateKeys: [DuplicateKey]
+    /// Plain YAML scalars that YAML 1.1 reads as booleans (`yes`, `off`, …) but that load as strings here.
+    public var ambiguousScalars: [(text: String, location: SourceLocation)]
+    /// `# pipeops: disable=rule[,rule]` comments, by line.
+    public var suppressionComments: [Int: Set<String>]
+
+    public init(path: String, syntax: Syntax, root: Node, byteCount: Int = 0,
+                duplicateKeys: [DuplicateKey] = [], ambiguousScalars: [(text: String, location: SourceLocation)] = [],
+                suppressionComments: [Int: Set<String>] = [:])
+    {
+        self.path = path
+        self.syntax = syntax
+        self.root = root
+        self.byteCount = byteCount
+        self.duplicateKeys = duplicateKeys
+        self.ambiguousScalars = ambiguousScalars
+        self.suppressionComments = suppressionComments
+    }
+}
+
+/// Why a document could not be loaded. `.syntax` problems are the file's content and become
+/// findings; the others are I/O problems (exit 2).
+public enum LoadError: Error, Sendable {
+    case syntax(path: String, SyntaxError)
+    case io(PipeOpsError)
+}
+
+public enum DocumentLoader {
+    /// Files larger than this are refused before reading: SageMaker accepts 1 MB definitions, and
+    /// even a 50,000-step generated definition stays well below it.
+    public static let maximumFileBytes = 64 * 1024 * 1024
+    /// The most values YAML aliases may expand a document to (alias-bomb guard).
+    public static let maximumExpandedValues = 4_000_000
+
+    /// Reads and parses `path`. JSON is chosen by a `.json` extension or a leading `{`/`[`.
+    public static func load(path: String, fileManager: FileManager = .default) throws(LoadError) -> Document {
+        let data = try read(path: path, fileManager: fileManager)
+        return try parse(data: data, path: path)
+    }
+
+    static func read(path: String, fileManager: FileManager) throws(LoadError) -> Data {
+        var isDirectory: ObjCBool = false
+        guard fileManager.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw .io(.fileNotFound(path))
+        }
+        if isDirectory.boolValue { throw .io(.isDirectory(path)) }
+        let size = (try? fileManager.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue ?? 0
+        if size > maximumFileBytes { throw .io(.fileTooLarge(path, bytes: size, limit: maximumFileBytes)) }
+        guard let handle = FileHandle(forReadingAtPath: path) else { throw .io(.unreadable(path, reason: "permission denied")) }
+        defer { try? handle.close() }
+        do {
+            // Read at most one byte past the limit so a file that grows (or a FIFO) cannot exhaust memory.
+            let data = try handle.read(upToCount: maximumFileBytes + 1) ?? Data()
+            if data.count > maximumFileBytes { throw LoadError.io(.fileTooLarge(path, bytes: data.count, limit: maximumFileBytes)) }
+            return data
+        } catch let error as LoadError {
+            throw error
+        } catch {
+            throw .io(.unreadable(path, reason: error.localizedDescription))
+        }
+    }
+
+    /// Parses already-read bytes; `path` is only used for messages.
+    public static func parse(data: Data, path: String, syntax forced: Document.Syntax? = nil) throws(LoadError) -> Document {
+        if let offset = firstInvalidUTF8(in: data) {
+            let location = location(ofByte: offset, in: data)
+            throw .syntax(path: path, SyntaxError(String(format: "the file is not valid UTF-8 (byte 0x%02X); save it as UTF-8", data[data.startIndex + offset]), at: location))
+        }
+        let syntax = forced ?? detectSyntax(path: path, data: data)
+        switch syntax {
+        case .json:
+            let parsed: Result<(Node, [DuplicateKey]), SyntaxError> = data.withUnsafeBytes { raw in
+                do throws(SyntaxError) {
+                    return .success(try JSONParser.parse(raw.bindMemory(to: UInt8.self)))
+                } catch {
+                    return .failure(error)
+                }
+            }
+            switch parsed {
+            case .success(let (root, duplicates)):
+                return Document(path: path, syntax: .json, root: root, byteCount: data.count, duplicateKeys: duplicates)
+            case .failure(let error):
+                throw .syntax(path: path, error)
+            }
+        case .yaml:
+            let text = String(decoding: data, as: UTF8.self)
+            do {
+                var converter = YAMLConverter()
+                guard let composed = try Yams.compose(yaml: text, .basic) else {
+                    throw SyntaxError("the document is empty", at: .start)
+                }
+                let root = try converter.convert(composed)
+                return Document(path: path, syntax: .yaml, root: root, byteCount: data.count,
+                                ambiguousScalars: converter.ambiguous, suppressionComments: suppressions(in: text))
+            } catch let error as SyntaxError {
+                throw .syntax(path: path, error)
+            } catch let error as YamlError {
+                throw .syntax(path: path, syntaxError(from: error, data: data))
+            } catch {
+                throw .syntax(path: path, SyntaxError("cannot parse YAML: \(error)", at: .start))
+            }
+        }
+    }
+
+    static func detectSyntax(path: String, data: Data) -> Document.Syntax {
+        let lower = path.lowercased()
+        if lower.hasSuffix(".json") { return .json }
+        if lower.hasSuffix(".yaml") || lower.hasSuffix(".yml") { return .yaml }
+        for byte in data {
+            switch byte {
+            case 0x20, 0x09, 0x0A, 0x0D, 0xEF, 0xBB, 0xBF: continue
+            case UInt8(ascii: "{"), UInt8(ascii: "["): return .json
+            default: return .yaml
+            }
+        }
+        return .yaml
+    }
+
+    // MARK: Suppression comments
+
+    /// Finds `# pipeops: disable=a,b` (also `pipeops:disable a b`) comments.
+    static func suppressions(in text: String) -> [Int: Set<String>] {
+        var result: [Int: Set<String>] = [:]
+        guard text.contains("pipeops:") else { return result }
+        var lineNumber = 0
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            lineNumber += 1
+            guard let hash = line.firstIndex(of: "#") else { continue }
+            let comment = line[line.index(after: hash)...].trimmingCharacters(in: .whitespaces)
+            guard comment.hasPrefix("pipeops:") else { continue }
+            var rest = comment.dropFirst("pipeops:".count).trimmingCharacters(in: .whitespaces)
+            guard rest.hasPrefix("disable") else { continue }
+            rest = String(rest.dropFirst("disable".count)).trimmingCharacters(in: CharacterSet(charactersIn: "= \t"))
+            let ids = rest.split(whereSeparator: { $0 == "," || $0 == " " }).map(String.init)
+            if !ids.isEmpty { result[lineNumber, default: []].formUnion(ids) }
+        }
+        return result
+    }
+
+    // MARK: Encoding and positions
+
+    static func firstInvalidUTF8(in data: Data) -> Int? {
+        data.withUnsafeBytes { raw -> Int? in
+            let bytes = raw.bindMemory(to: UInt8.self)
+            var i = 0
+            let n = bytes.count
+            while i < n {
+                let b = bytes[i]
+                if b < 0x80 { i += 1; continue }
+                let length: Int
+                let minimum: UInt32
+                if b & 0xE0 == 0xC0 { length = 2; minimum = 0x80 }
+                else if b & 0xF0 == 0xE0 { length = 3; minimum = 0x800 }
+                else if b & 0xF8 == 0xF0 { length = 4; minimum = 0x10000 }
+                else { return i }
+                guard i + length <= n else { return i }
+                var scalar = UInt32(b) & (0xFF >> (length + 1))
+                for k in 1..<length {
+                    let c = bytes[i + k]
+                    guard c & 0xC0 == 0x80 else { return i }
+                    scalar = scalar << 6 | UInt32(c & 0x3F)
+                }
+                if scalar < minimum || scalar > 0x10FFFF || (0xD800...0xDFFF).contains(scalar) { return i }
+                i += length
+            }
+            return nil
+        }
+    }
+
+    static func location(ofByte offset: Int, in data: Data) -> SourceLocation {
+        var line = 1
+        var column = 1
+        var index = data.startIndex
+        let end = data.startIndex + min(offset, data.count)
+        while index < end {
+            let byte = data[index]
+            if byte == 0x0A { line += 1; column = 1 } else if byte & 0xC0 != 0x80 { column += 1 }
+            index += 1
+        }
+        return SourceLocation(line: line, column: column)
+    }
+
+    static func syntaxError(from error: YamlError, data: Data) -> SyntaxError {
+        func describe(_ context: YamlError.Context?, _ problem: String) -> String {
+            if let context, !context.text.isEmpty, context.text.count < 200 { return "\(problem) (\(context.text))" }
+            return problem
+        }
+        switch error {
+        case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
+             .composer(let context, let problem, let mark, _):
+            var message = describe(context, problem)
+            if problem.contains("exceeded maximum nesting depth") || problem.contains("depth") {
+                message = "nesting is too deep (\(problem)); a pipeline definition never needs that"
+            }
+            return SyntaxError("invalid YAML: \(message)", at: SourceLocation(line: max(mark.line, 1), column: max(mark.column, 1)))
+        case .reader(let problem, let offset, _, _):
+            return SyntaxError("invalid YAML: \(problem)", at: offset.map { location(ofByte: $0, in: data) } ?? .start)
+        case .duplicatedKeysInMapping(let duplicates, let context):
+            let keys = duplicates.map { "'\($0)'" }.joined(separator: ", ")
+            return SyntaxError("duplicate key \(keys) in one mapping; the later value would silently replace the earlier one",
+                               at: SourceLocation(line: max(context.mark.line, 1), column: max(context.mark.column, 1)))
+        default:
+            return SyntaxError("invalid YAML: \(error)", at: .start)
+        }
+    }
+}
+
+/// Turns a composed Yams tree into `Node`s, resolving plain scalars with the YAML 1.2 core
+/// schema (so `no` stays a string, as in JSON) and refusing alias bombs.
+struct YAMLConverter {
+    private struct Key: Hashable { var line: Int; var column: Int }
+    private var memo: [Key: (node: Node, size: Int)] = [:]
+    private(set) var ambiguous: [(text: String, location: SourceLocation)] = []
+    private var expanded = 0
+
+    mutating func convert(_ yaml: Yams.Node) throws -> Node {
+        let (node, _) = try convertCounting(yaml)
+        return node
+    }
+
+    private mutating func convertCounting(_ yaml: Yams.Node) throws -> (Node, Int) {
+        let mark = yaml.mark
+        let location = SourceLocation(line: mark?.line ?? 1, column: mark?.column ?? 1)
+        // An anchored node may be referenced again through aliases: convert it once and count
+        // its expanded size each time it is used.
+        let key = yaml.anchor != nil ? mark.map { Key(line: $0.line, column: $0.column) } : nil
+        if let key, let cached = memo[key] {
+            try account(cached.size, at: location)
+            return cached
+        }
+        let result: (Node, Int)
+        switch yaml {
+        case .scalar(let scalar):
+            try account(1, at: location)
+            result = (Node(resolve(scalar, at: location), at: location), 1)
+        case .sequence(let sequence):
+            try account(1, at: location)
+            var size = 1
+            var elements: [Node] = []
+            elements.reserveCapacity(sequence.count)
+            for element in sequence {
+                let (node, count) = try convertCounting(element)
+                size += count
+                elements.append(node)
+            }
+            result = (Node(.array(elements), at: location), size)
+        case .mapping(let mapping):
+            try account(1, at: location)
+            var size = 1
+            var members: [Node.Member] = []
+            var merges: [Node] = []
+            for (keyNode, valueNode) in mapping {
+                guard case .scalar(let keyScalar) = keyNode else {
+                    let at = keyNode.mark.map { SourceLocation(line: $0.line, column: $0.column) } ?? location
+                    let kind: String
+                    if case .mapping = keyNode { kind = "mapping" } else { kind = "sequence" }
+                    throw SyntaxError("a mapping key must be a plain string, not a \(kind)", at: at)
+                }
+                let keyLocation = SourceLocation(line: keyScalar.mark?.line ?? location.line, column: keyScalar.mark?.column ?? location.column)
+                let (value, count) = try convertCounting(valueNode)
+                size += count
+                if keyScalar.string == "<<" && keyScalar.style == .plain {
+                    merges.append(value)
+                    continue
+                }
+                members.append(Node.Member(key: keyScalar.string, keyLocation: keyLocation, value: value))
+            }
+            for merge in merges {
+                let sources = merge.elements ?? [merge]
+                for source in sources {
+                    guard let extra = source.members else {
+                        throw SyntaxError("a merge key '<<' takes a mapping or a list of mappings", at: source.location)
+                    }
+                    for member in extra where !members.contains(where: { $0.key == member.key }) {
+                        members.append(member)
+                    }
+                }
+            }
+            result = (Node(.object(members), at: location), size)
+        case .alias:
+            throw SyntaxError("unresolved YAML alias", at: location)
+        }
+        if let key { memo[key] = result }
+        return result
+    }
+
+    private mutating func account(_ count: Int, at location: SourceLocation) throws {
+        expanded += count
+        if expanded > DocumentLoader.maximumExpandedValues {
+            throw SyntaxError("YAML aliases expand this document to more than \(DocumentLoader.maximumExpandedValues) values (an alias bomb?); remove the repeated aliases", at: location)
+        }
+    }
+
+    private mutating func resolve(_ scalar: Yams.Node.Scalar, at location: SourceLocation) -> Node.Value {
+        let text = scalar.string
+        guard scalar.style == .plain else { return .string(text) }
+        switch text {
+        case "", "~", "null", "Null", "NULL": return .null
+        case "true", "True", "TRUE": return .bool(true)
+        case "false", "False", "FALSE": return .bool(false)
+        case "yes", "Yes", "YES", "no", "No", "NO", "on", "On", "ON", "off", "Off", "OFF", "y", "Y", "n", "N":
+            ambiguous.append((text, location))
+            return .string(text)
+        default: break
+        }
+        guard let first = text.utf8.first, first == UInt8(ascii: "-") || first == UInt8(ascii: "+") || first == UInt8(ascii: ".")
+            || (first >= 0x30 && first <= 0x39) else { return .string(text) }
+        if let int = YAMLConverter.integer(text) { return .integer(int) }
+        if YAMLConverter.isFloat(text), let double = Double(text), double.isFinite { return .number(double) }
+        return .string(text)
+    }
+
+    static func integer(_ text: String) -> Int? {
+        var body = Substring(text)
+        var negative = false
+        if body.hasPrefix("-") { negative = true; body = body.dropFirst() } else if body.hasPrefix("+") { body = body.dropFirst() }
+        guard !body.isEmpty else { return nil }
+        let value: Int?
+        if body.hasPrefix("0x") { value = Int(body.dropFirst(2), radix: 16) }
+        else if body.hasPrefix("0o") { value = Int(body.dropFirst(2), radix: 8) }
+        else if body.allSatisfy({ $0.isASCII && $0.isNumber }) { value = Int(body) }
+        else { value = nil }
+        return value.map { negative ? -$0 : $0 }
+    }
+
+    static func isFloat(_ text: String) -> Bool {
+        // [-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?
+        var chars = Substring(text)
+        if chars.first == "-" || chars.first == "+" { chars = chars.dropFirst() }
+        var digits = 0
+        while let c = chars.first, c.isASCII, c.isNumber { digits += 1; chars = chars.dropFirst() }
+        if chars.first == "." {
+            chars = chars.dropFirst()
+            while let c = chars.first, c.isASCII, c.isNumber { digits += 1; chars = chars.dropFirst() }
+        }
+        guard digits > 0 else { return false }
+        if chars.first == "e" || chars.first == "E" {
+            chars = chars.dropFirst()
+            if chars.first == "-" || chars.first == "+" { chars = chars.dropFirst() }
+            guard let c = chars.first, c.isASCII, c.isNumber else { return false }
+            while let c = chars.first, c.isASCII, c.isNumber { chars = chars.dropFirst() }
+        }
+        return chars.isEmpty
+    }
+}

@@ -1,0 +1,229 @@
+/// Step types the service knows. Unknown strings are kept as `.unknown` so lint can name them.
+public enum StepType: Hashable, Sendable, CustomStringConvertible {
+    case processing, training, transform, tuning, model, registerModel, condition, fail, lambda, callback
+    case qualityCheck, clarifyCheck, emr, emrServerless, autoML, endpointConfig, endpoint, inferenceComponent
+    case lineage, forEach
+    case unknown(String)
+
+    public static let known: [StepType] = [
+        .autoML, .callback, .clarifyCheck, .condition, .emr, .emrServerless, .endpoint, .endpointConfig, .fail,
+        .forEach, .inferenceComponent, .lambda, .lineage, .model, .processing, .qualityCheck, .registerModel,
+        .training, .transform, .tuning,
+    ]
+
+    public init(_ string: String) {
+        self = StepType.known.first { $0.rawValue == string } ?? .unknown(string)
+    }
+
+    public var rawValue: String {
+        switch self {
+        case .processing: return "Processing"
+        case .training: return "Training"
+        case .transform: return "Transform"
+        case .tuning: return "Tuning"
+        case .model: return "Model"
+        case .registerModel: return "RegisterModel"
+        case .condition: return "Condition"
+        case .fail: return "Fail"
+        case .lambda: return "Lambda"
+        case .callback: return "Callback"
+        case .qualityCheck: return "QualityCheck"
+        case .clarifyCheck: return "ClarifyCheck"
+        case .emr: return "EMR"
+        case .emrServerless: return "EMRServerless"
+        case .autoML: return "AutoML"
+        case .endpointConfig: return "EndpointConfig"
+        case .endpoint: return "Endpoint"
+        case .inferenceComponent: return "InferenceComponent"
+        case .lineage: return "Lineage"
+        case .forEach: return "ForEach"
+        case .unknown(let string): return string
+        }
+    }
+
+    public var description: String { rawValue }
+
+    public var isKnown: Bool {
+        if case .unknown = self { return false }
+        return true
+    }
+
+    /// Step types whose results the service can reuse from a previous execution (AWS caching doc, SDK).
+    public var supportsCaching: Bool {
+        switch self {
+        case .processing, .training, .tuning, .autoML, .transform, .clarifyCheck, .qualityCheck, .emr, .emrServerless,
+             .lambda, .callback, .endpointConfig, .endpoint:
+            return true
+        default: return false
+        }
+    }
+
+    /// Step types that accept `RetryPolicies` (AWS retry-policy doc, SDK step classes).
+    public var supportsRetry: Bool {
+        switch self {
+        case .processing, .training, .tuning, .autoML, .transform, .model, .registerModel, .emr, .emrServerless,
+             .endpointConfig:
+            return true
+        default: return false
+        }
+    }
+}
+
+/// Which branch of a Condition step a step sits in.
+public struct BranchMembership: Hashable, Sendable {
+    public enum Branch: String, Sendable { case ifSteps = "IfSteps", elseSteps = "ElseSteps" }
+    /// Index of the Condition step in `Pipeline.steps`.
+    public var condition: Int
+    public var branch: Branch
+    public var outcome: Bool { branch == .ifSteps }
+}
+
+/// A declared pipeline parameter.
+public struct Parameter: Sendable {
+    public enum Kind: String, Sendable, CaseIterable { case string = "String", integer = "Integer", float = "Float", boolean = "Boolean" }
+
+    public var name: String
+    public var kind: Kind?
+    public var typeString: String?
+    public var defaultValue: Node?
+    public var enumValues: [Node]?
+    public var node: Node
+
+    /// Whether `value` has this parameter's JSON type (Float accepts integers, as the service does).
+    public func accepts(_ value: Node) -> Bool {
+        switch (kind, value.value) {
+        case (.string?, .string), (.integer?, .integer), (.float?, .number), (.float?, .integer), (.boolean?, .bool): return true
+        case (nil, _): return true
+        default: return false
+        }
+    }
+}
+
+/// One step, wherever it is nested.
+public struct Step: Sendable {
+    public var index: Int
+    public var name: String
+    public var node: Node
+    public var type: StepType?
+    public var arguments: Node?
+    public var dependsOn: [(name: String, node: Node)]
+    /// The Condition branch this step is in, if any.
+    public var membership: BranchMembership?
+    /// Every expression in the step outside nested branch steps, with the key path it was found at.
+    public var expressions: [(expression: Expression, path: [String])]
+
+    public var nameLocation: SourceLocation { node["Name"]?.location ?? node.location }
+
+    /// All `Get` references in this step (not in its branch steps).
+    public func forEachReference(_ body: (Reference, Node) -> Void) {
+        for (expression, _) in expressions { expression.forEachReference(body) }
+    }
+
+    /// Output names declared in `ProcessingOutputConfig.Outputs` (literal names only).
+    public var processingOutputNames: [String] {
+        arguments?["ProcessingOutputConfig"]?["Outputs"]?.elements?.compactMap { $0["OutputName"]?.string } ?? []
+    }
+
+    public var processingInputNames: [String] {
+        arguments?["ProcessingInputs"]?.elements?.compactMap { $0["InputName"]?.string } ?? []
+    }
+
+    /// `PropertyFiles` declared on the step: name, output name, file path, node.
+    public var propertyFiles: [(name: String, outputName: String?, filePath: String?, node: Node)] {
+        node["PropertyFiles"]?.elements?.compactMap { entry in
+            guard let name = entry["PropertyFileName"]?.string else { return nil }
+            return (name, entry["OutputName"]?.string, entry["FilePath"]?.string, entry)
+        } ?? []
+    }
+
+    /// Lambda and Callback `OutputParameters` names.
+    public var outputParameterNames: [String] {
+        node["OutputParameters"]?.elements?.compactMap { $0["OutputName"]?.string } ?? []
+    }
+}
+
+/// A definition read into steps and parameters. Building it never fails: whatever is missing or
+/// ill-typed is left out here and reported by the structure rules.
+public struct Pipeline: Sendable {
+    public var document: Document
+    public var parameters: [Parameter]
+    /// Every step in document order, branch steps right after their Condition step's position.
+    public var steps: [Step]
+    /// First step with each name.
+    public var stepIndex: [String: Int]
+
+    public var root: Node { document.root }
+
+    public init(document: Document) {
+        self.document = document
+        let root = document.root
+        parameters = (root["Parameters"]?.elements ?? []).compactMap { node -> Parameter? in
+            guard let name = node["Name"]?.string else { return nil }
+            let typeString = node["Type"]?.string
+            return Parameter(name: name, kind: typeString.flatMap(Parameter.Kind.init(rawValue:)), typeString: typeString,
+                             defaultValue: node["DefaultValue"].flatMap { $0.isNull ? nil : $0 },
+                             enumValues: node["EnumValues"]?.elements, node: node)
+        }
+        var steps: [Step] = []
+        func add(_ nodes: [Node], membership: BranchMembership?) {
+            for node in nodes where node.members != nil {
+                let index = steps.count
+                let typeString = node["Type"]?.string
+                let type = typeString.map(StepType.init)
+                let dependsOn: [(String, Node)] = (node["DependsOn"]?.elements ?? []).compactMap { entry in
+                    // The SDK writes names; some tools write {"StepName": ...} objects.
+                    if let name = entry.string { return (name, entry) }
+                    if let name = (entry["StepName"] ?? entry["Name"])?.string { return (name, entry) }
+                    return nil
+                }
+                let step = Step(index: index, name: node["Name"]?.string ?? "", node: node, type: type,
+                                arguments: node["Arguments"], dependsOn: dependsOn, membership: membership,
+                                expressions: Pipeline.collectExpressions(in: node, isCondition: type == .condition))
+                steps.append(step)
+                if type == .condition, let arguments = node["Arguments"] {
+                    add(arguments["IfSteps"]?.elements ?? [], membership: BranchMembership(condition: index, branch: .ifSteps))
+                    add(arguments["ElseSteps"]?.elements ?? [], membership: BranchMembership(condition: index, branch: .elseSteps))
+                }
+            }
+        }
+        add(root["Steps"]?.elements ?? [], membership: nil)
+        self.steps = steps
+        var index: [String: Int] = [:]
+        for step in steps where index[step.name] == nil { index[step.name] = step.index }
+        stepIndex = index
+    }
+
+    public func step(named name: String) -> Step? {
+        stepIndex[name].map { steps[$0] }
+    }
+
+    public func parameter(named name: String) -> Parameter? {
+        parameters.first { $0.name == name }
+    }
+
+    /// Finds every expression in a step, skipping the branch lists of a Condition step (they hold
+    /// steps of their own) and the keys that hold names rather than values.
+    static func collectExpressions(in step: Node, isCondition: Bool) -> [(expression: Expression, path: [String])] {
+        var found: [(Expression, [String])] = []
+        func visit(_ node: Node, _ path: [String]) {
+            switch node.value {
+            case .object(let members):
+                let expression = Expression.parse(node)
+                if case .literal = expression {
+                    for member in members {
+                        if path.isEmpty && ["Name", "Type", "DependsOn", "DisplayName", "Description"].contains(member.key) { continue }
+                        if isCondition && path == ["Arguments"] && (member.key == "IfSteps" || member.key == "ElseSteps") { continue }
+                        visit(member.value, path + [member.key])
+                    }
+                } else {
+                    found.append((expression, path))
+                }
+            case .array(let elements):
+                for (i, element) in elements.enumerated() { visit(element, path + ["[\(i)]"]) }
+            default: break
+            }
+        }
+        visit(step, [])
+        return found
+    }
+}

@@ -1,0 +1,56 @@
+/// What a property file really contains, for checking `Std:JsonGet` paths.
+public enum PropertySample: Sendable {
+    /// An example of the file (e.g. a real evaluation report).
+    case sample(Node, source: String)
+    /// A JSON Schema the file follows.
+    case schema(Node, source: String)
+
+    public var source: String {
+        switch self {
+        case .sample(_, let source), .schema(_, let source): return source
+        }
+    }
+}
+
+/// Everything a rule may read about the file being linted. Derived data (graph, order) is
+/// computed once, on first use, and shared by every rule.
+public final class LintContext: @unchecked Sendable {
+    public enum Role: Sendable, Equatable {
+        /// A pipeline definition.
+        case definition
+        /// An environment parameter-set file for the named environment.
+        case environment(String)
+        /// The product manifest, pipeops.yaml.
+        case manifest
+    }
+
+    public let document: Document
+    public let role: Role
+    /// The definition: the file itself for `.definition`, the manifest's definition for `.environment`.
+    public let pipeline: Pipeline?
+    public let propertySamples: [String: PropertySample]
+    /// The manifest, when linting a manifest.
+    public let manifest: Manifest?
+
+    public init(document: Document, role: Role, pipeline: Pipeline?, propertySamples: [String: PropertySample] = [:],
+                manifest: Manifest? = nil)
+    {
+        self.document = document
+        self.role = role
+        self.pipeline = pipeline
+        self.propertySamples = propertySamples
+        self.manifest = manifest
+    }
+
+    /// The definition being linted, when this file is one.
+    public var definition: Pipeline? { role == .definition ? pipeline : nil }
+
+    public private(set) lazy var graph: DependencyGraph? = definition.map(DependencyGraph.init)
+
+    /// Topological order, or nil when the graph has a cycle.
+    public private(set) lazy var order: [Int]? = {
+        guard let graph else { return nil }
+        if case .success(let order) = graph.topologicalOrder() { return order }
+        return nil
+    }()
+}

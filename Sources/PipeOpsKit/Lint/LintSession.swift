@@ -1,0 +1,149 @@
+import Foundation
+
+/// What `pipeops lint` was asked to do.
+public struct LintRequest: Sendable {
+    /// Definition files; empty means "the manifest's definition, manifest and environment files".
+    public var files: [String]
+    /// `--property-sample NAME=FILE` pairs (override pipeops.yaml's propertyFiles).
+    public var propertySamples: [(name: String, path: String)]
+    /// Directory paths are shown relative to, and where the manifest search starts.
+    public var workingDirectory: String
+
+    public init(files: [String] = [], propertySamples: [(name: String, path: String)] = [], workingDirectory: String = FileManager.default.currentDirectoryPath) {
+        self.files = files
+        self.propertySamples = propertySamples
+        self.workingDirectory = workingDirectory
+    }
+}
+
+/// Lints what a request names, with the manifest's settings when there is one.
+public enum LintSession {
+    public static func run(_ request: LintRequest) throws(PipeOpsError) -> LintReport {
+        let manifestPath = Manifest.find(from: request.workingDirectory)
+        var manifest: Manifest?
+        var findings: [Finding] = []
+        var files: [String] = []
+        let display = DisplayPath(base: request.workingDirectory)
+
+        if let manifestPath {
+            do {
+                var loaded = try Manifest.load(path: manifestPath)
+                loaded.document.path = display(manifestPath)
+                manifest = loaded
+            } catch {
+                switch error {
+                case .syntax(_, let syntax):
+                    findings.append(Linter.syntaxFinding(file: display(manifestPath), syntax))
+                    files.append(display(manifestPath))
+                case .io(let error): throw error
+                }
+            }
+        }
+        var options = LintOptions()
+        if let manifest {
+            options.disabled = manifest.lintDisabled
+            options.disabledForStep = manifest.lintDisabledForStep
+            for spec in manifest.propertyFiles {
+                if let sample = spec.sample {
+                    options.propertySamples[spec.name] = .sample(try loadSample(manifest.resolve(sample), display: display), source: sample)
+                } else if let schema = spec.schema {
+                    options.propertySamples[spec.name] = .schema(try loadSample(manifest.resolve(schema), display: display), source: schema)
+                }
+            }
+        }
+        for (name, path) in request.propertySamples {
+            let absolute = absolutePath(path, base: request.workingDirectory)
+            options.propertySamples[name] = .sample(try loadSample(absolute, display: display), source: path)
+        }
+        let linter = Linter(options: options)
+
+        if request.files.isEmpty {
+            guard let manifestPath else { throw PipeOpsError.manifestNotFound(searchedFrom: request.workingDirectory) }
+            guard let manifest else { return LintReport(findings: findings, files: files) }
+            files.append(manifest.document.path)
+            findings += linter.lint(manifest: manifest)
+            var pipeline: Pipeline?
+            if let definition = manifest.definition {
+                let path = manifest.resolve(definition)
+                if FileManager.default.fileExists(atPath: path) {
+                    files.append(display(path))
+                    switch load(path, display: { display($0) }) {
+                    case .success(let document):
+                        pipeline = Pipeline(document: document)
+                        findings += linter.lint(definition: document)
+                    case .failure(.syntax(let file, let error)): findings.append(Linter.syntaxFinding(file: file, error))
+                    case .failure(.io(let error)): throw error
+                    }
+                }
+            }
+            for environment in manifest.environments {
+                guard let parameters = environment.parameters else { continue }
+                let path = manifest.resolve(parameters)
+                guard FileManager.default.fileExists(atPath: path) else { continue }
+                files.append(display(path))
+                switch load(path, display: { display($0) }) {
+                case .success(let document): findings += linter.lint(environment: document, named: environment.name, against: pipeline)
+                case .failure(.syntax(let file, let error)): findings.append(Linter.syntaxFinding(file: file, error))
+                case .failure(.io(let error)): throw error
+                }
+            }
+            _ = manifestPath
+        } else {
+            for file in request.files {
+                let path = absolutePath(file, base: request.workingDirectory)
+                files.append(file)
+                switch load(path, display: { _ in file }) {
+                case .success(let document):
+                    if (file as NSString).lastPathComponent == Manifest.fileName {
+                        let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
+                        findings += linter.lint(manifest: Manifest(document: document, directory: directory))
+                    } else {
+                        findings += linter.lint(definition: document)
+                    }
+                case .failure(.syntax(let name, let error)): findings.append(Linter.syntaxFinding(file: name, error))
+                case .failure(.io(let error)): throw error
+                }
+            }
+        }
+        return LintReport(findings: findings, files: files)
+    }
+
+    static func load(_ path: String, display: (String) -> String) -> Result<Document, LoadError> {
+        do {
+            var document = try DocumentLoader.load(path: path)
+            document.path = display(path)
+            return .success(document)
+        } catch {
+            if case .syntax(_, let syntax) = error { return .failure(.syntax(path: display(path), syntax)) }
+            return .failure(error)
+        }
+    }
+
+    static func loadSample(_ path: String, display: DisplayPath) throws(PipeOpsError) -> Node {
+        switch load(path, display: { display($0) }) {
+        case .success(let document): return document.root
+        case .failure(.syntax(let file, let error)):
+            throw .invalidDocument(path: file, location: error.location, message: "property-file sample: \(error.message)")
+        case .failure(.io(let error)): throw error
+        }
+    }
+
+    static func absolutePath(_ path: String, base: String) -> String {
+        path.hasPrefix("/") ? path : URL(fileURLWithPath: base).appendingPathComponent(path).standardizedFileURL.path
+    }
+}
+
+/// Shows paths relative to a base directory when they are inside it.
+public struct DisplayPath: Sendable {
+    let base: String
+
+    public init(base: String) {
+        let standardized = URL(fileURLWithPath: base).standardizedFileURL.path
+        self.base = standardized.hasSuffix("/") ? standardized : standardized + "/"
+    }
+
+    public func callAsFunction(_ path: String) -> String {
+        let standardized = URL(fileURLWithPath: path).standardizedFileURL.path
+        return standardized.hasPrefix(base) ? String(standardized.dropFirst(base.count)) : standardized
+    }
+}

@@ -1,0 +1,77 @@
+struct EnvironmentParameterRule: Rule {
+    static let description = RuleDescription(
+        id: "environment-parameter",
+        title: "Environment values fit the definition's parameters",
+        category: .environments,
+        severity: .error,
+        rationale: """
+            Each value in an environment's parameters must name a declared parameter, have its \
+            type and be among its EnumValues; every parameter without a default needs a value. \
+            Otherwise the environment fails at start — in prod, on release day.
+            """,
+        triggering: [
+            """
+            parameters:
+              ↓InstanceCnt: 2
+              InputData: "s3://b/in"
+            """,
+            """
+            parameters:
+              InstanceCount: ↓"2"
+              InputData: "s3://b/in"
+            """,
+            """
+            parameters:
+              InstanceType: ↓ml.p3.2xlarge
+              InputData: "s3://b/in"
+            """,
+            """
+            ↓parameters:
+              InstanceCount: 2
+            """,
+        ],
+        nonTriggering: [
+            """
+            parameters:
+              InstanceType: ml.m5.2xlarge
+              InstanceCount: 2
+              Threshold: 1
+              InputData: "s3://b/in"
+            """,
+        ],
+        exampleKind: .environment)
+
+    func check(_ context: LintContext, into findings: inout FindingSink) {
+        guard case .environment(let name) = context.role, let pipeline = context.pipeline else { return }
+        let file = EnvironmentFile(document: context.document)
+        let declared = pipeline.parameters.map(\.name)
+        var given = Set<String>()
+        for member in file.parameters {
+            given.insert(member.key)
+            guard let parameter = pipeline.parameter(named: member.key) else {
+                let hint = Suggestion.closest(to: member.key, in: declared).map { "; did you mean '\($0)'?" }
+                    ?? " (declared: \(declared.isEmpty ? "none" : StepProperties.listing(declared)))"
+                findings.report("environment '\(name)' sets unknown parameter '\(member.key)'\(hint)", at: member.keyLocation)
+                continue
+            }
+            let value = member.value
+            if value.isNull {
+                findings.report("parameter '\(member.key)' is empty; give it a value or remove the line", at: value)
+            } else if !parameter.accepts(value) {
+                findings.report("parameter '\(member.key)' is \(parameter.kind?.rawValue ?? "?") but environment '\(name)' gives \(value.brief) (a \(value.typeName))\(value.string != nil && parameter.kind != .string ? "; remove the quotes" : "")",
+                                at: value)
+            } else if let values = parameter.enumValues, let string = value.string, !values.contains(where: { $0.string == string }) {
+                findings.report("parameter '\(member.key)' must be one of \(values.compactMap(\.string).joined(separator: ", ")); environment '\(name)' gives \"\(string)\"", at: value)
+            } else if let string = value.string, string.count > 1024 {
+                findings.report("parameter '\(member.key)' is \(string.count) characters; a parameter value holds at most 1024", at: value)
+            }
+        }
+        let missing = pipeline.parameters.filter { $0.defaultValue == nil && !given.contains($0.name) }.map(\.name)
+        if !missing.isEmpty {
+            let anchor = context.document.root["parameters"].flatMap { $0.isNull ? nil : $0 } ?? context.document.root
+            let at = context.document.root.member("parameters")?.keyLocation ?? anchor.location
+            findings.report("environment '\(name)' gives no value for \(missing.map { "'\($0)'" }.joined(separator: ", ")), which \(missing.count == 1 ? "has" : "have") no default; every execution would fail to start",
+                            at: at)
+        }
+    }
+}

@@ -1,0 +1,34 @@
+struct JSONPathSampleRule: Rule {
+    static let description = RuleDescription(
+        id: "json-path-sample",
+        title: "JsonGet paths exist in the property file's sample or schema",
+        category: .jsonGet,
+        severity: .error,
+        rationale: """
+            The service evaluates a JsonGet path that is not in the file to nothing, and the \
+            Condition silently takes the else branch. When pipeops.yaml declares what a property \
+            file contains (propertyFiles.<Name>.sample or .schema, or --property-sample \
+            NAME=FILE), every path must exist in it and end at a single value; the message lists \
+            the keys that do exist where the path breaks.
+            """,
+        triggering: [],
+        nonTriggering: [])
+
+    func check(_ context: LintContext, into findings: inout FindingSink) {
+        guard !context.propertySamples.isEmpty else { return }
+        context.forEachJsonGet { jsonGet, _, step in
+            guard let (_, file, _) = jsonGet.propertyFile, let sample = context.propertySamples[file],
+                  let text = jsonGet.path, let node = jsonGet.pathNode, case .success(let path) = PropertyPath.parseJSONPath(text) else { return }
+            let outcome: JSONPathCheck.Outcome
+            switch sample {
+            case .sample(let root, _): outcome = JSONPathCheck.check(path, sample: root)
+            case .schema(let root, _): outcome = JSONPathCheck.check(path, schema: root)
+            }
+            switch outcome {
+            case .found: break
+            case .missing(let message), .notScalar(let message):
+                findings.report("JsonGet path \"\(text)\" on property file '\(file)' (\(sample.source)): \(message)", at: node, step: step)
+            }
+        }
+    }
+}

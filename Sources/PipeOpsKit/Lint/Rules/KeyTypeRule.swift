@@ -1,0 +1,74 @@
+struct KeyTypeRule: Rule {
+    static let description = RuleDescription(
+        id: "key-type",
+        title: "Keys have the JSON type the service expects",
+        category: .structure,
+        severity: .error,
+        rationale: """
+            The service parses the definition into typed fields: a string where a list belongs, or \
+            a number written as a string, fails CreatePipeline with a parse error that names no step.
+            """,
+        triggering: [
+            """
+            Version: "2020-12-01"
+            Steps:
+              - Name: Stop
+                Type: Fail
+                DependsOn: ↓Other
+                Arguments: { ErrorMessage: "stopped" }
+            """,
+            """
+            Version: "2020-12-01"
+            Steps: ↓{}
+            """,
+        ],
+        nonTriggering: [
+            """
+            Version: "2020-12-01"
+            PipelineExperimentConfig: null
+            Steps:
+              - Name: Stop
+                Type: Fail
+                Arguments: { ErrorMessage: "stopped" }
+            """,
+        ])
+
+    func check(_ context: LintContext, into findings: inout FindingSink) {
+        guard let pipeline = context.definition else { return }
+        StructureSchema.forEachObject(in: pipeline) { object, schema, label, step in
+            for member in object.members ?? [] {
+                guard let kind = schema[member.key] else { continue }
+                if member.key == "DefaultValue" { continue }
+                if !kind.accepts(member.value) {
+                    findings.report("'\(member.key)' in \(label) must be \(kind.phrase), not \(member.value.typeName == "object" ? "an object" : "a \(member.value.typeName)")",
+                                    at: member.value, step: step)
+                    continue
+                }
+                switch member.key {
+                case "Steps", "Parameters", "RetryPolicies", "PropertyFiles", "OutputParameters", "IfSteps", "ElseSteps", "Conditions":
+                    for element in member.value.elements ?? [] where element.members == nil {
+                        findings.report("each entry of '\(member.key)' in \(label) must be an object, not a \(element.typeName)", at: element, step: step)
+                    }
+                case "DependsOn":
+                    for element in member.value.elements ?? [] where element.string == nil && (element["StepName"] ?? element["Name"])?.string == nil {
+                        findings.report("each DependsOn entry must be a step name, not a \(element.typeName)", at: element, step: step)
+                    }
+                case "ExceptionType", "EnumValues":
+                    if member.key == "EnumValues" { break }
+                    for element in member.value.elements ?? [] where element.string == nil {
+                        findings.report("each ExceptionType entry must be a string, not a \(element.typeName)", at: element, step: step)
+                    }
+                case "Metadata":
+                    for entry in member.value.members ?? [] where entry.value.string == nil {
+                        findings.report("Metadata value '\(entry.key)' must be a string, not a \(entry.value.typeName)", at: entry.value)
+                    }
+                case "OutputType":
+                    if let type = member.value.string, !["String", "Integer", "Boolean", "Float"].contains(type) {
+                        findings.report("OutputType '\(type)' is not one of String, Integer, Boolean, Float", at: member.value, step: step)
+                    }
+                default: break
+                }
+            }
+        }
+    }
+}

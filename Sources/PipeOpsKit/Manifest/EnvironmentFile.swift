@@ -1,0 +1,57 @@
+/// One environment's parameter set (`environments/<env>.yaml`).
+public struct EnvironmentFile: Sendable {
+    public var document: Document
+    /// Values for the definition's parameters, in file order.
+    public var parameters: [Node.Member] = []
+    public var tags: [(key: String, value: String, node: Node)] = []
+    public var roleArn: String?
+    public var region: String?
+    public var pipelineName: String?
+    public var parallelism: Int?
+    public var problems: [StructureProblem] = []
+
+    public static let keys = ["parameters", "tags", "roleArn", "region", "pipelineName", "parallelism", "description"]
+
+    public init(document: Document) {
+        self.document = document
+        var reader = StructureReader()
+        let root = document.root
+        if root.isNull {
+            problems = []
+            return
+        }
+        guard root.members != nil else {
+            reader.problem("an environment file must be a mapping with 'parameters:' (and optional tags, roleArn, region, pipelineName, parallelism)", at: root)
+            problems = reader.problems
+            return
+        }
+        reader.allowOnly(root, EnvironmentFile.keys, in: "the environment file")
+        if let parameters = root["parameters"], !parameters.isNull {
+            if let members = parameters.members { self.parameters = members } else {
+                reader.problem("'parameters' must be a mapping of parameter name to value, not a \(parameters.typeName)", at: parameters)
+            }
+        }
+        if let tags = root["tags"], !tags.isNull {
+            if let members = tags.members {
+                for member in members {
+                    switch member.value.value {
+                    case .string(let value): self.tags.append((member.key, value, member.value))
+                    case .integer, .number, .bool: self.tags.append((member.key, member.value.brief, member.value))
+                    default: reader.problem("tag '\(member.key)' must have a string value, not a \(member.value.typeName)", at: member.value)
+                    }
+                }
+            } else {
+                reader.problem("'tags' must be a mapping of tag key to value, not a \(tags.typeName)", at: tags)
+            }
+        }
+        roleArn = reader.string(root, "roleArn", in: "the environment file")
+        region = reader.string(root, "region", in: "the environment file")
+        pipelineName = reader.string(root, "pipelineName", in: "the environment file")
+        if let parallelism = root["parallelism"] {
+            if let value = parallelism.int, case .integer = parallelism.value, value >= 1 { self.parallelism = value } else {
+                reader.problem("'parallelism' must be a whole number of at least 1 (MaxParallelExecutionSteps), not \(parallelism.brief)", at: parallelism)
+            }
+        }
+        problems = reader.problems
+    }
+}

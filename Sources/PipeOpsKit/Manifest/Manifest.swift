@@ -1,0 +1,255 @@
+import Foundation
+
+/// A problem found while reading a manifest or environment file's structure.
+public struct StructureProblem: Sendable, Equatable {
+    public var message: String
+    public var location: SourceLocation
+    public var severity: Severity
+}
+
+/// The product manifest, `pipeops.yaml` (see `schemas/pipeops.schema.json`).
+public struct Manifest: Sendable {
+    public struct Environment: Sendable {
+        public var name: String
+        /// Parameter-set file, relative to the manifest directory.
+        public var parameters: String?
+        /// Whether CI starts an execution after upserting (false for prod: upsert only).
+        public var execute: Bool
+        public var node: Node
+    }
+
+    public struct PropertyFileSpec: Sendable {
+        public var name: String
+        public var sample: String?
+        public var schema: String?
+        public var node: Node
+    }
+
+    public static let fileName = "pipeops.yaml"
+
+    public var document: Document
+    /// Absolute directory holding pipeops.yaml; relative paths in it resolve from here.
+    public var directory: String
+    public var pipelineName: String?
+    public var definition: String?
+    public var roleArn: String?
+    public var environments: [Environment] = []
+    public var propertyFiles: [PropertyFileSpec] = []
+    /// `local.s3`: S3 prefix → folder (relative to the manifest directory).
+    public var localS3: [(prefix: String, path: String)] = []
+    /// `local.steps.<Step>.command`.
+    public var localSteps: [String: [String]] = [:]
+    public var lintDisabled: Set<String> = []
+    public var lintDisabledForStep: [String: Set<String>] = [:]
+    /// Prefix of release tags (`v` by default; e.g. `churn-model/v` in a monorepo).
+    public var tagPrefix: String = "v"
+    public var problems: [StructureProblem] = []
+
+    /// Walks up from `directory` to the first folder holding pipeops.yaml.
+    public static func find(from directory: String, fileManager: FileManager = .default) -> String? {
+        var url = URL(fileURLWithPath: directory).standardizedFileURL
+        while true {
+            let candidate = url.appendingPathComponent(fileName).path
+            if fileManager.fileExists(atPath: candidate) { return candidate }
+            let parent = url.deletingLastPathComponent()
+            if parent.path == url.path { return nil }
+            url = parent
+        }
+    }
+
+    public func resolve(_ relative: String) -> String {
+        relative.hasPrefix("/") ? relative : URL(fileURLWithPath: directory).appendingPathComponent(relative).standardizedFileURL.path
+    }
+
+    public func environment(named name: String) -> Environment? {
+        environments.first { $0.name == name }
+    }
+
+    public static func load(path: String) throws(LoadError) -> Manifest {
+        let document = try DocumentLoader.load(path: path)
+        let directory = URL(fileURLWithPath: path).standardizedFileURL.deletingLastPathComponent().path
+        return Manifest(document: document, directory: directory)
+    }
+
+    public init(document: Document, directory: String) {
+        self.document = document
+        self.directory = directory
+        var reader = StructureReader()
+        let root = document.root
+        guard root.members != nil else {
+            reader.problem("pipeops.yaml must be a mapping with 'version', 'pipeline' and 'environments'", at: root)
+            problems = reader.problems
+            return
+        }
+        reader.allowOnly(root, ["version", "pipeline", "environments", "propertyFiles", "local", "lint", "release"], in: "pipeops.yaml")
+        if let version = root["version"] {
+            if version.int != 1 { reader.problem("unsupported manifest version \(version.brief); this pipeops reads version 1", at: version) }
+        } else {
+            reader.problem("missing 'version: 1' at the top of pipeops.yaml", at: root, severity: .warning)
+        }
+        if let pipeline = reader.object(root, "pipeline", in: "pipeops.yaml", required: true) {
+            reader.allowOnly(pipeline, ["name", "definition", "roleArn", "description"], in: "pipeline")
+            pipelineName = reader.string(pipeline, "name", in: "pipeline", required: true)
+            definition = reader.string(pipeline, "definition", in: "pipeline", required: true)
+            roleArn = reader.string(pipeline, "roleArn", in: "pipeline")
+        }
+        if let environments = reader.object(root, "environments", in: "pipeops.yaml") {
+            for member in environments.members ?? [] {
+                guard member.value.members != nil else {
+                    reader.problem("environment '\(member.key)' must be a mapping such as { parameters: environments/\(member.key).yaml }", at: member.value)
+                    continue
+                }
+                reader.allowOnly(member.value, ["parameters", "execute"], in: "environments.\(member.key)")
+                let parameters = reader.string(member.value, "parameters", in: "environments.\(member.key)")
+                let execute = reader.bool(member.value, "execute", in: "environments.\(member.key)") ?? true
+                self.environments.append(Environment(name: member.key, parameters: parameters, execute: execute, node: member.value))
+            }
+        }
+        if let files = reader.object(root, "propertyFiles", in: "pipeops.yaml") {
+            for member in files.members ?? [] {
+                guard member.value.members != nil else {
+                    reader.problem("propertyFiles.\(member.key) must be { sample: FILE } or { schema: FILE }", at: member.value)
+                    continue
+                }
+                reader.allowOnly(member.value, ["sample", "schema"], in: "propertyFiles.\(member.key)")
+                let sample = reader.string(member.value, "sample", in: "propertyFiles.\(member.key)")
+                let schema = reader.string(member.value, "schema", in: "propertyFiles.\(member.key)")
+                if sample == nil && schema == nil {
+                    reader.problem("propertyFiles.\(member.key) needs 'sample' or 'schema'", at: member.value)
+                }
+                propertyFiles.append(PropertyFileSpec(name: member.key, sample: sample, schema: schema, node: member.value))
+            }
+        }
+        if let local = reader.object(root, "local", in: "pipeops.yaml") {
+            reader.allowOnly(local, ["s3", "steps"], in: "local")
+            if let s3 = reader.object(local, "s3", in: "local") {
+                for member in s3.members ?? [] {
+                    if !member.key.hasPrefix("s3://") {
+                        reader.problem("local.s3 key '\(member.key)' must be an S3 prefix such as s3://bucket/prefix/", at: Node(.null, at: member.keyLocation))
+                    }
+                    if let path = member.value.string { localS3.append((member.key, path)) } else {
+                        reader.problem("local.s3 '\(member.key)' must map to a folder path, not a \(member.value.typeName)", at: member.value)
+                    }
+                }
+            }
+            if let steps = reader.object(local, "steps", in: "local") {
+                for member in steps.members ?? [] {
+                    reader.allowOnly(member.value, ["command", "outputs"], in: "local.steps.\(member.key)")
+                    if let command = member.value["command"] {
+                        if let argv = command.elements?.compactMap(\.string), argv.count == command.elements?.count, !argv.isEmpty {
+                            localSteps[member.key] = argv
+                        } else {
+                            reader.problem("local.steps.\(member.key).command must be a non-empty list of strings (argv)", at: command)
+                        }
+                    }
+                }
+            }
+        }
+        if let lint = reader.object(root, "lint", in: "pipeops.yaml") {
+            reader.allowOnly(lint, ["disable", "steps"], in: "lint")
+            lintDisabled = Set(reader.stringList(lint, "disable", in: "lint") ?? [])
+            if let steps = reader.object(lint, "steps", in: "lint") {
+                for member in steps.members ?? [] {
+                    reader.allowOnly(member.value, ["disable"], in: "lint.steps.\(member.key)")
+                    lintDisabledForStep[member.key] = Set(reader.stringList(member.value, "disable", in: "lint.steps.\(member.key)") ?? [])
+                }
+            }
+        }
+        if let release = reader.object(root, "release", in: "pipeops.yaml") {
+            reader.allowOnly(release, ["tagPrefix"], in: "release")
+            if let prefix = reader.string(release, "tagPrefix", in: "release") { tagPrefix = prefix }
+        }
+        problems = reader.problems
+    }
+}
+
+/// Reads typed keys out of a node, collecting problems instead of failing.
+struct StructureReader {
+    var problems: [StructureProblem] = []
+
+    mutating func problem(_ message: String, at node: Node, severity: Severity = .error) {
+        problems.append(StructureProblem(message: message, location: node.location, severity: severity))
+    }
+
+    mutating func allowOnly(_ node: Node, _ keys: [String], in context: String) {
+        for member in node.members ?? [] where !keys.contains(member.key) {
+            let hint = Suggestion.closest(to: member.key, in: keys).map { "; did you mean '\($0)'?" } ?? " (known: \(keys.joined(separator: ", ")))"
+            problems.append(StructureProblem(message: "unknown key '\(member.key)' in \(context)\(hint)", location: member.keyLocation, severity: .warning))
+        }
+    }
+
+    mutating func object(_ node: Node, _ key: String, in context: String, required: Bool = false) -> Node? {
+        guard let value = node[key] else {
+            if required { problem("missing '\(key)' in \(context)", at: node) }
+            return nil
+        }
+        guard value.members != nil else {
+            problem("'\(key)' in \(context) must be a mapping, not a \(value.typeName)", at: value)
+            return nil
+        }
+        return value
+    }
+
+    mutating func string(_ node: Node, _ key: String, in context: String, required: Bool = false) -> String? {
+        guard let value = node[key] else {
+            if required { problem("missing '\(key)' in \(context)", at: node) }
+            return nil
+        }
+        guard let string = value.string else {
+            problem("'\(key)' in \(context) must be a string, not a \(value.typeName)", at: value)
+            return nil
+        }
+        return string
+    }
+
+    mutating func bool(_ node: Node, _ key: String, in context: String) -> Bool? {
+        guard let value = node[key] else { return nil }
+        guard let bool = value.bool else {
+            problem("'\(key)' in \(context) must be true or false, not \(value.brief)", at: value)
+            return nil
+        }
+        return bool
+    }
+
+    mutating func stringList(_ node: Node, _ key: String, in context: String) -> [String]? {
+        guard let value = node[key] else { return nil }
+        guard let elements = value.elements else {
+            problem("'\(key)' in \(context) must be a list of strings, not a \(value.typeName)", at: value)
+            return nil
+        }
+        var strings: [String] = []
+        for element in elements {
+            if let string = element.string { strings.append(string) } else { problem("'\(key)' entries must be strings", at: element) }
+        }
+        return strings
+    }
+}
+
+/// "Did you mean" suggestions by edit distance.
+public enum Suggestion {
+    public static func closest(to word: String, in candidates: [String]) -> String? {
+        var best: (String, Int)?
+        for candidate in candidates {
+            let distance = editDistance(word.lowercased(), candidate.lowercased())
+            let limit = max(1, min(word.count, candidate.count) / 3)
+            if distance <= limit, best == nil || distance < best!.1 { best = (candidate, distance) }
+        }
+        return best?.0
+    }
+
+    static func editDistance(_ a: String, _ b: String) -> Int {
+        let a = Array(a), b = Array(b)
+        if a.isEmpty { return b.count }
+        if b.isEmpty { return a.count }
+        var previous = Array(0...b.count)
+        var current = previous
+        for i in 1...a.count {
+            current[0] = i
+            for j in 1...b.count {
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+            }
+            swap(&previous, &current)
+        }
+        return previous[b.count]
+    }
+}

@@ -1,0 +1,71 @@
+import ArgumentParser
+import Foundation
+import PipeOpsKit
+
+@main
+struct PipeOps: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pipeops",
+        abstract: "Lint, version, promote and run Amazon SageMaker pipeline definitions.",
+        discussion: """
+            pipeops works on a pipeline-as-product repository: one SageMaker pipeline definition \
+            (JSON or YAML), its step code, and one parameter set per environment, described by \
+            pipeops.yaml (found by walking up from the current directory).
+
+            Exit codes: 0 success; 1 error-level findings or a failed check; 2 usage, I/O or \
+            internal errors.
+            """,
+        version: PipeOpsVersion.current,
+        subcommands: [Lint.self, Rules.self, Graph.self]
+    )
+
+    /// Maps every failure to the exit-code contract: usage errors and tool errors exit 2 with
+    /// one line on stderr; ArgumentParser's help and version requests keep their behaviour.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch let error as PipeOpsError {
+            Terminal.error(error.errorDescription ?? "\(error)")
+            Foundation.exit(2)
+        } catch let error as ExitCode {
+            Foundation.exit(error.rawValue)
+        } catch {
+            let code = exitCode(for: error)
+            if code == .validationFailure {
+                Terminal.standardError(fullMessage(for: error))
+                Foundation.exit(2)
+            }
+            exit(withError: error)
+        }
+    }
+}
+
+/// Where output goes, and whether it may be coloured.
+enum Terminal {
+    static var colorAllowed: Bool {
+        let environment = ProcessInfo.processInfo.environment
+        if let noColor = environment["NO_COLOR"], !noColor.isEmpty { return false }
+        if environment["TERM"] == "dumb" { return false }
+        return isatty(STDOUT_FILENO) == 1
+    }
+
+    static var stderrColorAllowed: Bool {
+        let environment = ProcessInfo.processInfo.environment
+        if let noColor = environment["NO_COLOR"], !noColor.isEmpty { return false }
+        return isatty(STDERR_FILENO) == 1 && environment["TERM"] != "dumb"
+    }
+
+    static func output(_ text: String) {
+        FileHandle.standardOutput.write(Data(text.utf8))
+    }
+
+    static func standardError(_ text: String) {
+        FileHandle.standardError.write(Data((text.hasSuffix("\n") ? text : text + "\n").utf8))
+    }
+
+    static func error(_ message: String) {
+        let prefix = stderrColorAllowed ? "\u{1B}[1;31merror:\u{1B}[0m" : "error:"
+        standardError("pipeops: \(prefix) \(message)")
+    }
+}
