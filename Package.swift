@@ -36,8 +36,7 @@ let package = Package(
         ),
         .testTarget(
             name: "PipeOpsKitTests",
-            dependencies: ["PipeOpsKit"],
-            resources: [.copy("Fixtures")]
+            dependencies: ["PipeOpsKit"]
         ),
         .testTarget(
             name: "pipeopsCLITests",

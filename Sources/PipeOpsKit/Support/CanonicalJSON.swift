@@ -55,6 +55,42 @@ public enum CanonicalJSON {
         out += String(repeating: "  ", count: indent)
     }
 
+    /// The number of Unicode scalars of the compact (unsorted) JSON text, without building it.
+    public static func compactLength(_ node: Node) -> Int {
+        var total = 0
+        var stack: [Node] = [node]
+        while let next = stack.popLast() {
+            switch next.value {
+            case .object(let members):
+                total += 2 + max(0, members.count - 1)
+                for member in members {
+                    total += quotedLength(member.key) + 1
+                    stack.append(member.value)
+                }
+            case .array(let elements):
+                total += 2 + max(0, elements.count - 1)
+                stack.append(contentsOf: elements)
+            case .string(let string): total += quotedLength(string)
+            case .integer(let int): total += String(int).count
+            case .number(let double): total += format(double).count
+            case .bool(let bool): total += bool ? 4 : 5
+            case .null: total += 4
+            }
+        }
+        return total
+    }
+
+    private static func quotedLength(_ string: String) -> Int {
+        var length = 2
+        for scalar in string.unicodeScalars {
+            switch scalar {
+            case "\"", "\\", "\n", "\r", "\t", "\u{08}", "\u{0C}": length += 2
+            default: length += scalar.value < 0x20 ? 6 : 1
+            }
+        }
+        return length
+    }
+
     public static func format(_ double: Double) -> String {
         guard double.isFinite else { return "null" }
         return "\(double)"

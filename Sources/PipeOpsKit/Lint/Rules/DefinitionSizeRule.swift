@@ -24,13 +24,12 @@ struct DefinitionSizeRule: Rule {
         guard let pipeline = context.definition else { return }
         // Cheap bound first: the compact JSON is never larger than ~1.1x the source for JSON input.
         if pipeline.document.syntax == .json && pipeline.document.byteCount < Self.s3Threshold / 2 { return }
-        let compact = CanonicalJSON.string(pipeline.root, sortKeys: false)
-        let characters = compact.unicodeScalars.count
+        let characters = CanonicalJSON.compactLength(pipeline.root)
         if characters > Self.limit {
             findings.report("the definition is \(characters) characters of JSON; CreatePipeline accepts at most \(Self.limit) — split the pipeline or move large literals into parameters or S3",
                             at: pipeline.root)
-        } else if compact.utf8.count >= Self.s3Threshold {
-            findings.report("the definition is \(ByteCount.format(compact.utf8.count)) of JSON; over 100 KiB it is uploaded through PipelineDefinitionS3Location, which needs an S3 bucket",
+        } else if characters >= Self.s3Threshold {
+            findings.report("the definition is about \(ByteCount.format(characters)) of JSON; over 100 KiB it is uploaded through PipelineDefinitionS3Location, which needs an S3 bucket",
                             at: pipeline.root, severity: .info)
         }
     }

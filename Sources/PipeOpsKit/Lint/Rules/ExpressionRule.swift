@@ -16,7 +16,7 @@ struct ExpressionRule: Rule {
               - Name: Stop
                 Type: Fail
                 Arguments:
-                  ErrorMessage: ↓{ "Std:Join": { On: " ", Value: [a, b] } }
+                  ErrorMessage: { "Std:Join": { On: " ", ↓Value: [a, b] } }
             """,
             """
             Version: "2020-12-01"

@@ -13,13 +13,13 @@ struct RequiredKeyRule: Rule {
             """
             Version: "2020-12-01"
             Steps:
-              - ↓Name: Stop
+              - Name: ↓Stop
                 Type: Fail
             """,
             """
             Version: "2020-12-01"
             Steps:
-              - ↓Name: Check
+              - Name: ↓Check
                 Type: Condition
                 Arguments: { IfSteps: [], ElseSteps: [] }
             """,
@@ -46,17 +46,17 @@ struct RequiredKeyRule: Rule {
         }
         for parameter in root["Parameters"]?.elements ?? [] where parameter.members != nil {
             for key in ["Name", "Type"] where parameter[key] == nil {
-                findings.report("a parameter has no '\(key)'", at: parameter)
+                findings.report("a parameter has no '\(key)'", at: parameter["Name"] ?? parameter)
             }
         }
         for step in pipeline.steps {
             let required = step.type.map(StructureSchema.requiredStepKeys) ?? ["Name", "Type"]
             for key in required where step.node[key] == nil {
                 let label = step.name.isEmpty ? "a step" : "step '\(step.name)'"
-                findings.report("\(label) has no '\(key)'", at: step.node, step: step)
+                findings.report("\(label) has no '\(key)'", at: step.node["Name"] ?? step.node, step: step)
             }
             if step.type == .condition, let arguments = step.arguments, arguments.members != nil, arguments["Conditions"] == nil {
-                findings.report("Condition step '\(step.name)' has no 'Conditions' in its Arguments", at: step.node, step: step)
+                findings.report("Condition step '\(step.name)' has no 'Conditions' in its Arguments", at: step.node["Name"] ?? step.node, step: step)
             }
             if step.type == .emr, let arguments = step.arguments, arguments.members != nil {
                 if arguments["StepConfig"] == nil { findings.report("EMR step '\(step.name)' has no 'StepConfig' in its Arguments", at: arguments, step: step) }

@@ -1,0 +1,25 @@
+/// ISO-8601-like durations as the caching docs show them: `P30D`, `PT1H`, `P4DT12H`, `T12H`,
+/// `p30d`, `30d`, `5y`, `T16m`, `30dT5h`. Case-insensitive, optional leading P, at least one part.
+enum CacheDuration {
+    static func isValid(_ text: String) -> Bool {
+        var chars = Substring(text.uppercased())
+        if chars.hasPrefix("P") { chars = chars.dropFirst() }
+        var parts = 0
+        func units(_ allowed: Set<Character>) -> Bool {
+            while let first = chars.first, first.isASCII, first.isNumber {
+                while let c = chars.first, c.isASCII, c.isNumber { chars = chars.dropFirst() }
+                guard let unit = chars.first, allowed.contains(unit) else { return false }
+                chars = chars.dropFirst()
+                parts += 1
+            }
+            return true
+        }
+        guard units(["Y", "M", "W", "D"]) else { return false }
+        if chars.first == "T" {
+            chars = chars.dropFirst()
+            let before = parts
+            guard units(["H", "M", "S"]), parts > before else { return false }
+        }
+        return chars.isEmpty && parts > 0
+    }
+}

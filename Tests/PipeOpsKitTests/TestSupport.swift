@@ -1,0 +1,61 @@
+import Foundation
+@testable import PipeOpsKit
+
+/// Paths of the repository and of the shared material beside it.
+enum TestPaths {
+    static let repository: URL = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let fixtures = repository.appendingPathComponent("Tests/PipeOpsKitTests/Fixtures")
+    static let shared = repository.deletingLastPathComponent().appendingPathComponent("shared")
+}
+
+/// A temporary directory removed when the value is released.
+final class TemporaryDirectory: @unchecked Sendable {
+    let url: URL
+    var path: String { url.path }
+
+    init() {
+        url = FileManager.default.temporaryDirectory.appendingPathComponent("pipeops-test-\(UUID().uuidString)")
+        try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    }
+
+    deinit { try? FileManager.default.removeItem(at: url) }
+
+    @discardableResult
+    func write(_ relative: String, _ text: String) -> String {
+        let file = url.appendingPathComponent(relative)
+        try? FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try? Data(text.utf8).write(to: file)
+        return file.path
+    }
+}
+
+/// Loads text the way `pipeops lint` loads a file, turning syntax errors into findings.
+func lintDefinition(_ text: String, path: String = "definition.yaml", options: LintOptions = LintOptions()) -> [Finding] {
+    do {
+        let document = try DocumentLoader.parse(data: Data(text.utf8), path: path)
+        return Linter(options: options).lint(definition: document)
+    } catch {
+        if case .syntax(let file, let syntax) = error { return [Linter.syntaxFinding(file: file, syntax)] }
+        return []
+    }
+}
+
+/// Strips `↓` markers and returns the clean text with the marked positions.
+func extractMarkers(_ text: String) -> (text: String, locations: [SourceLocation]) {
+    var locations: [SourceLocation] = []
+    var lines: [String] = []
+    for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        var clean = ""
+        var column = 1
+        for scalar in line.unicodeScalars {
+            if Character(scalar) == RuleDescription.marker {
+                locations.append(SourceLocation(line: index + 1, column: column))
+            } else {
+                clean.unicodeScalars.append(scalar)
+                column += 1
+            }
+        }
+        lines.append(clean)
+    }
+    return (lines.joined(separator: "\n"), locations)
+}
