@@ -22,15 +22,24 @@ public indirect enum Expression: Sendable {
 
     /// True when `node` is written as an expression (even a malformed one) rather than a literal.
     public static func isExpression(_ node: Node) -> Bool {
-        guard node.members != nil else { return false }
-        if case .literal = parse(node) { return false }
-        return true
+        guard let members = node.members else { return false }
+        return members.contains { isFunctionKey($0.key) }
+    }
+
+    /// `Get` or any `Std:` function name (checked on bytes: this runs for every object in a definition).
+    static func isFunctionKey(_ key: String) -> Bool {
+        var utf8 = key.utf8.makeIterator()
+        switch utf8.next() {
+        case UInt8(ascii: "G"): return key == "Get"
+        case UInt8(ascii: "S"): return key.hasPrefix("Std:")
+        default: return false
+        }
     }
 
     /// Parses `node` as an expression, or returns `.literal` when it is a plain value.
     /// Containers of literals stay literals; use `ExpressionWalker` to find nested expressions.
     public static func parse(_ node: Node) -> Expression {
-        guard let members = node.members, members.contains(where: { functionKeys.contains($0.key) || $0.key.hasPrefix("Std:") }) else {
+        guard let members = node.members, members.contains(where: { isFunctionKey($0.key) }) else {
             return .literal(node)
         }
         guard members.count == 1 else {

@@ -129,10 +129,18 @@ struct JSONParser {
             index += 1
             skipWhitespace()
             let value = try parseValue()
-            if let first = seen[key] {
-                duplicates.append(DuplicateKey(key: key, location: keyLocation, firstLocation: first))
+            // Most objects are small: a linear scan beats hashing every key into a dictionary.
+            if members.count < 16 {
+                if let first = members.first(where: { $0.key == key }) {
+                    duplicates.append(DuplicateKey(key: key, location: keyLocation, firstLocation: first.keyLocation))
+                }
             } else {
-                seen[key] = keyLocation
+                if seen.isEmpty { for member in members where seen[member.key] == nil { seen[member.key] = member.keyLocation } }
+                if let first = seen[key] {
+                    duplicates.append(DuplicateKey(key: key, location: keyLocation, firstLocation: first))
+                } else {
+                    seen[key] = keyLocation
+                }
             }
             members.append(Node.Member(key: key, keyLocation: keyLocation, value: value))
             skipWhitespace()

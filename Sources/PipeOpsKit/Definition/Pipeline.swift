@@ -99,24 +99,38 @@ public struct Parameter: Sendable {
     }
 }
 
-/// One step, wherever it is nested.
-public struct Step: Sendable {
-    public var index: Int
-    public var name: String
-    public var node: Node
-    public var type: StepType?
-    public var arguments: Node?
-    public var dependsOn: [(name: String, node: Node)]
+/// One step, wherever it is nested. A reference type: rules pass steps around constantly and
+/// a step never changes once the pipeline is read.
+public final class Step: Sendable {
+    public let index: Int
+    public let name: String
+    public let node: Node
+    public let type: StepType?
+    public let arguments: Node?
+    public let dependsOn: [(name: String, node: Node)]
     /// The Condition branch this step is in, if any.
-    public var membership: BranchMembership?
-    /// Every expression in the step outside nested branch steps, with the key path it was found at.
-    public var expressions: [(expression: Expression, path: [String])]
+    public let membership: BranchMembership?
+    /// Every expression in the step outside nested branch steps.
+    public let expressions: [Expression]
+
+    public init(index: Int, name: String, node: Node, type: StepType?, arguments: Node?, dependsOn: [(name: String, node: Node)],
+                membership: BranchMembership?, expressions: [Expression])
+    {
+        self.index = index
+        self.name = name
+        self.node = node
+        self.type = type
+        self.arguments = arguments
+        self.dependsOn = dependsOn
+        self.membership = membership
+        self.expressions = expressions
+    }
 
     public var nameLocation: SourceLocation { node["Name"]?.location ?? node.location }
 
     /// All `Get` references in this step (not in its branch steps).
     public func forEachReference(_ body: (Reference, Node) -> Void) {
-        for (expression, _) in expressions { expression.forEachReference(body) }
+        for expression in expressions { expression.forEachReference(body) }
     }
 
     /// Output names declared in `ProcessingOutputConfig.Outputs` (literal names only).
@@ -203,27 +217,31 @@ public struct Pipeline: Sendable {
 
     /// Finds every expression in a step, skipping the branch lists of a Condition step (they hold
     /// steps of their own) and the keys that hold names rather than values.
-    static func collectExpressions(in step: Node, isCondition: Bool) -> [(expression: Expression, path: [String])] {
-        var found: [(Expression, [String])] = []
-        func visit(_ node: Node, _ path: [String]) {
+    static func collectExpressions(in step: Node, isCondition: Bool) -> [Expression] {
+        var found: [Expression] = []
+        func visit(_ node: Node, depth: Int, inArguments: Bool) {
             switch node.value {
             case .object(let members):
                 let expression = Expression.parse(node)
-                if case .literal = expression {
-                    for member in members {
-                        if path.isEmpty && ["Name", "Type", "DependsOn", "DisplayName", "Description"].contains(member.key) { continue }
-                        if isCondition && path == ["Arguments"] && (member.key == "IfSteps" || member.key == "ElseSteps") { continue }
-                        visit(member.value, path + [member.key])
+                guard case .literal = expression else {
+                    found.append(expression)
+                    return
+                }
+                for member in members {
+                    if depth == 0 {
+                        if ["Name", "Type", "DependsOn", "DisplayName", "Description"].contains(member.key) { continue }
+                        visit(member.value, depth: 1, inArguments: member.key == "Arguments")
+                        continue
                     }
-                } else {
-                    found.append((expression, path))
+                    if isCondition && inArguments && depth == 1 && (member.key == "IfSteps" || member.key == "ElseSteps") { continue }
+                    visit(member.value, depth: depth + 1, inArguments: inArguments)
                 }
             case .array(let elements):
-                for (i, element) in elements.enumerated() { visit(element, path + ["[\(i)]"]) }
+                for element in elements { visit(element, depth: depth + 1, inArguments: inArguments) }
             default: break
             }
         }
-        visit(step, [])
+        visit(step, depth: 0, inArguments: false)
         return found
     }
 }

@@ -53,49 +53,54 @@ public struct PropertyPath: Sendable, Equatable, CustomStringConvertible {
     }
 
     private static func parse(_ text: String, leadingDot: Bool) -> Result<PropertyPath, PathError> {
-        let chars = Array(text)
+        let bytes = Array(text.utf8)
         var i = 0
         var segments: [Segment] = []
         var expectName = !leadingDot
-        func isNameChar(_ c: Character) -> Bool { c.isLetter || c.isNumber || c == "_" || c == "-" || c == ":" || c == "@" || c == "$" }
-        while i < chars.count || expectName {
+        func string(_ range: Range<Int>) -> String { String(decoding: bytes[range], as: UTF8.self) }
+        func isNameByte(_ b: UInt8) -> Bool {
+            b >= 0x80 || (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A)
+                || b == UInt8(ascii: "_") || b == UInt8(ascii: "-") || b == UInt8(ascii: ":") || b == UInt8(ascii: "@")
+                || b == UInt8(ascii: "$") || b == UInt8(ascii: " ")
+        }
+        let dot = UInt8(ascii: "."), open = UInt8(ascii: "["), close = UInt8(ascii: "]")
+        while i < bytes.count || expectName {
             if expectName {
                 let start = i
-                while i < chars.count, chars[i] != ".", chars[i] != "[" { i += 1 }
-                let name = String(chars[start..<i])
-                if name.isEmpty {
-                    return .failure(PathError(message: i < chars.count ? "expected a name before '\(chars[i])'" : "the path ends with '.'", offset: start))
+                while i < bytes.count, bytes[i] != dot, bytes[i] != open { i += 1 }
+                if start == i {
+                    return .failure(PathError(message: i < bytes.count ? "expected a name before '\(string(i..<i + 1))'" : "the path ends with '.'", offset: start))
                 }
-                if let bad = name.first(where: { !isNameChar($0) && $0 != " " }) {
-                    return .failure(PathError(message: "unexpected '\(bad)' in name '\(name)'; quote keys with special characters as ['...']", offset: start))
+                if let bad = bytes[start..<i].first(where: { !isNameByte($0) }) {
+                    return .failure(PathError(message: "unexpected '\(Character(UnicodeScalar(bad)))' in name '\(string(start..<i))'; quote keys with special characters as ['...']", offset: start))
                 }
-                segments.append(.member(name))
+                segments.append(.member(string(start..<i)))
                 expectName = false
                 continue
             }
-            switch chars[i] {
-            case ".":
+            switch bytes[i] {
+            case dot:
                 i += 1
                 expectName = true
-            case "[":
+            case open:
                 i += 1
-                guard i < chars.count else { return .failure(PathError(message: "unclosed '['", offset: i - 1)) }
-                if chars[i] == "'" || chars[i] == "\"" {
-                    let quote = chars[i]
+                guard i < bytes.count else { return .failure(PathError(message: "unclosed '['", offset: i - 1)) }
+                if bytes[i] == UInt8(ascii: "'") || bytes[i] == UInt8(ascii: "\"") {
+                    let quote = bytes[i]
                     i += 1
                     let start = i
-                    while i < chars.count, chars[i] != quote { i += 1 }
-                    guard i < chars.count else { return .failure(PathError(message: "unterminated quoted key", offset: start - 1)) }
-                    let key = String(chars[start..<i])
+                    while i < bytes.count, bytes[i] != quote { i += 1 }
+                    guard i < bytes.count else { return .failure(PathError(message: "unterminated quoted key", offset: start - 1)) }
+                    let key = string(start..<i)
                     i += 1
-                    guard i < chars.count, chars[i] == "]" else { return .failure(PathError(message: "expected ']' after the quoted key", offset: i)) }
+                    guard i < bytes.count, bytes[i] == close else { return .failure(PathError(message: "expected ']' after the quoted key", offset: i)) }
                     i += 1
                     segments.append(.key(key))
                 } else {
                     let start = i
-                    while i < chars.count, chars[i] != "]" { i += 1 }
-                    guard i < chars.count else { return .failure(PathError(message: "unclosed '['", offset: start - 1)) }
-                    let body = String(chars[start..<i]).trimmingCharacters(in: .whitespaces)
+                    while i < bytes.count, bytes[i] != close { i += 1 }
+                    guard i < bytes.count else { return .failure(PathError(message: "unclosed '['", offset: start - 1)) }
+                    let body = string(start..<i).trimmingCharacters(in: .whitespaces)
                     guard let index = Int(body) else {
                         return .failure(PathError(message: "'[\(body)]' is neither an index nor a quoted key; write [0] or ['\(body)']", offset: start))
                     }
@@ -103,7 +108,8 @@ public struct PropertyPath: Sendable, Equatable, CustomStringConvertible {
                     segments.append(.index(index))
                 }
             default:
-                return .failure(PathError(message: "expected '.' or '[' but found '\(chars[i])'", offset: i))
+                let end = min(bytes.count, i + 1)
+                return .failure(PathError(message: "expected '.' or '[' but found '\(string(i..<end))'", offset: i))
             }
         }
         return .success(PropertyPath(segments: segments))

@@ -47,6 +47,20 @@ public final class LintContext: @unchecked Sendable {
 
     public private(set) lazy var graph: DependencyGraph? = definition.map(DependencyGraph.init)
 
+    private var resolutions: [String: StepProperties.Resolution] = [:]
+
+    /// How `Steps.<step><path>` resolves (parsed and checked once per distinct reference text).
+    /// Nil when the path does not parse or the step does not exist.
+    func resolution(of reference: Reference) -> StepProperties.Resolution? {
+        guard case .stepProperty(let name, let text) = reference, let pipeline = definition, let target = pipeline.step(named: name) else { return nil }
+        let key = reference.text
+        if let cached = resolutions[key] { return cached }
+        guard case .success(let path) = PropertyPath.parseProperty(text) else { return nil }
+        let resolved = StepProperties.resolve(path, on: target)
+        resolutions[key] = resolved
+        return resolved
+    }
+
     /// Topological order, or nil when the graph has a cycle.
     public private(set) lazy var order: [Int]? = {
         guard let graph else { return nil }

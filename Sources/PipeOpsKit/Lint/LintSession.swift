@@ -114,8 +114,10 @@ public enum LintSession {
             document.path = display(path)
             return .success(document)
         } catch {
-            if case .syntax(_, let syntax) = error { return .failure(.syntax(path: display(path), syntax)) }
-            return .failure(error)
+            switch error {
+            case .syntax(_, let syntax): return .failure(.syntax(path: display(path), syntax))
+            case .io(let io): return .failure(.io(io.renaming(path, to: display(path))))
+            }
         }
     }
 

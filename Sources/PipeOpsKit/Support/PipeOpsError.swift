@@ -13,6 +13,17 @@ public enum PipeOpsError: Error, Sendable, Equatable, LocalizedError {
     case git(String)
     case message(String)
 
+    /// The same error naming `display` instead of `path` (so messages show the path the user typed).
+    public func renaming(_ path: String, to display: String) -> PipeOpsError {
+        switch self {
+        case .fileNotFound(path): return .fileNotFound(display)
+        case .isDirectory(path): return .isDirectory(display)
+        case .unreadable(path, let reason): return .unreadable(display, reason: reason)
+        case .fileTooLarge(path, let bytes, let limit): return .fileTooLarge(display, bytes: bytes, limit: limit)
+        default: return self
+        }
+    }
+
     public var errorDescription: String? {
         switch self {
         case .fileNotFound(let path):

@@ -58,8 +58,8 @@ struct ArgumentsShapeRule: Rule {
         for step in pipeline.steps {
             guard let type = step.type, let (shape, removed) = ServiceShapes.argumentsShape(for: type),
                   let arguments = step.arguments, arguments.members != nil else { continue }
-            var checker = Checker(shapes: shapes, step: step, findings: findings)
-            checker.check(arguments, shape: shape, path: "Arguments", removed: removed, anchor: arguments)
+            var checker = Checker(shapes: shapes, step: step, findings: findings, components: ["Arguments"])
+            checker.check(arguments, shape: shape, removed: removed)
             findings = checker.findings
         }
     }
@@ -68,10 +68,14 @@ struct ArgumentsShapeRule: Rule {
         let shapes: ServiceShapes
         let step: Step
         var findings: FindingSink
+        /// The key path to the node being checked; joined into text only when reporting.
+        var components: [String] = []
 
-        mutating func check(_ node: Node, shape name: String, path: String, removed: Set<String> = [], anchor: Node) {
+        var path: String { components.joined() }
+
+        mutating func check(_ node: Node, shape name: String, removed: Set<String> = []) {
             guard let shape = shapes[name] else { return }
-            if Expression.isExpression(node) {
+            if case .object = node.value, Expression.isExpression(node) {
                 // Only a scalar can come from Get, Std:Join or Std:JsonGet.
                 if case .scalar = shape { return }
                 findings.report("\(path) must be \(describe(shape)); an expression (\(node.members?.first?.key ?? "")) cannot produce one — the service fails to parse the definition",
@@ -81,7 +85,7 @@ struct ArgumentsShapeRule: Rule {
             switch shape {
             case .structure(let members, let required):
                 guard let present = node.members else {
-                    findings.report("\(path) must be an object (\(name.hasSuffix("Request") || name.hasSuffix("Input") ? "the API request" : name)), not a \(node.typeName)", at: node, step: step)
+                    findings.report("\(path) must be an object, not a \(node.typeName)", at: node, step: step)
                     return
                 }
                 for key in required where !removed.contains(key) && node[key] == nil {
@@ -94,26 +98,36 @@ struct ArgumentsShapeRule: Rule {
                         findings.report("'\(member.key)' is not a member of \(path)\(hint)", at: member.keyLocation, step: step.name, severity: .warning)
                         continue
                     }
-                    check(member.value, shape: memberShape, path: "\(path).\(member.key)", anchor: member.value)
+                    components.append("." + member.key)
+                    check(member.value, shape: memberShape)
+                    components.removeLast()
                 }
             case .list(let element):
                 guard let elements = node.elements else {
                     findings.report("\(path) must be a list, not a \(node.typeName)", at: node, step: step)
                     return
                 }
-                for (i, value) in elements.enumerated() { check(value, shape: element, path: "\(path)[\(i)]", anchor: value) }
+                for (i, value) in elements.enumerated() {
+                    components.append("[\(i)]")
+                    check(value, shape: element)
+                    components.removeLast()
+                }
             case .map(let value):
                 guard let present = node.members else {
                     findings.report("\(path) must be an object (a map), not a \(node.typeName)", at: node, step: step)
                     return
                 }
-                for member in present { check(member.value, shape: value, path: "\(path)['\(member.key)']", anchor: member.value) }
+                for member in present {
+                    components.append("['\(member.key)']")
+                    check(member.value, shape: value)
+                    components.removeLast()
+                }
             case .scalar(let type, let allowed):
-                checkScalar(node, type: type, allowed: allowed, path: path)
+                checkScalar(node, type: type, allowed: allowed)
             }
         }
 
-        mutating func checkScalar(_ node: Node, type: String, allowed: [String]?, path: String) {
+        mutating func checkScalar(_ node: Node, type: String, allowed: [String]?) {
             if node.isNull { return }
             let ok: Bool
             switch (type, node.value) {

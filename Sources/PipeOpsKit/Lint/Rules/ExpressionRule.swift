@@ -41,7 +41,7 @@ struct ExpressionRule: Rule {
     func check(_ context: LintContext, into findings: inout FindingSink) {
         guard let pipeline = context.definition else { return }
         for step in pipeline.steps {
-            for (expression, _) in step.expressions {
+            for expression in step.expressions {
                 visit(expression, step: step, findings: &findings)
             }
         }

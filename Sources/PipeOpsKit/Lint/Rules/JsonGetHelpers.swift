@@ -15,7 +15,7 @@ extension LintContext {
             }
         }
         for step in pipeline.steps {
-            for (expression, _) in step.expressions { visit(expression, step) }
+            for expression in step.expressions { visit(expression, step) }
         }
     }
 }

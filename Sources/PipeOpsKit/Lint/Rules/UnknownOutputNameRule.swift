@@ -39,11 +39,8 @@ struct UnknownOutputNameRule: Rule {
         ])
 
     func check(_ context: LintContext, into findings: inout FindingSink) {
-        guard let pipeline = context.definition else { return }
         context.forEachReference { reference, node, step in
-            guard case .stepProperty(let name, let text) = reference, let target = pipeline.step(named: name),
-                  case .success(let path) = PropertyPath.parseProperty(text) else { return }
-            if case .undeclared(let message) = StepProperties.resolve(path, on: target) {
+            if case .undeclared(let message)? = context.resolution(of: reference) {
                 findings.report("'\(reference.text)': \(message)", at: node.location, step: step.findingName)
             }
         }
