@@ -66,3 +66,40 @@ final class Scratch: @unchecked Sendable {
         return file.path
     }
 }
+
+extension Scratch {
+    /// Runs the git CLI here (the reference pipeops is compared against).
+    @discardableResult
+    func git(_ arguments: String..., environment: [String: String] = [:]) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["git"] + arguments
+        process.currentDirectoryURL = url
+        var env = ProcessInfo.processInfo.environment
+        env["GIT_CONFIG_NOSYSTEM"] = "1"
+        for (key, value) in environment { env[key] = value }
+        process.environment = env
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        var text = String(decoding: data, as: UTF8.self)
+        while text.hasSuffix("\n") { text.removeLast() }
+        return text
+    }
+
+    /// A repository with one commit holding a small product.
+    static func product() throws -> Scratch {
+        let scratch = Scratch()
+        try scratch.git("init", "-q", "-b", "main")
+        try scratch.git("config", "user.name", "CI")
+        try scratch.git("config", "user.email", "ci@example.com")
+        scratch.write("pipeops.yaml", "version: 1\npipeline: { name: churn-model, definition: pipeline/definition.yaml }\n")
+        scratch.write("pipeline/definition.yaml", "Version: \"2020-12-01\"\nSteps:\n  - { Name: Stop, Type: Fail, Arguments: { ErrorMessage: stop } }\n")
+        try scratch.git("add", "-A")
+        try scratch.git("commit", "-q", "-m", "product")
+        return scratch
+    }
+}

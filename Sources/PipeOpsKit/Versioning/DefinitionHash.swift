@@ -1,0 +1,34 @@
+import Crypto
+import Foundation
+
+/// The two fingerprints of a definition.
+///
+/// *content*: sha256 of the canonical JSON of the whole definition.
+/// *structure*: the same without parameter default values — what stays identical when one
+/// definition is promoted through environments that differ only in parameter values.
+/// Key order, whitespace and JSON-versus-YAML source change neither.
+public struct DefinitionHashes: Sendable, Equatable {
+    public var content: String
+    public var structure: String
+
+    public init(root: Node) {
+        content = DefinitionHashes.sha256(CanonicalJSON.data(root))
+        structure = DefinitionHashes.sha256(CanonicalJSON.data(DefinitionHashes.structure(of: root)))
+    }
+
+    /// The definition with every parameter's `DefaultValue` removed.
+    public static func structure(of root: Node) -> Node {
+        guard case .object(var members) = root.value, let index = members.firstIndex(where: { $0.key == "Parameters" }),
+              case .array(let parameters) = members[index].value.value else { return root }
+        let stripped = parameters.map { parameter -> Node in
+            guard case .object(let fields) = parameter.value else { return parameter }
+            return Node(.object(fields.filter { $0.key != "DefaultValue" }), at: parameter.location)
+        }
+        members[index].value = Node(.array(stripped), at: members[index].value.location)
+        return Node(.object(members), at: root.location)
+    }
+
+    public static func sha256(_ data: Data) -> String {
+        SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+    }
+}
