@@ -16,7 +16,7 @@ struct PipeOps: ParsableCommand {
             internal errors.
             """,
         version: PipeOpsVersion.current,
-        subcommands: [Lint.self, Rules.self, Graph.self, Version.self, Tag.self]
+        subcommands: [Lint.self, Rules.self, Graph.self, Version.self, Tag.self, Render.self, Diff.self, Promote.self]
     )
 
     /// Maps every failure to the exit-code contract: usage errors and tool errors exit 2 with
@@ -25,6 +25,12 @@ struct PipeOps: ParsableCommand {
         do {
             var command = try parseAsRoot()
             try command.run()
+        } catch PipeOpsError.findings(let findings) {
+            // Content problems (e.g. a bad environment file): the findings, then exit 1.
+            for finding in findings {
+                Terminal.standardError("\(finding.file):\(finding.location.line):\(finding.location.column): \(finding.severity.rawValue): \(finding.message) [\(finding.rule)]")
+            }
+            Foundation.exit(1)
         } catch let error as PipeOpsError {
             Terminal.error(error.errorDescription ?? "\(error)")
             Foundation.exit(2)

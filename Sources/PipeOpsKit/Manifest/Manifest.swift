@@ -43,6 +43,8 @@ public struct Manifest: Sendable {
     public var lintDisabledForStep: [String: Set<String>] = [:]
     /// Prefix of release tags (`v` by default; e.g. `churn-model/v` in a monorepo).
     public var tagPrefix: String = "v"
+    /// Whether `promote` requires HEAD to be on a release tag.
+    public var requireReleaseTag: Bool = true
     public var problems: [StructureProblem] = []
 
     /// Walks up from `directory` to the first folder holding pipeops.yaml.
@@ -156,8 +158,9 @@ public struct Manifest: Sendable {
             }
         }
         if let release = reader.object(root, "release", in: "pipeops.yaml") {
-            reader.allowOnly(release, ["tagPrefix"], in: "release")
+            reader.allowOnly(release, ["tagPrefix", "requireTag"], in: "release")
             if let prefix = reader.string(release, "tagPrefix", in: "release") { tagPrefix = prefix }
+            if let require = reader.bool(release, "requireTag", in: "release") { requireReleaseTag = require }
         }
         problems = reader.problems
     }
@@ -229,6 +232,12 @@ struct StructureReader {
 public enum Suggestion {
     public static func closest(to word: String, in candidates: [String]) -> String? {
         var best: (String, Int)?
+        let lower = word.lowercased()
+        // "production" for "prod", "Thresh" for "Threshold": a prefix is as good a hint as a typo.
+        if let prefix = candidates.first(where: { candidate in
+            let c = candidate.lowercased()
+            return min(c.count, lower.count) >= 3 && (c.hasPrefix(lower) || lower.hasPrefix(c))
+        }) { return prefix }
         for candidate in candidates {
             let distance = editDistance(word.lowercased(), candidate.lowercased())
             let limit = max(1, min(word.count, candidate.count) / 3)

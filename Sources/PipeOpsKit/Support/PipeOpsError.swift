@@ -12,6 +12,8 @@ public enum PipeOpsError: Error, Sendable, Equatable, LocalizedError {
     case writeFailed(String, reason: String)
     case git(String)
     case message(String)
+    /// Content problems found while preparing a command (e.g. a bad environment file): exit 1.
+    case findings([Finding])
 
     /// The same error naming `display` instead of `path` (so messages show the path the user typed).
     public func renaming(_ path: String, to display: String) -> PipeOpsError {
@@ -46,6 +48,9 @@ public enum PipeOpsError: Error, Sendable, Equatable, LocalizedError {
             return message
         case .message(let message):
             return message
+        case .findings(let findings):
+            return findings.map { "\($0.file):\($0.location.line):\($0.location.column): \($0.severity.rawValue): \($0.message) [\($0.rule)]" }
+                .joined(separator: "\n")
         }
     }
 }

@@ -245,4 +245,59 @@ public final class GitRepository {
         guard status == 0 else { throw .git("cannot create tag '\(name)': \(Self.lastErrorMessage())") }
         return Tag(name: name, commit: Self.hex(git_object_id(target)), annotated: true)
     }
+
+    // MARK: Notes
+
+    /// The note text on `commit` in `notesRef`, or nil.
+    public func note(on commit: String, ref notesRef: String) throws(PipeOpsError) -> String? {
+        var oid = git_oid()
+        guard git_oid_fromstr(&oid, commit) == 0 else { throw .git("'\(commit)' is not a commit id") }
+        var note: OpaquePointer?
+        let status = git_note_read(&note, handle, notesRef, &oid)
+        if status == GIT_ENOTFOUND.rawValue { return nil }
+        guard status == 0, let note else { throw .git("cannot read the \(notesRef) note on \(commit.prefix(7)): \(Self.lastErrorMessage())") }
+        defer { git_note_free(note) }
+        return git_note_message(note).map { String(cString: $0) }
+    }
+
+    /// Writes (replacing) the note on `commit` in `notesRef`.
+    public func setNote(_ text: String, on commit: String, ref notesRef: String) throws(PipeOpsError) {
+        var oid = git_oid()
+        guard git_oid_fromstr(&oid, commit) == 0 else { throw .git("'\(commit)' is not a commit id") }
+        var signature: UnsafeMutablePointer<git_signature>?
+        if git_signature_default(&signature, handle) != 0 || signature == nil {
+            guard git_signature_now(&signature, "pipeops", "pipeops@localhost") == 0 else {
+                throw .git("cannot create a signature: \(Self.lastErrorMessage())")
+            }
+        }
+        defer { git_signature_free(signature) }
+        var noteOid = git_oid()
+        guard git_note_create(&noteOid, handle, notesRef, signature, signature, &oid, text, 1) == 0 else {
+            throw .git("cannot write the \(notesRef) note: \(Self.lastErrorMessage())")
+        }
+    }
+
+    /// Every (commit, note text) in `notesRef`.
+    public func notes(ref notesRef: String) throws(PipeOpsError) -> [(commit: String, text: String)] {
+        var iterator: OpaquePointer?
+        let status = git_note_iterator_new(&iterator, handle, notesRef)
+        if status == GIT_ENOTFOUND.rawValue { return [] }
+        guard status == 0, let iterator else { throw .git("cannot list \(notesRef): \(Self.lastErrorMessage())") }
+        defer { git_note_iterator_free(iterator) }
+        var result: [(String, String)] = []
+        var noteId = git_oid(), annotated = git_oid()
+        while git_note_next(&noteId, &annotated, iterator) == 0 {
+            let commit = Self.hex(&annotated)
+            if let text = try note(on: commit, ref: notesRef) { result.append((commit, text)) }
+        }
+        return result
+    }
+
+    /// The identity git would record for the current user (user.name/user.email), if configured.
+    public var userIdentity: String? {
+        var signature: UnsafeMutablePointer<git_signature>?
+        guard git_signature_default(&signature, handle) == 0, let signature else { return nil }
+        defer { git_signature_free(signature) }
+        return "\(String(cString: signature.pointee.name)) <\(String(cString: signature.pointee.email))>"
+    }
 }

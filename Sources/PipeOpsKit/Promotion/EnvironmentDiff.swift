@@ -1,0 +1,78 @@
+/// What differs between two environments of one definition.
+public struct EnvironmentDiff: Sendable {
+    public struct Row: Sendable, Equatable {
+        public var section: String
+        public var key: String
+        public var left: String?
+        public var right: String?
+    }
+
+    public var left: RenderedEnvironment
+    public var right: RenderedEnvironment
+    public var rows: [Row]
+
+    public var structureIdentical: Bool { left.hashes.structure == right.hashes.structure }
+    public var identical: Bool { rows.isEmpty && structureIdentical }
+
+    public init(_ context: ProductContext, left: RenderedEnvironment, right: RenderedEnvironment) {
+        self.left = left
+        self.right = right
+        var rows: [Row] = []
+        func compare(_ section: String, _ key: String, _ a: String?, _ b: String?) {
+            if a != b { rows.append(Row(section: section, key: key, left: a, right: b)) }
+        }
+        let a = context.effectiveParameters(left.environment), b = context.effectiveParameters(right.environment)
+        for (i, parameter) in a.enumerated() {
+            compare("parameter", parameter.name, parameter.value.map(\.brief), b[i].value.map(\.brief))
+        }
+        // Stamp tags that name the environment or its values differ by design; compare the user's tags.
+        let userTags = { (r: RenderedEnvironment) in Dictionary(r.environment.tags.map { ($0.key, $0.value) }, uniquingKeysWith: { _, last in last }) }
+        let ta = userTags(left), tb = userTags(right)
+        for key in Set(ta.keys).union(tb.keys).sorted() { compare("tag", key, ta[key], tb[key]) }
+        compare("pipeline", "name", left.environment.pipelineName, right.environment.pipelineName)
+        compare("pipeline", "roleArn", left.environment.roleArn, right.environment.roleArn)
+        compare("pipeline", "region", left.environment.region, right.environment.region)
+        compare("pipeline", "parallelism", left.environment.parallelism.map(String.init), right.environment.parallelism.map(String.init))
+        compare("pipeline", "execute", String(left.environment.execute), String(right.environment.execute))
+        self.rows = rows
+    }
+
+    /// A readable table and the structure statement.
+    public var text: String {
+        let a = left.environment.name, b = right.environment.name
+        var lines: [String] = []
+        if rows.isEmpty {
+            lines.append("\(a) and \(b) set the same values.")
+        } else {
+            let keyWidth = max(12, rows.map { $0.section.count + 1 + $0.key.count }.max() ?? 0)
+            let leftWidth = max(a.count, rows.map { ($0.left ?? "(unset)").count }.max() ?? 0)
+            lines.append("".padding(toLength: keyWidth, withPad: " ", startingAt: 0) + "  " + a.padding(toLength: leftWidth, withPad: " ", startingAt: 0) + "  " + b)
+            for row in rows {
+                let key = "\(row.section) \(row.key)"
+                lines.append(key.padding(toLength: keyWidth, withPad: " ", startingAt: 0) + "  "
+                    + (row.left ?? "(unset)").padding(toLength: leftWidth, withPad: " ", startingAt: 0) + "  " + (row.right ?? "(unset)"))
+            }
+        }
+        lines.append("")
+        lines.append("structure sha256  \(a): \(left.hashes.structure)")
+        lines.append("                  \(b): \(right.hashes.structure)")
+        lines.append(structureIdentical
+            ? "The pipeline structure is identical: \(b) runs exactly the steps \(a) runs; only the values above differ."
+            : "The pipeline structure differs between \(a) and \(b).")
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    public var json: Node {
+        func member(_ key: String, _ value: Node.Value) -> Node.Member { Node.Member(key: key, keyLocation: .start, value: Node(value)) }
+        return Node(.object([
+            member("left", .string(left.environment.name)),
+            member("right", .string(right.environment.name)),
+            member("structureIdentical", .bool(structureIdentical)),
+            member("structureSha256", .object([member(left.environment.name, .string(left.hashes.structure)), member(right.environment.name, .string(right.hashes.structure))])),
+            member("differences", .array(rows.map { row in
+                Node(.object([member("section", .string(row.section)), member("key", .string(row.key)),
+                              member("left", row.left.map { .string($0) } ?? .null), member("right", row.right.map { .string($0) } ?? .null)]))
+            })),
+        ]))
+    }
+}

@@ -1,0 +1,103 @@
+import Foundation
+
+/// An environment with its file read and checked, and the values it gives every parameter.
+public struct ResolvedEnvironment: Sendable {
+    public var name: String
+    /// Position in the manifest's promotion order.
+    public var order: Int
+    public var execute: Bool
+    /// The parameter-set file as shown to the user, if the environment has one.
+    public var filePath: String?
+    public var file: EnvironmentFile?
+    /// Values the environment sets, by parameter name.
+    public var values: [String: Node]
+    public var pipelineName: String
+    public var roleArn: String?
+    public var region: String?
+    public var parallelism: Int?
+    public var tags: [(key: String, value: String)]
+}
+
+/// A product loaded for render, diff and promote: manifest, definition and linter settings.
+public struct ProductContext: Sendable {
+    public var product: Product
+    public var manifest: Manifest
+    public var pipeline: Pipeline
+    /// The definition's path as shown to the user.
+    public var definitionPath: String
+
+    public static func load(from directory: String = FileManager.default.currentDirectoryPath) throws(PipeOpsError) -> ProductContext {
+        let product = try Product.locate(from: directory)
+        let manifest = try product.requireManifest()
+        guard let relative = manifest.definition else {
+            throw .message("\(DisplayPath(base: directory)(manifest.resolve(Manifest.fileName))): pipeline.definition is not set")
+        }
+        let path = manifest.resolve(relative)
+        let display = DisplayPath(base: directory)(path)
+        do {
+            var document = try DocumentLoader.load(path: path)
+            document.path = display
+            return ProductContext(product: product, manifest: manifest, pipeline: Pipeline(document: document), definitionPath: display)
+        } catch {
+            switch error {
+            case .syntax(_, let syntax): throw .invalidDocument(path: display, location: syntax.location, message: syntax.message)
+            case .io(let io): throw io.renaming(path, to: display)
+            }
+        }
+    }
+
+    public var environmentNames: [String] { manifest.environments.map(\.name) }
+
+    /// Reads and checks one environment. Error-level problems in its file throw `.findings`.
+    public func environment(named name: String) throws(PipeOpsError) -> ResolvedEnvironment {
+        guard let index = manifest.environments.firstIndex(where: { $0.name == name }) else {
+            let names = environmentNames
+            let hint = Suggestion.closest(to: name, in: names).map { "; did you mean '\($0)'?" } ?? ""
+            throw .invalidArgument("unknown environment '\(name)'\(hint) (pipeops.yaml defines: \(names.isEmpty ? "none" : names.joined(separator: ", ")))")
+        }
+        let entry = manifest.environments[index]
+        var file: EnvironmentFile?
+        var display: String?
+        if let relative = entry.parameters {
+            let path = manifest.resolve(relative)
+            let shown = DisplayPath(base: product.directory)(path)
+            display = shown
+            do {
+                var document = try DocumentLoader.load(path: path)
+                document.path = shown
+                let findings = Linter(options: LintOptions(disabled: manifest.lintDisabled))
+                    .lint(environment: document, named: name, against: pipeline)
+                    .filter { $0.severity == .error }
+                if !findings.isEmpty { throw PipeOpsError.findings(findings) }
+                file = EnvironmentFile(document: document)
+            } catch let error as PipeOpsError {
+                throw error
+            } catch let error as LoadError {
+                switch error {
+                case .syntax(_, let syntax): throw .findings([Linter.syntaxFinding(file: shown, syntax)])
+                case .io(let io): throw io.renaming(path, to: shown)
+                }
+            } catch {
+                throw .message("\(shown): \(error)")
+            }
+        }
+        var values: [String: Node] = [:]
+        for member in file?.parameters ?? [] { values[member.key] = member.value }
+        return ResolvedEnvironment(
+            name: name, order: index, execute: entry.execute, filePath: display, file: file, values: values,
+            pipelineName: file?.pipelineName ?? manifest.pipelineName ?? name,
+            roleArn: file?.roleArn ?? manifest.roleArn, region: file?.region, parallelism: file?.parallelism,
+            tags: file?.tags.map { ($0.key, $0.value) } ?? [])
+    }
+
+    /// The environment before `name` in promotion order, if any.
+    public func previousEnvironment(before name: String) -> String? {
+        guard let index = manifest.environments.firstIndex(where: { $0.name == name }), index > 0 else { return nil }
+        return manifest.environments[index - 1].name
+    }
+
+    /// Every parameter's value in `environment`: its value there, else the definition's default (nil: required, unset).
+    public func effectiveParameters(_ environment: ResolvedEnvironment) -> [(name: String, value: Node?)] {
+        pipeline.parameters.map { ($0.name, environment.values[$0.name] ?? $0.defaultValue) }
+    }
+}

@@ -1,0 +1,128 @@
+import ArgumentParser
+import Foundation
+import PipeOpsKit
+
+extension PipeOps {
+    struct Render: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print the upsert-ready CreatePipeline request of one environment.",
+            discussion: """
+                The definition gets the environment's values as parameter defaults (so a bare start \
+                runs that configuration), plus pipeline name, role, tags (the environment's and the \
+                pipeops:* stamp: git commit, version, structure and definition hashes) and \
+                parallelism. Output is canonical JSON: the same inputs always give the same bytes.
+                """
+        )
+
+        @Option(name: .long, help: "Environment name from pipeops.yaml.")
+        var env: String
+
+        @Option(name: .shortAndLong, help: "Write to FILE (atomically) instead of stdout.")
+        var output: String?
+
+        func run() throws {
+            let context = try ProductContext.load()
+            let environment = try context.environment(named: env)
+            let version = try? VersionInfo.gather(from: context.product.directory, tagPrefix: context.manifest.tagPrefix)
+            if version == nil { Terminal.standardError("pipeops: warning: not in a git repository (or no commits): the request carries no git stamp") }
+            let rendered = try Renderer.render(context, environment: environment, version: version)
+            if let output {
+                try AtomicFile.write(Data(rendered.json.utf8), to: output)
+                Terminal.standardError("wrote \(output) (structure sha256 \(rendered.hashes.structure.prefix(12)))")
+            } else {
+                Terminal.output(rendered.json)
+            }
+        }
+    }
+
+    struct Diff: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show what differs between two environments and whether the structure is identical.",
+            discussion: "Exit codes: 0 identical, 1 anything differs, 2 errors."
+        )
+
+        enum Format: String, ExpressibleByArgument, CaseIterable { case text, json }
+
+        @Argument(help: "First environment.")
+        var left: String
+
+        @Argument(help: "Second environment.")
+        var right: String
+
+        @Option(help: "Output format: text or json.")
+        var format: Format = .text
+
+        func run() throws {
+            let context = try ProductContext.load()
+            let a = try Renderer.render(context, environment: try context.environment(named: left), version: nil)
+            let b = try Renderer.render(context, environment: try context.environment(named: right), version: nil)
+            let diff = EnvironmentDiff(context, left: a, right: b)
+            switch format {
+            case .text: Terminal.output(diff.text)
+            case .json: Terminal.output(CanonicalJSON.string(diff.json, sortKeys: false, pretty: true) + "\n")
+            }
+            if !diff.identical { throw ExitCode(1) }
+        }
+    }
+
+    struct Promote: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Promote HEAD to an environment after checking its gates, and record it.",
+            discussion: """
+                Gates, in order: lint (no errors), clean-tree, release-tag (HEAD on a release tag; \
+                release.requireTag: false turns it off), previous-environment (the environment \
+                before, or --from, has a recorded promotion or smoke run of the same structure \
+                hash). Every gate prints a pass/fail line; any failure exits 1 and records nothing.
+                Records are git notes in refs/notes/pipeops: push them with \
+                `git push origin refs/notes/pipeops`; read them with `git notes --ref=pipeops show`.
+                """
+        )
+
+        @Option(name: .long, help: "Environment to promote to.")
+        var to: String?
+
+        @Option(name: .long, help: "Environment that must have run this structure (default: the one before --to).")
+        var from: String?
+
+        @Flag(help: "Check the gates and render, but record nothing.")
+        var dryRun = false
+
+        @Flag(help: "Show, per environment, what was last promoted or smoke-run there.")
+        var status = false
+
+        func validate() throws {
+            if status && to != nil { throw ValidationError("--status shows every environment; do not combine it with --to") }
+            if !status && to == nil { throw ValidationError("name the environment to promote to with --to ENV (or use --status)") }
+        }
+
+        func run() throws {
+            let context = try ProductContext.load()
+            if status {
+                for (environment, record) in try Promoter.status(context) {
+                    guard let record else {
+                        Terminal.output("\(environment.padding(toLength: 10, withPad: " ", startingAt: 0)) nothing recorded\n")
+                        continue
+                    }
+                    Terminal.output("\(environment.padding(toLength: 10, withPad: " ", startingAt: 0)) \(record.version) (commit \(record.commit.prefix(7))) structure \(record.structureSha256.prefix(12)) · \(record.kind.rawValue) at \(record.recordedAt)\(record.by.map { " by \($0)" } ?? "")\n")
+                }
+                return
+            }
+            guard let to else { return }
+            let outcome = try Promoter.promote(context, to: to, from: from, requireTag: context.manifest.requireReleaseTag, dryRun: dryRun)
+            let colored = Terminal.colorAllowed
+            for gate in outcome.gates {
+                let mark = gate.passed ? (colored ? "\u{1B}[32m✔\u{1B}[0m" : "✔") : (colored ? "\u{1B}[31m✘\u{1B}[0m" : "✘")
+                Terminal.output("\(mark) \(gate.name.padding(toLength: 20, withPad: " ", startingAt: 0)) \(gate.detail)\n")
+            }
+            guard outcome.passed else {
+                Terminal.standardError("pipeops: promotion to \(to) refused: \(outcome.gates.filter { !$0.passed }.map(\.name).joined(separator: ", ")) failed")
+                throw ExitCode(1)
+            }
+            if let record = outcome.record {
+                Terminal.output("promoted \(record.version) to \(to) (structure \(record.structureSha256.prefix(12))); recorded in \(Ledger.notesRef) on \(record.commit.prefix(7))\n")
+            } else {
+                Terminal.output("dry run: all gates pass; nothing recorded\n")
+            }
+        }
+    }
+}
