@@ -39,6 +39,8 @@ public struct Manifest: Sendable {
     public var localS3: [(prefix: String, path: String)] = []
     /// `local.steps.<Step>.command`.
     public var localSteps: [String: [String]] = [:]
+    /// `local.steps.<Step>.outputs`: fixed OutputParameters for Lambda and Callback stand-ins.
+    public var localStepOutputs: [String: Node] = [:]
     public var lintDisabled: Set<String> = []
     public var lintDisabledForStep: [String: Set<String>] = [:]
     /// Prefix of release tags (`v` by default; e.g. `churn-model/v` in a monorepo).
@@ -142,6 +144,11 @@ public struct Manifest: Sendable {
                             localSteps[member.key] = argv
                         } else {
                             reader.problem("local.steps.\(member.key).command must be a non-empty list of strings (argv)", at: command)
+                        }
+                    }
+                    if let outputs = member.value["outputs"] {
+                        if outputs.members != nil { localStepOutputs[member.key] = outputs } else {
+                            reader.problem("local.steps.\(member.key).outputs must be a mapping of output name to value", at: outputs)
                         }
                     }
                 }

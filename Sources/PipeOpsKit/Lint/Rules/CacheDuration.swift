@@ -22,4 +22,31 @@ enum CacheDuration {
         }
         return chars.isEmpty && parts > 0
     }
+
+    /// The duration in seconds (years 365 days, months 30 days), or nil when invalid.
+    static func seconds(_ text: String) -> Double? {
+        guard isValid(text) else { return nil }
+        var chars = Substring(text.uppercased())
+        if chars.hasPrefix("P") { chars = chars.dropFirst() }
+        var total = 0.0
+        var inTime = false
+        var number = ""
+        for c in chars {
+            if c == "T" { inTime = true; continue }
+            if c.isNumber { number.append(c); continue }
+            let n = Double(number) ?? 0
+            number = ""
+            switch (c, inTime) {
+            case ("Y", false): total += n * 365 * 86400
+            case ("M", false): total += n * 30 * 86400
+            case ("W", false): total += n * 7 * 86400
+            case ("D", false): total += n * 86400
+            case ("H", true): total += n * 3600
+            case ("M", true): total += n * 60
+            case ("S", true): total += n
+            default: return nil
+            }
+        }
+        return total
+    }
 }

@@ -1,0 +1,151 @@
+import Foundation
+
+/// S3 on the local disk: `s3://bucket/key` lives under `<root>/<bucket>/<key>`, and the
+/// manifest's `local.s3` prefixes are served read-only from repository folders. `file://`
+/// URIs name local paths directly. Keys that would escape their root are refused.
+public struct LocalS3: Sendable {
+    public struct Mount: Sendable {
+        public var prefix: String
+        public var directory: String
+
+        public init(prefix: String, directory: String) {
+            self.prefix = prefix
+            self.directory = directory
+        }
+    }
+
+    public let root: String
+    public let mounts: [Mount]
+
+    public init(root: String, mounts: [Mount] = []) {
+        self.root = root
+        // Longest prefix first, so the most specific mount wins.
+        self.mounts = mounts.sorted { $0.prefix.count > $1.prefix.count }
+    }
+
+    public enum Location: Equatable, Sendable {
+        case store(String)
+        case mount(String)
+        case file(String)
+
+        public var path: String {
+            switch self {
+            case .store(let path), .mount(let path), .file(let path): return path
+            }
+        }
+    }
+
+    /// Where `uri` lives on disk. Throws for anything that is not s3:// or file://, and for keys with `..`.
+    public func locate(_ uri: String) throws(PipeOpsError) -> Location {
+        if uri.hasPrefix("file://") {
+            let path = String(uri.dropFirst("file://".count))
+            guard path.hasPrefix("/") else { throw .message("'\(uri)' must be an absolute file:// URI") }
+            return .file(URL(fileURLWithPath: path).standardizedFileURL.path)
+        }
+        guard uri.hasPrefix("s3://") else {
+            throw .message("'\(uri)' is not an S3 URI (s3://bucket/key) or a file:// URI")
+        }
+        let rest = uri.dropFirst("s3://".count)
+        let parts = rest.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false)
+        guard let bucket = parts.first, !bucket.isEmpty, bucket != "..", bucket != "." else { throw .message("'\(uri)' has no bucket") }
+        let key = parts.count > 1 ? String(parts[1]) : ""
+        try Self.checkKey(key, uri: uri)
+        for mount in mounts where uri.hasPrefix(mount.prefix) || uri + "/" == mount.prefix {
+            let relative = uri.count > mount.prefix.count ? String(uri.dropFirst(mount.prefix.count)) : ""
+            return .mount(Self.join(mount.directory, relative))
+        }
+        return .store(Self.join(Self.join(root, String(bucket)), key))
+    }
+
+    static func checkKey(_ key: String, uri: String) throws(PipeOpsError) {
+        if key.hasPrefix("/") { throw .message("'\(uri)': an absolute key escapes the bucket") }
+        for segment in key.split(separator: "/", omittingEmptySubsequences: false) where segment == ".." {
+            throw .message("'\(uri)': '..' in an S3 key would escape its root; refused")
+        }
+    }
+
+    static func join(_ base: String, _ relative: String) -> String {
+        if relative.isEmpty { return base }
+        return (base.hasSuffix("/") ? base : base + "/") + relative
+    }
+
+    /// Reads one object.
+    public func read(_ uri: String) throws(PipeOpsError) -> Data {
+        let path = try locate(uri).path
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else {
+            throw .message("no object at \(uri)")
+        }
+        do { return try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
+            throw .message("cannot read \(uri): \(error.localizedDescription)")
+        }
+    }
+
+    /// Copies `uri` (one object, or every object under a prefix) into `directory`. An object lands
+    /// in `directory` under its file name; a prefix keeps the relative paths below it.
+    @discardableResult
+    public func download(_ uri: String, to directory: String) throws(PipeOpsError) -> Int {
+        let source = try locate(uri).path
+        let fm = FileManager.default
+        var isDirectory: ObjCBool = false
+        guard fm.fileExists(atPath: source, isDirectory: &isDirectory) else {
+            throw .message("no object or prefix at \(uri)")
+        }
+        do {
+            try fm.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            if !isDirectory.boolValue {
+                let target = Self.join(directory, (source as NSString).lastPathComponent)
+                try? fm.removeItem(atPath: target)
+                try fm.copyItem(atPath: source, toPath: target)
+                return 1
+            }
+            var count = 0
+            for relative in try fm.subpathsOfDirectory(atPath: source) {
+                var sub: ObjCBool = false
+                let from = Self.join(source, relative)
+                guard fm.fileExists(atPath: from, isDirectory: &sub), !sub.boolValue else { continue }
+                let to = Self.join(directory, relative)
+                try fm.createDirectory(atPath: (to as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+                try? fm.removeItem(atPath: to)
+                try fm.copyItem(atPath: from, toPath: to)
+                count += 1
+            }
+            return count
+        } catch {
+            throw .message("cannot stage \(uri): \(error.localizedDescription)")
+        }
+    }
+
+    /// Copies every file under `directory` to the prefix `uri`.
+    @discardableResult
+    public func upload(_ directory: String, to uri: String) throws(PipeOpsError) -> Int {
+        let location = try locate(uri)
+        if case .mount = location { throw .message("\(uri) is served read-only from the repository (local.s3); write outputs elsewhere") }
+        let target = location.path
+        let fm = FileManager.default
+        do {
+            try fm.createDirectory(atPath: target, withIntermediateDirectories: true)
+            var count = 0
+            for relative in (try? fm.subpathsOfDirectory(atPath: directory)) ?? [] {
+                var sub: ObjCBool = false
+                let from = Self.join(directory, relative)
+                guard fm.fileExists(atPath: from, isDirectory: &sub), !sub.boolValue else { continue }
+                let to = Self.join(target, relative)
+                try fm.createDirectory(atPath: (to as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+                try? fm.removeItem(atPath: to)
+                try fm.copyItem(atPath: from, toPath: to)
+                count += 1
+            }
+            return count
+        } catch {
+            throw .message("cannot upload to \(uri): \(error.localizedDescription)")
+        }
+    }
+
+    /// Writes one object.
+    public func put(_ data: Data, at uri: String) throws(PipeOpsError) {
+        let location = try locate(uri)
+        if case .mount = location { throw .message("\(uri) is served read-only from the repository (local.s3)") }
+        try AtomicFile.write(data, to: location.path)
+    }
+}

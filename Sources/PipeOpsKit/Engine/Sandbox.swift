@@ -1,0 +1,158 @@
+import Foundation
+
+/// How a step's sandbox is presented at `/opt/ml`.
+public enum IsolationMode: String, Sendable {
+    /// A private mount namespace bind-mounts the sandbox at /opt/ml: scripts that hard-code
+    /// /opt/ml paths run unchanged, and concurrent steps each see their own.
+    case namespace
+    /// The same, inside a user namespace (for non-root users, when /opt/ml exists).
+    case userNamespace = "user-namespace"
+    /// No namespaces: `/opt/ml` prefixes in the entry point, arguments and environment are
+    /// rewritten to the sandbox path. Scripts that hard-code /opt/ml will not find it.
+    case rewrite
+
+    /// Detected once per process. `PIPEOPS_ISOLATION=rewrite` forces the fallback.
+    public static let detected: IsolationMode = {
+        if ProcessInfo.processInfo.environment["PIPEOPS_ISOLATION"] == "rewrite" { return .rewrite }
+        let fm = FileManager.default
+        guard fm.isExecutableFile(atPath: "/usr/bin/unshare") else { return .rewrite }
+        if getuid() == 0 {
+            if !fm.fileExists(atPath: "/opt/ml") { try? fm.createDirectory(atPath: "/opt/ml", withIntermediateDirectories: true) }
+            if fm.fileExists(atPath: "/opt/ml"), ProcessRunner.succeeds(["/usr/bin/unshare", "--mount", "--propagation", "private", "/bin/true"]) {
+                return .namespace
+            }
+        } else if fm.fileExists(atPath: "/opt/ml"),
+                  ProcessRunner.succeeds(["/usr/bin/unshare", "--user", "--map-root-user", "--mount", "--propagation", "private", "/bin/true"]) {
+            return .userNamespace
+        }
+        return .rewrite
+    }()
+}
+
+/// One step's `/opt/ml`, as a folder on the host.
+public struct Sandbox: Sendable {
+    public static let containerRoot = "/opt/ml"
+    public let root: String
+    public let mode: IsolationMode
+
+    public init(root: String, mode: IsolationMode = .detected) {
+        self.root = root
+        self.mode = mode
+    }
+
+    /// The host path of a container path under /opt/ml; nil for paths outside it.
+    public func hostPath(_ containerPath: String) -> String? {
+        let normalized = URL(fileURLWithPath: containerPath).standardizedFileURL.path
+        if normalized == Self.containerRoot { return root }
+        guard normalized.hasPrefix(Self.containerRoot + "/") else { return nil }
+        return root + String(normalized.dropFirst(Self.containerRoot.count))
+    }
+
+    /// In rewrite mode, `/opt/ml` prefixes become the sandbox path; otherwise text is unchanged.
+    public func rewrite(_ text: String) -> String {
+        guard mode == .rewrite, text.contains(Self.containerRoot) else { return text }
+        return text.replacingOccurrences(of: Self.containerRoot, with: root)
+    }
+
+    /// The argv that runs `argv` with this sandbox at /opt/ml.
+    public func wrap(_ argv: [String]) -> [String] {
+        let script = "mount --bind \"$0\" /opt/ml && exec \"$@\""
+        switch mode {
+        case .namespace:
+            return ["/usr/bin/unshare", "--mount", "--propagation", "private", "--", "/bin/sh", "-c", script, root] + argv
+        case .userNamespace:
+            return ["/usr/bin/unshare", "--user", "--map-root-user", "--mount", "--propagation", "private", "--", "/bin/sh", "-c", script, root] + argv
+        case .rewrite:
+            return argv.map(rewrite)
+        }
+    }
+
+    /// Creates the standard SageMaker folders.
+    public func prepare(_ subfolders: [String]) throws(PipeOpsError) {
+        for folder in ["input/config", "output", "output/data", "model", "code"] + subfolders {
+            do { try FileManager.default.createDirectory(atPath: root + "/" + folder, withIntermediateDirectories: true) } catch {
+                throw .message("cannot create the sandbox folder \(folder): \(error.localizedDescription)")
+            }
+        }
+    }
+}
+
+/// Runs child processes, remembering them so an interrupt can stop them all.
+public final class ProcessRunner: @unchecked Sendable {
+    public static let shared = ProcessRunner()
+    private let lock = NSLock()
+    private var running: [Int32: Process] = [:]
+
+    public struct Outcome: Sendable {
+        public var exitCode: Int32
+        public var timedOut: Bool
+        public var signalled: Bool
+    }
+
+    static func succeeds(_ argv: [String]) -> Bool {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: argv[0])
+        process.arguments = Array(argv.dropFirst())
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        do { try process.run() } catch { return false }
+        process.waitUntilExit()
+        return process.terminationStatus == 0
+    }
+
+    /// Runs `argv` (resolved on PATH when not absolute) and waits; stdout and stderr go to files.
+    public func run(_ argv: [String], environment: [String: String], directory: String, stdoutPath: String, stderrPath: String,
+                    stdin: Data? = nil, timeout: TimeInterval? = nil) throws(PipeOpsError) -> Outcome
+    {
+        guard let first = argv.first else { throw .message("empty command") }
+        let process = Process()
+        if first.hasPrefix("/") {
+            process.executableURL = URL(fileURLWithPath: first)
+            process.arguments = Array(argv.dropFirst())
+        } else {
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            process.arguments = argv
+        }
+        process.environment = environment
+        process.currentDirectoryURL = URL(fileURLWithPath: directory)
+        FileManager.default.createFile(atPath: stdoutPath, contents: nil)
+        FileManager.default.createFile(atPath: stderrPath, contents: nil)
+        guard let out = FileHandle(forWritingAtPath: stdoutPath), let err = FileHandle(forWritingAtPath: stderrPath) else {
+            throw .message("cannot open the step's log files")
+        }
+        defer { try? out.close(); try? err.close() }
+        process.standardOutput = out
+        process.standardError = err
+        let input = Pipe()
+        process.standardInput = stdin == nil ? FileHandle.nullDevice : input
+        do { try process.run() } catch {
+            throw .message("cannot start \(first): \(error.localizedDescription)")
+        }
+        lock.withLock { running[process.processIdentifier] = process }
+        defer { _ = lock.withLock { running.removeValue(forKey: process.processIdentifier) } }
+        if let stdin {
+            input.fileHandleForWriting.write(stdin)
+            try? input.fileHandleForWriting.close()
+        }
+        var timedOut = false
+        if let timeout {
+            let deadline = Date().addingTimeInterval(timeout)
+            while process.isRunning {
+                if Date() > deadline {
+                    timedOut = true
+                    process.terminate()
+                    break
+                }
+                Thread.sleep(forTimeInterval: 0.02)
+            }
+        }
+        process.waitUntilExit()
+        return Outcome(exitCode: process.terminationStatus, timedOut: timedOut, signalled: process.terminationReason == .uncaughtSignal)
+    }
+
+    /// Stops every running child (SIGTERM).
+    public func terminateAll() {
+        let processes = lock.withLock { Array(running.values) }
+        for process in processes where process.isRunning { process.terminate() }
+    }
+}

@@ -1,0 +1,280 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import PipeOpsKit
+
+extension PipeOps {
+    struct Run: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Run the pipeline end to end on this machine with SageMaker semantics.",
+            discussion: """
+                Parameters come from the definition's defaults, then the environment's parameter \
+                set (--env), then --param. Independent steps run concurrently (--parallelism, \
+                default: the environment's parallelism or the number of cores). Each step runs as a \
+                host process with its own sandbox at /opt/ml; S3 URIs map to .pipeops/s3 plus \
+                pipeops.yaml's local.s3 folders. Steps whose image cannot run here need a stand-in \
+                (local.steps.<Step>.command). Every execution is recorded under .pipeops/executions.
+
+                A failed step stops what depends on it; independent branches still finish. A Fail \
+                step lets running steps finish and starts nothing new. JsonGet is strict: a path \
+                that does not exist fails the step and lists the keys that do.
+
+                Exit codes: 0 Succeeded, 1 Failed, 2 set-up errors, 130 interrupted.
+                """
+        )
+
+        enum Format: String, ExpressibleByArgument, CaseIterable { case text, json }
+
+        @Option(name: .long, help: "Environment whose parameter set to use.")
+        var env: String?
+
+        @Option(name: .long, help: "Definition file (default: the manifest's).")
+        var definition: String?
+
+        @Option(name: .customLong("param"), help: ArgumentHelp("Override a parameter.", valueName: "NAME=VALUE"))
+        var params: [String] = []
+
+        @Option(help: "Most steps to run at once.")
+        var parallelism: Int?
+
+        @Flag(help: "Run every step even when a cached result exists.")
+        var noCache = false
+
+        @Option(help: "Output format: text (progress lines) or json (the final execution record).")
+        var format: Format = .text
+
+        func validate() throws {
+            for param in params where !param.contains("=") || param.hasPrefix("=") {
+                throw ValidationError("--param takes NAME=VALUE, not '\(param)'")
+            }
+            if let parallelism, parallelism < 1 { throw ValidationError("--parallelism must be at least 1") }
+        }
+
+        func run() throws {
+            let cwd = FileManager.default.currentDirectoryPath
+            let product = try Product.locate(from: cwd)
+            let manifest = product.manifest
+            var environmentValues: [String: Node] = [:]
+            var environmentParallelism: Int?
+            var pipelineName = manifest?.pipelineName ?? "local-pipeline"
+            var context: ProductContext?
+            if let env {
+                let loaded = try ProductContext.load(from: cwd)
+                let environment = try loaded.environment(named: env)
+                environmentValues = environment.values
+                environmentParallelism = environment.parallelism
+                pipelineName = environment.pipelineName
+                context = loaded
+            }
+            let definitionPath: String
+            if let definition { definitionPath = definition } else {
+                guard let manifest, let relative = manifest.definition else { throw PipeOpsError.manifestNotFound(searchedFrom: cwd) }
+                definitionPath = manifest.resolve(relative)
+            }
+            let display = DisplayPath(base: cwd)(definitionPath.hasPrefix("/") ? definitionPath : cwd + "/" + definitionPath)
+            let document: Document
+            do {
+                document = try DocumentLoader.load(path: definitionPath)
+            } catch {
+                switch error {
+                case .syntax(_, let syntax): throw PipeOpsError.findings([Linter.syntaxFinding(file: display, syntax)])
+                case .io(let io): throw io
+                }
+            }
+            var named = document
+            named.path = display
+            let errors = Linter(options: LintOptions(disabled: manifest?.lintDisabled ?? [], disabledForStep: manifest?.lintDisabledForStep ?? [:]))
+                .lint(definition: named).filter { $0.severity == .error }
+            if !errors.isEmpty {
+                Terminal.standardError("pipeops: refusing to run a definition with lint errors (SageMaker would reject it):")
+                throw PipeOpsError.findings(errors)
+            }
+            let pipeline = Pipeline(document: named)
+            let problems = LocalEngine.preflight(pipeline, standIns: manifest?.localSteps ?? [:], fixedOutputs: manifest?.localStepOutputs ?? [:])
+            if !problems.isEmpty { throw PipeOpsError.message(problems.joined(separator: "\n")) }
+            let overrides = params.map { entry -> (name: String, value: String) in
+                let parts = entry.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+                return (String(parts[0]), parts.count > 1 ? String(parts[1]) : "")
+            }
+            let parameters = try RunParameters.resolve(pipeline, environment: environmentValues, overrides: overrides)
+            let root = manifest?.directory ?? cwd
+            let options = LocalEngine.Options(
+                pipelineName: pipelineName, environment: env, definitionPath: display, parameters: parameters,
+                parallelism: parallelism ?? environmentParallelism ?? ProcessInfo.processInfo.activeProcessorCount,
+                useCache: !noCache, productRoot: root, stateDirectory: root + "/.pipeops",
+                standIns: (manifest?.localSteps ?? [:]).mapValues { argv in argv }, fixedOutputs: manifest?.localStepOutputs ?? [:],
+                s3Mounts: (manifest?.localS3 ?? []).map { LocalS3.Mount(prefix: $0.prefix, directory: manifest!.resolve($0.path)) })
+            if options.isolation == .rewrite && format == .text {
+                Terminal.standardError("pipeops: note: private mount namespaces are not available here; /opt/ml in entry points, arguments and environment is rewritten to each step's sandbox (scripts that hard-code /opt/ml will not find it)")
+            }
+            let printer = ProgressPrinter(json: format == .json, colored: Terminal.colorAllowed)
+            let engine = LocalEngine(pipeline: pipeline, options: options, onEvent: { printer.handle($0) })
+            let signals = SignalWatcher { engine.interrupt() }
+            let record = try engine.run()
+            signals.cancel()
+            printer.finish(record, stateDirectory: DisplayPath(base: cwd)(root + "/.pipeops"))
+            if record.status == .succeeded, let env, let context {
+                do {
+                    let smoke = try Promoter.recordSmokeRun(context, environment: env, execution: record.id)
+                    if format == .text { Terminal.standardError("recorded a successful smoke run of \(env) (structure \(smoke.structureSha256.prefix(12))) in \(Ledger.notesRef)") }
+                } catch {
+                    Terminal.standardError("pipeops: note: smoke run not recorded (\((error as? PipeOpsError)?.errorDescription ?? "\(error)"))")
+                }
+            }
+            switch record.status {
+            case .succeeded: return
+            case .interrupted: throw ExitCode(130)
+            default: throw ExitCode(1)
+            }
+        }
+    }
+}
+
+/// Prints engine events as one line per step change.
+final class ProgressPrinter: @unchecked Sendable {
+    let json: Bool
+    let colored: Bool
+    let lock = NSLock()
+
+    init(json: Bool, colored: Bool) {
+        self.json = json
+        self.colored = colored
+    }
+
+    func paint(_ text: String, _ code: String) -> String { colored ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text }
+
+    func handle(_ event: EngineEvent) {
+        guard !json else { return }
+        lock.lock()
+        defer { lock.unlock() }
+        switch event {
+        case .started(let record):
+            Terminal.output("execution \(record.id) of \(record.pipelineName)\(record.environment.map { " (\($0))" } ?? "") · parallelism \(record.parallelism) · isolation \(record.isolation)\n")
+        case .stepStarted(let name, let attempt):
+            Terminal.output("\(paint("▶", "36")) \(name)\(attempt > 1 ? " (attempt \(attempt))" : "")\n")
+        case .stepRetrying(let name, let attempt, let delay, let reason):
+            Terminal.output("\(paint("↻", "33")) \(name) failed (\(reason)); retry \(attempt - 1) in \(String(format: "%.1f", delay)) s\n")
+        case .stepFinished(let step):
+            let duration = step.durationSeconds.map { String(format: " %.2fs", $0) } ?? ""
+            switch step.status {
+            case .succeeded where step.cacheHit != nil:
+                Terminal.output("\(paint("↺", "32")) \(step.name) cached (from execution \(step.cacheHit!.sourceExecution))\n")
+            case .succeeded:
+                Terminal.output("\(paint("✔", "32")) \(step.name)\(duration)\(step.outcome.map { " → \($0 ? "true" : "false")" } ?? "")\(step.attempts > 1 ? " after \(step.attempts) attempts" : "")\n")
+            case .failed:
+                Terminal.output("\(paint("✘", "31")) \(step.name)\(duration) failed: \(step.failureReason ?? "")\n")
+            case .skipped:
+                Terminal.output("\(paint("⤼", "90")) \(step.name) skipped: \(step.reason ?? "")\n")
+            case .notRun:
+                Terminal.output("\(paint("·", "90")) \(step.name) not run: \(step.reason ?? "")\n")
+            default: break
+            }
+        case .note:
+            break
+        }
+    }
+
+    func finish(_ record: ExecutionRecord, stateDirectory: String) {
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            if let data = try? encoder.encode(record) { Terminal.output(String(decoding: data, as: UTF8.self) + "\n") }
+            return
+        }
+        let status = record.status.rawValue
+        let painted = record.status == .succeeded ? paint(status, "1;32") : paint(status, "1;31")
+        let cached = record.steps.filter { $0.cacheHit != nil }.count
+        Terminal.output("execution \(record.id) \(painted) in \(String(format: "%.2f", record.durationSeconds ?? 0))s\(cached > 0 ? " (\(cached) step\(cached == 1 ? "" : "s") from cache)" : "") · \(stateDirectory)/executions/\(record.id)\n")
+        if let reason = record.failureReason { Terminal.output("\(reason)\n") }
+    }
+}
+
+/// Calls `handler` once on SIGINT or SIGTERM.
+final class SignalWatcher: @unchecked Sendable {
+    private var sources: [DispatchSourceSignal] = []
+
+    init(_ handler: @escaping @Sendable () -> Void) {
+        for sig in [SIGINT, SIGTERM] {
+            signal(sig, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+            source.setEventHandler(handler: handler)
+            source.resume()
+            sources.append(source)
+        }
+    }
+
+    func cancel() {
+        for source in sources { source.cancel() }
+        signal(SIGINT, SIG_DFL)
+        signal(SIGTERM, SIG_DFL)
+    }
+}
+
+extension PipeOps {
+    struct Executions: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List local executions or show one.",
+            subcommands: [List.self, Show.self],
+            defaultSubcommand: List.self
+        )
+
+        static func store() throws -> (ExecutionStore, String) {
+            let cwd = FileManager.default.currentDirectoryPath
+            let root = try Product.locate(from: cwd).manifest?.directory ?? cwd
+            return (ExecutionStore(stateDirectory: root + "/.pipeops"), root)
+        }
+
+        struct List: ParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "List local executions, newest first.")
+
+            func run() throws {
+                let (store, _) = try Executions.store()
+                let records = store.list()
+                if records.isEmpty { Terminal.output("no executions yet; 'pipeops run' starts one\n"); return }
+                for record in records {
+                    let failed = record.steps.filter { $0.status == .failed }.count
+                    let cached = record.steps.filter { $0.cacheHit != nil }.count
+                    Terminal.output("\(record.id)  \(record.effectiveStatus.rawValue.padding(toLength: 11, withPad: " ", startingAt: 0))  \(record.startedAt)  \(String(format: "%7.2fs", record.durationSeconds ?? 0))  \(record.environment ?? "-")  \(record.steps.count) steps\(failed > 0 ? ", \(failed) failed" : "")\(cached > 0 ? ", \(cached) cached" : "")\n")
+                }
+            }
+        }
+
+        struct Show: ParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Show one execution: parameters and every step.")
+
+            @Argument(help: "Execution id (from 'pipeops executions list').")
+            var id: String
+
+            @Option(help: "Output format: text or json.")
+            var format: Run.Format = .text
+
+            func run() throws {
+                let (store, _) = try Executions.store()
+                guard id.allSatisfy({ $0.isLetter || $0.isNumber }) else { throw PipeOpsError.invalidArgument("'\(id)' is not an execution id") }
+                var record = try store.load(id)
+                record.status = record.effectiveStatus
+                if format == .json {
+                    let encoder = JSONEncoder()
+                    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+                    Terminal.output(String(decoding: try encoder.encode(record), as: UTF8.self) + "\n")
+                    return
+                }
+                var lines = ["execution  \(record.id)", "status     \(record.status.rawValue)", "pipeline   \(record.pipelineName)\(record.environment.map { " (\($0))" } ?? "")",
+                             "started    \(record.startedAt)", "duration   \(String(format: "%.2fs", record.durationSeconds ?? 0))", "parameters"]
+                for key in record.parameters.keys.sorted() { lines.append("  \(key) = \(record.parameters[key]!.brief)") }
+                lines.append("steps")
+                for step in record.steps {
+                    var line = "  \(step.status.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)) \(step.name)"
+                    if let duration = step.durationSeconds { line += String(format: " %.2fs", duration) }
+                    if step.attempts > 1 { line += " (\(step.attempts) attempts)" }
+                    if let hit = step.cacheHit { line += " cached from \(hit.sourceExecution)" }
+                    if let outcome = step.outcome { line += " outcome \(outcome)" }
+                    if let reason = step.failureReason ?? step.reason { line += " — \(reason)" }
+                    lines.append(line)
+                }
+                if let reason = record.failureReason { lines.append(reason) }
+                Terminal.output(lines.joined(separator: "\n") + "\n")
+            }
+        }
+    }
+}
