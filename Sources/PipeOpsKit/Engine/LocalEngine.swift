@@ -401,7 +401,7 @@ struct StepCache: Sendable {
     func lookup(_ key: String, expireAfter: String?) -> Hit? {
         guard let data = FileManager.default.contents(atPath: "\(directory)/\(key).json"),
               let entry = try? DocumentLoader.parse(data: data, path: key, syntax: .json).root,
-              let completed = entry["completedAt"]?.string, let date = ISO8601DateFormatter().date(from: completed),
+              let completed = entry["completedAt"]?.string, let date = Ledger.date(from: completed),
               let props = entry["properties"], let execution = entry["execution"]?.string else { return nil }
         if let expireAfter, let seconds = CacheDuration.seconds(expireAfter), Date().timeIntervalSince(date) > seconds { return nil }
         return Hit(properties: props, execution: execution, completedAt: completed)

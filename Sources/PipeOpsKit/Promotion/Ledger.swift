@@ -50,6 +50,13 @@ public enum Ledger {
         try repository.setNote(String(decoding: data, as: UTF8.self) + "\n", on: record.commit, ref: notesRef)
     }
 
+    /// Parses what `timestamp` writes (and plain ISO 8601 without fractional seconds).
+    public static func date(from text: String) -> Date? {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return formatter.date(from: text) ?? ISO8601DateFormatter().date(from: text)
+    }
+
     public static func timestamp(_ date: Date = Date()) -> String {
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
