@@ -82,3 +82,22 @@ import Testing
         #expect(docs == RuleDocs.render(.markdown), "docs/rules.md is stale: run `pipeops rules --format markdown > docs/rules.md`")
     }
 }
+
+@Suite struct EmbeddedTemplateTests {
+    /// The binary carries templates/ (scripts/gen-templates.py); they must not drift apart.
+    @Test func embeddedTemplatesMatchTheTemplatesFolder() throws {
+        let folder = TestPaths.repository.appendingPathComponent("templates")
+        for template in Scaffolder.templates {
+            let root = folder.appendingPathComponent(template.name)
+            var onDisk: [String: Data] = [:]
+            let enumerator = try #require(FileManager.default.enumerator(atPath: root.path))
+            for case let relative as String in enumerator where relative != ".pipeops-template" && !relative.contains("__pycache__") {
+                var isDirectory: ObjCBool = false
+                FileManager.default.fileExists(atPath: root.appendingPathComponent(relative).path, isDirectory: &isDirectory)
+                if !isDirectory.boolValue { onDisk[relative] = FileManager.default.contents(atPath: root.appendingPathComponent(relative).path) }
+            }
+            let embedded = Dictionary(uniqueKeysWithValues: template.files.map { ($0.path, $0.contents) })
+            #expect(embedded == onDisk, "templates/\(template.name) changed: run python3 scripts/gen-templates.py")
+        }
+    }
+}
