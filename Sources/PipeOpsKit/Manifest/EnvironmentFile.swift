@@ -8,9 +8,11 @@ public struct EnvironmentFile: Sendable {
     public var region: String?
     public var pipelineName: String?
     public var parallelism: Int?
+    /// Bucket for definitions over 100 KiB (uploaded before CreatePipeline, as the SDK does).
+    public var definitionBucket: String?
     public var problems: [StructureProblem] = []
 
-    public static let keys = ["parameters", "tags", "roleArn", "region", "pipelineName", "parallelism", "description"]
+    public static let keys = ["parameters", "tags", "roleArn", "region", "pipelineName", "parallelism", "definitionBucket", "description"]
 
     public init(document: Document) {
         self.document = document
@@ -47,6 +49,7 @@ public struct EnvironmentFile: Sendable {
         roleArn = reader.string(root, "roleArn", in: "the environment file")
         region = reader.string(root, "region", in: "the environment file")
         pipelineName = reader.string(root, "pipelineName", in: "the environment file")
+        definitionBucket = reader.string(root, "definitionBucket", in: "the environment file")
         if let parallelism = root["parallelism"] {
             if let value = parallelism.int, case .integer = parallelism.value, value >= 1 { self.parallelism = value } else {
                 reader.problem("'parallelism' must be a whole number of at least 1 (MaxParallelExecutionSteps), not \(parallelism.brief)", at: parallelism)

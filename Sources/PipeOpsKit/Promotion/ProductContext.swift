@@ -16,6 +16,7 @@ public struct ResolvedEnvironment: Sendable {
     public var region: String?
     public var parallelism: Int?
     public var tags: [(key: String, value: String)]
+    public var definitionBucket: String?
 }
 
 /// A product loaded for render, diff and promote: manifest, definition and linter settings.
@@ -87,7 +88,7 @@ public struct ProductContext: Sendable {
             name: name, order: index, execute: entry.execute, filePath: display, file: file, values: values,
             pipelineName: file?.pipelineName ?? manifest.pipelineName ?? name,
             roleArn: file?.roleArn ?? manifest.roleArn, region: file?.region, parallelism: file?.parallelism,
-            tags: file?.tags.map { ($0.key, $0.value) } ?? [])
+            tags: file?.tags.map { ($0.key, $0.value) } ?? [], definitionBucket: file?.definitionBucket)
     }
 
     /// The environment before `name` in promotion order, if any.

@@ -1,0 +1,189 @@
+import ArgumentParser
+import Foundation
+import PipeOpsKit
+
+/// Flags shared by the commands that talk to SageMaker.
+struct AWSOptions: ParsableArguments {
+    @Option(name: .customLong("endpoint-url"), help: "SageMaker API endpoint (default: https://api.sagemaker.<region>.amazonaws.com).")
+    var endpointURL: String?
+
+    @Option(help: "AWS region (default: the environment file's, then AWS_REGION, AWS_DEFAULT_REGION, the config file).")
+    var region: String?
+
+    @Option(help: "Profile in the AWS shared credentials and config files.")
+    var profile: String?
+
+    @Flag(name: .shortAndLong, help: "Log every API request (never credentials or signatures).")
+    var verbose = false
+
+    func validate() throws {
+        if let endpointURL, URL(string: endpointURL)?.scheme == nil {
+            throw ValidationError("--endpoint-url must be a URL such as http://127.0.0.1:5000")
+        }
+    }
+
+    func client(environmentRegion: String?) throws -> SageMakerClient {
+        let resolver = AWSConfigResolver(profile: profile)
+        let region = try resolver.region(flag: region, environmentFile: environmentRegion)
+        let credentials = try resolver.credentials()
+        var log: (@Sendable (String) -> Void)?
+        if verbose {
+            log = { message in Terminal.standardError("pipeops: " + message) }
+        }
+        if verbose { Terminal.standardError("pipeops: using \(credentials) in \(region)") }
+        let endpoint: URL? = endpointURL.flatMap { URL(string: $0) }
+        return SageMakerClient(region: region, credentials: credentials, endpoint: endpoint, transport: URLSessionTransport(), maxAttempts: 5, log: log)
+    }
+}
+
+extension SageMakerClient.CallError {
+    var asToolError: PipeOpsError {
+        switch self {
+        case .service(let error): return .message("SageMaker \(error.code): \(error.message)")
+        case .tool(let error): return error
+        }
+    }
+}
+
+extension PipeOps {
+    struct Upsert: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Create or update the pipeline of an environment on SageMaker.",
+            discussion: """
+                Sends the request `pipeops render --env ENV` shows: CreatePipeline, or \
+                UpdatePipeline when the pipeline exists, then merges tags (existing tags whose \
+                keys are not being set are kept), as the SageMaker SDK's upsert does. Definitions \
+                over 100 KiB are uploaded to the environment's definitionBucket first.
+                """
+        )
+
+        @Option(name: .long, help: "Environment from pipeops.yaml.")
+        var env: String
+
+        @OptionGroup var aws: AWSOptions
+
+        @Flag(help: "Print the CreatePipeline request and send nothing.")
+        var dryRun = false
+
+        func run() throws {
+            let context = try ProductContext.load()
+            let environment = try context.environment(named: env)
+            let version = try? VersionInfo.gather(from: context.product.directory, tagPrefix: context.manifest.tagPrefix)
+            let rendered = try Renderer.render(context, environment: environment, version: version)
+            if dryRun {
+                let request = Deployer.createRequest(rendered, token: "<generated per call>", s3Location: nil)
+                Terminal.output(CanonicalJSON.string(request, sortKeys: true, pretty: true) + "\n")
+                Terminal.standardError("dry run: CreatePipeline (or UpdatePipeline + tags) not sent")
+                return
+            }
+            let client = try aws.client(environmentRegion: environment.region)
+            do {
+                let result = try Deployer.upsert(rendered, client: client, definitionBucket: environment.definitionBucket,
+                                                 s3Endpoint: aws.endpointURL.flatMap { URL(string: $0) })
+                Terminal.output("\(result.created ? "created" : "updated") \(result.pipelineArn)\(result.versionId.map { " (version \($0))" } ?? "") · \(result.tags.count) tags · definition \(result.definitionLocation) · structure \(rendered.hashes.structure.prefix(12))\n")
+            } catch {
+                throw error.asToolError
+            }
+        }
+    }
+
+    struct Start: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Start an execution on SageMaker with the environment's parameters.",
+            discussion: """
+                Parameters: the environment's values, then --param (checked against the \
+                definition's types and EnumValues before anything is sent). With --wait, follows \
+                the execution and its steps until it ends: exit 0 Succeeded, 1 Failed or Stopped. \
+                Ctrl-C while waiting asks whether to stop the execution (on a terminal) or leaves \
+                it running.
+                """
+        )
+
+        @Option(name: .long, help: "Environment from pipeops.yaml.")
+        var env: String
+
+        @Option(name: .customLong("param"), help: ArgumentHelp("Override a parameter.", valueName: "NAME=VALUE"))
+        var params: [String] = []
+
+        @Flag(help: "Wait for the execution to end, showing its steps.")
+        var wait = false
+
+        @Option(name: .customLong("poll-interval"), help: "Seconds between status checks with --wait.")
+        var pollInterval: Double = 10
+
+        @OptionGroup var aws: AWSOptions
+
+        func validate() throws {
+            for param in params where !param.contains("=") { throw ValidationError("--param takes NAME=VALUE, not '\(param)'") }
+            if pollInterval <= 0 { throw ValidationError("--poll-interval must be positive") }
+        }
+
+        func run() throws {
+            let context = try ProductContext.load()
+            let environment = try context.environment(named: env)
+            let overrides = params.map { entry -> (name: String, value: String) in
+                let parts = entry.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+                return (String(parts[0]), parts.count > 1 ? String(parts[1]) : "")
+            }
+            let parameters = try RunParameters.resolve(context.pipeline, environment: environment.values, overrides: overrides)
+            let client = try aws.client(environmentRegion: environment.region)
+            let version = try? VersionInfo.gather(from: context.product.directory, tagPrefix: context.manifest.tagPrefix)
+            let display = "pipeops-\(env)-\(version?.shortCommit ?? "local")".map { $0.isLetter || $0.isNumber || $0 == "-" ? $0 : "-" }
+            let arn: String
+            do {
+                arn = try Deployer.start(pipelineName: environment.pipelineName, parameters: parameters, parallelism: environment.parallelism,
+                                         displayName: String(String(display).prefix(82)), client: client)
+            } catch {
+                throw error.asToolError
+            }
+            Terminal.output("\(arn)\n")
+            guard wait else { return }
+            let interrupted = InterruptFlag()
+            let watcher = SignalWatcher { interrupted.set() }
+            defer { watcher.cancel() }
+            var seen: [String: String] = [:]
+            var listSteps = true
+            while true {
+                let state: Deployer.ExecutionState
+                do { state = try Deployer.describe(arn, client: client, withSteps: listSteps) } catch { throw error.asToolError }
+                if let reason = state.stepsUnavailable {
+                    listSteps = false
+                    Terminal.standardError("pipeops: note: step details are unavailable (\(reason.prefix(120))); following the execution status only")
+                }
+                for step in state.steps where seen[step.name] != step.status {
+                    seen[step.name] = step.status
+                    Terminal.output("  \(step.status.padding(toLength: 10, withPad: " ", startingAt: 0)) \(step.name)\(step.failureReason.map { ": \($0)" } ?? "")\n")
+                }
+                if state.isTerminal {
+                    Terminal.output("execution \(state.status)\(state.failureReason.flatMap { $0.isEmpty ? nil : ": \($0)" } ?? "")\n")
+                    if !state.steps.isEmpty && state.status != "Succeeded" {
+                        for step in state.steps where step.status == "Failed" { Terminal.output("failed step \(step.name): \(step.failureReason ?? "")\n") }
+                    }
+                    if state.status == "Succeeded" { return }
+                    throw ExitCode(1)
+                }
+                let deadline = Date().addingTimeInterval(pollInterval)
+                while Date() < deadline && !interrupted.isSet { Thread.sleep(forTimeInterval: 0.1) }
+                if interrupted.isSet {
+                    if isatty(STDIN_FILENO) == 1 {
+                        Terminal.standardError("stop the execution \(arn)? [y/N] ")
+                        if let answer = readLine(), answer.lowercased().hasPrefix("y") {
+                            do { try Deployer.stop(arn, client: client) } catch { throw error.asToolError }
+                            Terminal.output("stop requested; the execution ends as Stopped\n")
+                        }
+                    } else {
+                        Terminal.standardError("pipeops: stopped waiting; the execution keeps running (aws sagemaker stop-pipeline-execution --pipeline-execution-arn \(arn))")
+                    }
+                    throw ExitCode(130)
+                }
+            }
+        }
+    }
+}
+
+final class InterruptFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = false
+    func set() { lock.withLock { value = true } }
+    var isSet: Bool { lock.withLock { value } }
+}
