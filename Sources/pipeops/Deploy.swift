@@ -111,6 +111,9 @@ extension PipeOps {
         @Option(name: .customLong("poll-interval"), help: "Seconds between status checks with --wait.")
         var pollInterval: Double = 10
 
+        @Flag(help: "Start even when pipeops.yaml marks the environment execute: false (e.g. prod).")
+        var force = false
+
         @OptionGroup var aws: AWSOptions
 
         func validate() throws {
@@ -121,6 +124,9 @@ extension PipeOps {
         func run() throws {
             let context = try ProductContext.load()
             let environment = try context.environment(named: env)
+            if !environment.execute && !force {
+                throw PipeOpsError.invalidArgument("pipeops.yaml marks '\(env)' execute: false (upserted, never executed by CI); pass --force to start it anyway")
+            }
             let overrides = params.map { entry -> (name: String, value: String) in
                 let parts = entry.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
                 return (String(parts[0]), parts.count > 1 ? String(parts[1]) : "")

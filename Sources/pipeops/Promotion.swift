@@ -90,6 +90,11 @@ extension PipeOps {
         @Flag(help: "Show, per environment, what was last promoted or smoke-run there.")
         var status = false
 
+        @Flag(help: "After the gates pass and the promotion is recorded, upsert the environment's pipeline on SageMaker.")
+        var upsert = false
+
+        @OptionGroup var aws: AWSOptions
+
         func validate() throws {
             if status && to != nil { throw ValidationError("--status shows every environment; do not combine it with --to") }
             if !status && to == nil { throw ValidationError("name the environment to promote to with --to ENV (or use --status)") }
@@ -120,6 +125,16 @@ extension PipeOps {
             }
             if let record = outcome.record {
                 Terminal.output("promoted \(record.version) to \(to) (structure \(record.structureSha256.prefix(12))); recorded in \(Ledger.notesRef) on \(record.commit.prefix(7))\n")
+                if upsert, let rendered = outcome.rendered {
+                    let client = try aws.client(environmentRegion: rendered.environment.region)
+                    do {
+                        let result = try Deployer.upsert(rendered, client: client, definitionBucket: rendered.environment.definitionBucket,
+                                                         s3Endpoint: aws.endpointURL.flatMap { URL(string: $0) })
+                        Terminal.output("\(result.created ? "created" : "updated") \(result.pipelineArn)\n")
+                    } catch {
+                        throw error.asToolError
+                    }
+                }
             } else {
                 Terminal.output("dry run: all gates pass; nothing recorded\n")
             }

@@ -118,4 +118,17 @@ import Testing
         #expect(noCredentials.status == 2)
         #expect(noCredentials.stderr.contains("no AWS credentials found; looked at"))
     }
+
+    @Test func promoteUpsertsAndProdIsNeverStartedByAccident() throws {
+        let moto = try MotoServer()
+        let product = try Self.product()
+        try product.git("tag", "-a", "v1.0.0", "-m", "release")
+        let promoted = try CLI.run(["promote", "--to", "dev", "--upsert", "--endpoint-url", moto.endpoint], in: product.path, environment: Self.environment)
+        #expect(promoted.status == 0, "\(promoted.stdout)\(promoted.stderr)")
+        #expect(promoted.stdout.contains("promoted v1.0.0 to dev"))
+        #expect(promoted.stdout.contains("created arn:aws:sagemaker:us-east-1:"))
+        let prod = try CLI.run(["start", "--env", "prod", "--endpoint-url", moto.endpoint], in: product.path, environment: Self.environment)
+        #expect(prod.status == 2)
+        #expect(prod.stderr.contains("execute: false"))
+    }
 }

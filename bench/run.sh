@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# One command for every benchmark: builds the release binary, installs the SageMaker SDK
+# (the comparison for start-up) if missing, then runs bench/bench.py. Extra arguments go to it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/install-deps.sh
+if ! python3 -c "import sagemaker.workflow.pipeline" >/dev/null 2>&1; then
+    echo "==> pip install 'sagemaker<3' (the start-up comparison)" >&2
+    python3 -m pip install --quiet --disable-pip-version-check 'sagemaker<3' || echo "could not install the SageMaker SDK; start-up runs without its comparison" >&2
+fi
+echo "==> swift build -c release" >&2
+swift build -c release --product pipeops 2>&1 | tail -n 1 >&2
+exec python3 bench/bench.py --bin "$(swift build -c release --show-bin-path)/pipeops" "$@"
