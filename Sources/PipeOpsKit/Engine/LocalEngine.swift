@@ -69,6 +69,7 @@ public final class LocalEngine: @unchecked Sendable {
     private var interrupted = false
     private let started = Date()
     private var startTimes: [Int: Date] = [:]
+    private var lastPersist = Date.distantPast
 
     public init(pipeline: Pipeline, options: Options, onEvent: @escaping @Sendable (EngineEvent) -> Void = { _ in }) {
         self.pipeline = pipeline
@@ -194,8 +195,12 @@ public final class LocalEngine: @unchecked Sendable {
         // Report this step before anything it releases, so progress reads in causal order.
         onEvent(.stepFinished(entry))
         release(after: index)
-        // Written under the lock, so a late step can never overwrite the final record.
-        try? persist()
+        // Written under the lock, so a late step can never overwrite the final record; at most
+        // every quarter second, because encoding the whole record per step is quadratic.
+        if Date().timeIntervalSince(lastPersist) >= 0.25 {
+            try? persist()
+            lastPersist = Date()
+        }
         condition.broadcast()
         condition.unlock()
     }
