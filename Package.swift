@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "pipeops", targets: ["pipeops"]),
+        .executable(name: "pipeops-sandbox", targets: ["pipeops-sandbox"]),
         .library(name: "PipeOpsKit", targets: ["PipeOpsKit"]),
     ],
     dependencies: [
@@ -31,12 +32,17 @@ let package = Package(
             name: "pipeops",
             dependencies: [
                 "PipeOpsKit",
+                "pipeops-sandbox",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // A tiny C helper that enters a private mount namespace with the step's sandbox at
+        // /opt/ml and execs the step (one exec instead of unshare + sh + mount).
+        .executableTarget(name: "pipeops-sandbox"),
         .testTarget(
             name: "PipeOpsKitTests",
-            dependencies: ["PipeOpsKit"]
+            dependencies: ["PipeOpsKit"],
+            exclude: ["Fixtures"]
         ),
         .testTarget(
             name: "pipeopsCLITests",

@@ -1,39 +1,88 @@
 #!/usr/bin/env bash
-# The main job: installs what is missing, builds pipeops (release) and walks through what it
-# does on real SageMaker SDK output and on a pipeline with mistakes in it.
+# The main job: installs what is missing, builds pipeops (release), then walks a pipeline
+# product through its life: scaffold, lint, local runs (cached the second time), a version tag,
+# promotion gates, rendered requests, and an upsert + smoke execution on the SageMaker API
+# (a local moto_server standing in for AWS), ending with lint catching real mistakes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+repo=$(pwd)
 bash scripts/install-deps.sh
 
 echo "==> swift build -c release" >&2
 swift build -c release --product pipeops 2>&1 | tail -n 1 >&2
 bin="$(swift build -c release --show-bin-path)/pipeops"
+pipeops() { "$bin" "$@"; }
 shared="$(cd .. && pwd)/shared"
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-
+moto_pid=""
+cleanup() { [ -n "$moto_pid" ] && kill -9 "$moto_pid" 2>/dev/null; rm -rf "$work"; }
+trap cleanup EXIT
 if [ -t 1 ] && [ -z "${NO_COLOR:-}" ]; then step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }; else step() { printf '\n== %s\n' "$*"; }; fi
 
-step "pipeops $("$bin" --version): lint real SageMaker SDK output (must be clean)"
-for file in "$shared"/examples/*.sdk.json; do
-    "$bin" lint "$file" --property-sample EvaluationReport="$shared/examples/abalone-evaluation.sample.json"
-done
+step "pipeops $(pipeops --version): scaffold a pipeline product"
+cd "$work"
+pipeops init churn-model --name churn-model --account 123456789012 --region us-east-1 | tail -n 5
+cd churn-model
+git init -q -b main && git config user.name "Demo" && git config user.email demo@example.com
+git add -A && git commit -qm "churn-model: scaffolded by pipeops init"
 
-step "the dependency graph of the abalone pipeline (Mermaid)"
-"$bin" graph "$shared/examples/abalone.sdk.json"
+step "lint: definition, manifest and every environment file"
+pipeops lint
 
-step "a definition with the mistakes that usually reach CreatePipeline"
+step "run the whole pipeline locally (dev parameters; steps are real processes in /opt/ml sandboxes)"
+pipeops run --env dev
+
+step "run again: every cacheable step comes from the cache"
+pipeops run --env dev
+pipeops executions list | head -n 3
+
+step "a stricter quality gate takes the other branch and fails with the Fail step's message"
+pipeops run --env dev --param AccuracyThreshold=0.99 || echo "(exit $? — as intended)"
+
+step "release: tag the commit, then promote through dev and staging"
+pipeops tag minor -m "first release"
+pipeops version
+pipeops promote --to dev
+pipeops run --env staging --format json > /dev/null && echo "staging smoke run recorded"
+pipeops promote --to staging
+pipeops promote --status
+
+step "prod differs from staging only in values: the structure hash proves it"
+pipeops diff staging prod || true
+
+step "a structure change after staging is refused for prod"
+sed -i 's/MaxRuntimeInSeconds: 3600/MaxRuntimeInSeconds: 7200/' pipeline/definition.yaml
+git commit -qam "longer training" && pipeops tag patch >/dev/null
+pipeops promote --to prod || echo "(exit $? — prod must wait for staging to run this structure)"
+git reset -q --hard HEAD~1
+
+step "upsert and a smoke execution on the SageMaker API (moto_server on 127.0.0.1 stands in for AWS)"
+port=$(python3 -c "import socket; s = socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])")
+moto_server -H 127.0.0.1 -p "$port" >/dev/null 2>&1 &
+moto_pid=$!
+python3 - "$port" <<'PY'
+import socket, sys, time
+for _ in range(300):
+    try:
+        socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=0.5).close(); sys.exit(0)
+    except OSError:
+        time.sleep(0.1)
+sys.exit(1)
+PY
+export AWS_ACCESS_KEY_ID=AKIADEMODEMODEMODEMO AWS_SECRET_ACCESS_KEY=demo-secret-never-printed AWS_REGION=us-east-1
+pipeops upsert --env dev --endpoint-url "http://127.0.0.1:$port"
+pipeops upsert --env dev --endpoint-url "http://127.0.0.1:$port"
+pipeops start --env dev --endpoint-url "http://127.0.0.1:$port" --wait --poll-interval 1
+
+step "lint real SageMaker SDK output (clean) and a copy with the mistakes that usually reach CreatePipeline"
+for file in "$shared"/examples/*.sdk.json; do pipeops lint "$file"; done
 sed -e 's/regression_metrics.mse.value/regression_metrics.mse/' \
     -e 's/"Parameters.MseThreshold"/"Parameters.MseTreshold"/' \
     -e 's/ModelArtifacts.S3ModelArtifacts/ModelArtifacts.S3ModelArtifact/' \
     "$shared/examples/abalone.sdk.json" > "$work/abalone-broken.json"
-"$bin" lint "$work/abalone-broken.json" --property-sample EvaluationReport="$shared/examples/abalone-evaluation.sample.json" || echo "(exit $? — CI fails here, before anything is uploaded)"
-
-step "the same findings as GitHub annotations and SARIF"
-"$bin" lint "$work/abalone-broken.json" --format github || true
-"$bin" lint "$work/abalone-broken.json" --format sarif > "$work/lint.sarif" || true
+pipeops lint "$work/abalone-broken.json" --property-sample EvaluationReport="$shared/examples/abalone-evaluation.sample.json" \
+    || echo "(exit $? — CI stops here, before anything is uploaded)"
+pipeops lint "$work/abalone-broken.json" --format sarif > "$work/lint.sarif" || true
 python3 "$shared/tools/validate-sarif" "$work/lint.sarif"
 
-step "rules pipeops knows ($("$bin" rules --format json | grep -c '"id"'))"
-"$bin" rules | head -n 12
-echo "…  (pipeops rules --format markdown for the full documentation)"
+step "done: $(pipeops rules --format json | grep -c '"id"') lint rules (pipeops rules), every command has --help"

@@ -305,7 +305,7 @@ public final class LocalEngine: @unchecked Sendable {
             let logs = (stdout: attemptFolder + "/stdout.log", stderr: attemptFolder + "/stderr.log")
             var outcome: Result<Node, StepFailure>
             do {
-                try sandbox.prepare(["config", "processing", "input/data"])
+                try sandbox.prepare(Self.sandboxFolders(step.type))
                 var environment = ProcessInfo.processInfo.environment
                 for secret in ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN"] { environment[secret] = nil }
                 environment["PYTHONUNBUFFERED"] = "1"
@@ -365,6 +365,16 @@ public final class LocalEngine: @unchecked Sendable {
             return attempt <= retries ? delay : nil
         }
         return nil
+    }
+
+    /// The /opt/ml layout of each step kind (SageMaker's container conventions).
+    static func sandboxFolders(_ type: StepType?) -> [String] {
+        switch type {
+        case .processing?: return ["config", "output", "processing"]
+        case .training?: return ["input/config", "input/data", "model", "output/data", "code"]
+        case .transform?: return ["model", "output", "transform"]
+        default: return ["output"]
+        }
     }
 
     static func safeName(_ name: String) -> String {

@@ -54,11 +54,20 @@ public struct Sandbox: Sendable {
         return text.replacingOccurrences(of: Self.containerRoot, with: root)
     }
 
+    /// `pipeops-sandbox` next to the running binary (or $PIPEOPS_SANDBOX_HELPER), when present.
+    static let helper: String? = {
+        if let path = ProcessInfo.processInfo.environment["PIPEOPS_SANDBOX_HELPER"], FileManager.default.isExecutableFile(atPath: path) { return path }
+        let executable = URL(fileURLWithPath: CommandLine.arguments.first ?? "").resolvingSymlinksInPath().deletingLastPathComponent()
+        let candidate = executable.appendingPathComponent("pipeops-sandbox").path
+        return FileManager.default.isExecutableFile(atPath: candidate) ? candidate : nil
+    }()
+
     /// The argv that runs `argv` with this sandbox at /opt/ml.
     public func wrap(_ argv: [String]) -> [String] {
         let script = "mount --bind \"$0\" /opt/ml && exec \"$@\""
         switch mode {
         case .namespace:
+            if let helper = Self.helper { return [helper, root] + argv }
             return ["/usr/bin/unshare", "--mount", "--propagation", "private", "--", "/bin/sh", "-c", script, root] + argv
         case .userNamespace:
             return ["/usr/bin/unshare", "--user", "--map-root-user", "--mount", "--propagation", "private", "--", "/bin/sh", "-c", script, root] + argv
@@ -67,9 +76,9 @@ public struct Sandbox: Sendable {
         }
     }
 
-    /// Creates the standard SageMaker folders.
+    /// Creates the SageMaker folders a step of this kind uses.
     public func prepare(_ subfolders: [String]) throws(PipeOpsError) {
-        for folder in ["input/config", "output", "output/data", "model", "code"] + subfolders {
+        for folder in subfolders {
             do { try FileManager.default.createDirectory(atPath: root + "/" + folder, withIntermediateDirectories: true) } catch {
                 throw .message("cannot create the sandbox folder \(folder): \(error.localizedDescription)")
             }
@@ -115,8 +124,8 @@ public final class ProcessRunner: @unchecked Sendable {
         }
         process.environment = environment
         process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        FileManager.default.createFile(atPath: stdoutPath, contents: nil)
-        FileManager.default.createFile(atPath: stderrPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: stdoutPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: stderrPath, contents: nil)
         guard let out = FileHandle(forWritingAtPath: stdoutPath), let err = FileHandle(forWritingAtPath: stderrPath) else {
             throw .message("cannot open the step's log files")
         }

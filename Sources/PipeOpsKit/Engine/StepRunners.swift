@@ -295,7 +295,7 @@ enum StepRunners {
             environment["MODEL_DATA_URL"] = data
             if let archive = try? job.context.s3.read(data) {
                 let local = job.logDirectory + "/model.tar.gz"
-                FileManager.default.createFile(atPath: local, contents: archive)
+                _ = FileManager.default.createFile(atPath: local, contents: archive)
                 _ = ProcessRunner.succeeds(["/usr/bin/tar", "-xzf", local, "-C", job.sandbox.root + "/model"])
             }
         }

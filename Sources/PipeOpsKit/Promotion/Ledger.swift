@@ -57,9 +57,15 @@ public enum Ledger {
         return formatter.date(from: text) ?? ISO8601DateFormatter().date(from: text)
     }
 
-    public static func timestamp(_ date: Date = Date()) -> String {
+    /// Creating an ISO8601DateFormatter costs more than a step's bookkeeping: keep one.
+    private nonisolated(unsafe) static let formatter: ISO8601DateFormatter = {
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return formatter.string(from: date)
+        return formatter
+    }()
+    private static let formatterLock = NSLock()
+
+    public static func timestamp(_ date: Date = Date()) -> String {
+        formatterLock.withLock { formatter.string(from: date) }
     }
 }
