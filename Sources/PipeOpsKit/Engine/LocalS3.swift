@@ -99,18 +99,7 @@ public struct LocalS3: Sendable {
                 try fm.copyItem(atPath: source, toPath: target)
                 return 1
             }
-            var count = 0
-            for relative in try fm.subpathsOfDirectory(atPath: source) {
-                var sub: ObjCBool = false
-                let from = Self.join(source, relative)
-                guard fm.fileExists(atPath: from, isDirectory: &sub), !sub.boolValue else { continue }
-                let to = Self.join(directory, relative)
-                try fm.createDirectory(atPath: (to as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-                try? fm.removeItem(atPath: to)
-                try fm.copyItem(atPath: from, toPath: to)
-                count += 1
-            }
-            return count
+            return try Self.copyFiles(from: source, to: directory)
         } catch {
             throw .message("cannot stage \(uri): \(error.localizedDescription)")
         }
@@ -125,21 +114,28 @@ public struct LocalS3: Sendable {
         let fm = FileManager.default
         do {
             try fm.createDirectory(atPath: target, withIntermediateDirectories: true)
-            var count = 0
-            for relative in (try? fm.subpathsOfDirectory(atPath: directory)) ?? [] {
-                var sub: ObjCBool = false
-                let from = Self.join(directory, relative)
-                guard fm.fileExists(atPath: from, isDirectory: &sub), !sub.boolValue else { continue }
-                let to = Self.join(target, relative)
-                try fm.createDirectory(atPath: (to as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-                try? fm.removeItem(atPath: to)
-                try fm.copyItem(atPath: from, toPath: to)
-                count += 1
-            }
-            return count
+            guard fm.fileExists(atPath: directory) else { return 0 }
+            return try Self.copyFiles(from: directory, to: target)
         } catch {
             throw .message("cannot upload to \(uri): \(error.localizedDescription)")
         }
+    }
+
+    /// Copies every file below `source` to the same relative path below `target`, replacing files.
+    static func copyFiles(from source: String, to target: String) throws -> Int {
+        let fm = FileManager.default
+        var count = 0
+        for relative in try fm.subpathsOfDirectory(atPath: source) {
+            var isDirectory: ObjCBool = false
+            let from = join(source, relative)
+            guard fm.fileExists(atPath: from, isDirectory: &isDirectory), !isDirectory.boolValue else { continue }
+            let to = join(target, relative)
+            try fm.createDirectory(atPath: (to as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try? fm.removeItem(atPath: to)
+            try fm.copyItem(atPath: from, toPath: to)
+            count += 1
+        }
+        return count
     }
 
     /// Writes one object.
