@@ -60,6 +60,7 @@ step "upsert and a smoke execution on the SageMaker API (moto_server on 127.0.0.
 port=$(python3 -c "import socket; s = socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])")
 moto_server -H 127.0.0.1 -p "$port" >/dev/null 2>&1 &
 moto_pid=$!
+disown "$moto_pid" 2>/dev/null || true
 python3 - "$port" <<'PY'
 import socket, sys, time
 for _ in range(300):

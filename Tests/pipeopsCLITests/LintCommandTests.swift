@@ -140,3 +140,22 @@ import Testing
         #expect(dot.stdout.hasPrefix("digraph pipeline {"))
     }
 }
+
+@Suite struct LintManifestScopeTests {
+    /// pipeops.yaml's property-file samples describe its own definition, not any file linted from inside the product.
+    @Test func manifestSamplesApplyOnlyToTheManifestsDefinition() throws {
+        let scratch = Scratch()
+        #expect(try CLI.run(["init", ".", "--name", "churn-model"], in: scratch.path).status == 0)
+        let abalone = CLI.shared.appendingPathComponent("examples/abalone.sdk.json").path
+        let other = try CLI.run(["lint", abalone], in: scratch.path)
+        #expect(other.status == 0, "\(other.stdout)")
+        let own = try CLI.run(["lint", "pipeline/definition.yaml"], in: scratch.path)
+        #expect(own.status == 0)
+        let definition = scratch.path + "/pipeline/definition.yaml"
+        let broken = try String(contentsOfFile: definition, encoding: .utf8).replacingOccurrences(of: "Path: metrics.accuracy.value", with: "Path: metrics.acc.value")
+        try broken.write(toFile: definition, atomically: true, encoding: .utf8)
+        let caught = try CLI.run(["lint", "pipeline/definition.yaml"], in: scratch.path)
+        #expect(caught.status == 1)
+        #expect(caught.stdout.contains("[json-path-sample]"))
+    }
+}

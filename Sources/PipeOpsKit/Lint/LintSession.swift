@@ -40,22 +40,33 @@ public enum LintSession {
             }
         }
         var options = LintOptions()
+        // What the manifest says property files contain describes the manifest's own definition,
+        // not every file that happens to be linted from inside the product.
+        var manifestSamples: [String: PropertySample] = [:]
         if let manifest {
             options.disabled = manifest.lintDisabled
             options.disabledForStep = manifest.lintDisabledForStep
             for spec in manifest.propertyFiles {
                 if let sample = spec.sample {
-                    options.propertySamples[spec.name] = .sample(try loadSample(manifest.resolve(sample), display: display), source: sample)
+                    manifestSamples[spec.name] = .sample(try loadSample(manifest.resolve(sample), display: display), source: sample)
                 } else if let schema = spec.schema {
-                    options.propertySamples[spec.name] = .schema(try loadSample(manifest.resolve(schema), display: display), source: schema)
+                    manifestSamples[spec.name] = .schema(try loadSample(manifest.resolve(schema), display: display), source: schema)
                 }
             }
         }
+        var flagSamples: [String: PropertySample] = [:]
         for (name, path) in request.propertySamples {
             let absolute = absolutePath(path, base: request.workingDirectory)
-            options.propertySamples[name] = .sample(try loadSample(absolute, display: display), source: path)
+            flagSamples[name] = .sample(try loadSample(absolute, display: display), source: path)
         }
-        let linter = Linter(options: options)
+        let manifestDefinition = manifest?.definition.map { manifest!.resolve($0) }
+        func makeLinter(for definitionPath: String?) -> Linter {
+            var settings = options
+            if let definitionPath, definitionPath == manifestDefinition { settings.propertySamples = manifestSamples }
+            settings.propertySamples.merge(flagSamples) { _, flag in flag }
+            return Linter(options: settings)
+        }
+        let linter = makeLinter(for: manifestDefinition)
 
         if request.files.isEmpty {
             guard let manifestPath else { throw PipeOpsError.manifestNotFound(searchedFrom: request.workingDirectory) }
@@ -96,9 +107,9 @@ public enum LintSession {
                 case .success(let document):
                     if (file as NSString).lastPathComponent == Manifest.fileName {
                         let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
-                        findings += linter.lint(manifest: Manifest(document: document, directory: directory))
+                        findings += makeLinter(for: nil).lint(manifest: Manifest(document: document, directory: directory))
                     } else {
-                        findings += linter.lint(definition: document)
+                        findings += makeLinter(for: path).lint(definition: document)
                     }
                 case .failure(.syntax(let name, let error)): findings.append(Linter.syntaxFinding(file: name, error))
                 case .failure(.io(let error)): throw error
