@@ -131,4 +131,33 @@ import Testing
         #expect(prod.status == 2)
         #expect(prod.stderr.contains("execute: false"))
     }
+
+    @Test func definitionsOver100KiBGoThroughS3() throws {
+        let moto = try MotoServer()
+        let product = try Self.product()
+        let padding = (0..<120).map { "  note\($0): \"" + String(repeating: "x", count: 1000) + "\"" }.joined(separator: "\n")
+        let definition = product.path + "/pipeline/definition.yaml"
+        let text = try String(contentsOfFile: definition, encoding: .utf8).replacingOccurrences(of: "Metadata: {}", with: "Metadata:\n" + padding)
+        try text.write(toFile: definition, atomically: true, encoding: .utf8)
+        let environment = product.path + "/environments/dev.yaml"
+        try (try String(contentsOfFile: environment, encoding: .utf8) + "definitionBucket: pipeline-definitions\n").write(toFile: environment, atomically: true, encoding: .utf8)
+        let bucket = try runTool(["python3", "-c", """
+            import boto3
+            boto3.client("s3", endpoint_url="\(moto.endpoint)", region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="y").create_bucket(Bucket="pipeline-definitions")
+            """], in: product.path)
+        try #require(bucket.status == 0, "\(bucket.output)")
+        let upserted = try CLI.run(["upsert", "--env", "dev", "--endpoint-url", moto.endpoint], in: product.path, environment: Self.environment)
+        #expect(upserted.status == 0, "\(upserted.stderr)")
+        #expect(upserted.stdout.contains("definition s3://pipeline-definitions/pipeops/churn-model/"))
+        let rendered = try DocumentLoader.parse(data: Data(try CLI.run(["render", "--env", "dev"], in: product.path).stdout.utf8), path: "r.json").root
+        let stored = try runTool(["python3", "-c", """
+            import boto3
+            s3 = boto3.client("s3", endpoint_url="\(moto.endpoint)", region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="y")
+            key = s3.list_objects_v2(Bucket="pipeline-definitions")["Contents"][0]["Key"]
+            print(s3.get_object(Bucket="pipeline-definitions", Key=key)["Body"].read().decode(), end="")
+            """], in: product.path)
+        #expect(stored.status == 0, "\(stored.output)")
+        #expect(stored.output == rendered["PipelineDefinition"]?.string)
+        #expect(stored.output.utf8.count > 102_400)
+    }
 }
