@@ -49,6 +49,9 @@ public final class LintContext: @unchecked Sendable {
 
     private var resolutions: [String: StepProperties.Resolution] = [:]
 
+    /// Every `Get` of the definition with its node and step, collected on first use.
+    private(set) lazy var references: [(Reference, Node, Step)] = LintContext.collectReferences(definition)
+
     /// How `Steps.<step><path>` resolves (parsed and checked once per distinct reference text).
     /// Nil when the path does not parse or the step does not exist.
     func resolution(of reference: Reference) -> StepProperties.Resolution? {

@@ -56,10 +56,11 @@ public enum CanonicalJSON {
     }
 
     /// The number of Unicode scalars of the compact (unsorted) JSON text, without building it.
-    public static func compactLength(_ node: Node) -> Int {
+    /// Counting stops once the total passes `limit` (the result is then some value above it).
+    public static func compactLength(_ node: Node, limit: Int = .max) -> Int {
         var total = 0
         var stack: [Node] = [node]
-        while let next = stack.popLast() {
+        while let next = stack.popLast(), total <= limit {
             switch next.value {
             case .object(let members):
                 total += 2 + max(0, members.count - 1)

@@ -24,9 +24,9 @@ struct DefinitionSizeRule: Rule {
         guard let pipeline = context.definition else { return }
         // Cheap bound first: the compact JSON is never larger than ~1.1x the source for JSON input.
         if pipeline.document.syntax == .json && pipeline.document.byteCount < Self.s3Threshold / 2 { return }
-        let characters = CanonicalJSON.compactLength(pipeline.root)
+        let characters = CanonicalJSON.compactLength(pipeline.root, limit: Self.limit)
         if characters > Self.limit {
-            findings.report("the definition is \(characters) characters of JSON; CreatePipeline accepts at most \(Self.limit) — split the pipeline or move large literals into parameters or S3",
+            findings.report("the definition is over \(Self.limit) characters of JSON, the most CreatePipeline accepts; split the pipeline or move large literals into parameters or S3",
                             at: pipeline.root)
         } else if characters >= Self.s3Threshold {
             findings.report("the definition is about \(ByteCount.format(characters)) of JSON; over 100 KiB it is uploaded through PipelineDefinitionS3Location, which needs an S3 bucket",

@@ -1,18 +1,24 @@
 extension LintContext {
-    /// Visits every `Get` in every step of the definition with the step it is in.
+    /// Visits every `Get` in every step of the definition with the step it is in. The list is
+    /// collected once per file and shared by every rule that reads references.
     func forEachReference(_ body: (Reference, Node, Step) -> Void) {
-        guard let pipeline = definition else { return }
+        for (reference, node, step) in references { body(reference, node, step) }
+    }
+
+    static func collectReferences(_ pipeline: Pipeline?) -> [(Reference, Node, Step)] {
+        guard let pipeline else { return [] }
+        var found: [(Reference, Node, Step)] = []
         for step in pipeline.steps {
-            step.forEachReference { reference, node in body(reference, node, step) }
+            step.forEachReference { reference, node in found.append((reference, node, step)) }
         }
         // PipelineExperimentConfig may hold expressions too (Execution.* by default).
-        if let config = pipeline.root["PipelineExperimentConfig"], config.members != nil {
-            for member in config.members ?? [] {
-                Expression.parse(member.value).forEachReference { reference, node in
-                    body(reference, node, Step(index: -1, name: "", node: config, type: nil, arguments: nil, dependsOn: [], membership: nil, expressions: []))
-                }
+        if let config = pipeline.root["PipelineExperimentConfig"], let members = config.members {
+            let pseudo = Step(index: -1, name: "", node: config, type: nil, arguments: nil, dependsOn: [], membership: nil, expressions: [])
+            for member in members {
+                Expression.parse(member.value).forEachReference { reference, node in found.append((reference, node, pseudo)) }
             }
         }
+        return found
     }
 }
 
