@@ -159,3 +159,19 @@ import Testing
         #expect(caught.stdout.contains("[json-path-sample]"))
     }
 }
+
+@Suite struct TerminalColourTests {
+    /// Colour only on a terminal, and never with NO_COLOR (script(1) gives the command a pty).
+    @Test func colourFollowsTheTerminalAndNoColor() throws {
+        let scratch = Scratch()
+        scratch.write("def.yaml", "Version: \"2020-12-01\"\nSteps:\n  - { Name: Alpha, Type: Fail, DependsOn: [Beta], Arguments: { ErrorMessage: x } }\n")
+        let command = "\(CLI.binary) lint def.yaml"
+        let tty = try runTool(["env", "-u", "NO_COLOR", "TERM=xterm", "script", "-qec", command, "/dev/null"], in: scratch.path)
+        #expect(tty.output.contains("\u{1B}[1;31merror\u{1B}[0m"), "\(tty.output)")
+        let noColor = try runTool(["env", "NO_COLOR=1", "TERM=xterm", "script", "-qec", command, "/dev/null"], in: scratch.path)
+        #expect(noColor.output.contains("error: step 'Alpha' depends on unknown step 'Beta'"))
+        #expect(!noColor.output.contains("\u{1B}["))
+        let piped = try CLI.run(["lint", "def.yaml"], in: scratch.path)
+        #expect(!piped.stdout.contains("\u{1B}["))
+    }
+}

@@ -248,6 +248,8 @@ public enum Suggestion {
         for candidate in candidates {
             let distance = editDistance(word.lowercased(), candidate.lowercased())
             let limit = max(1, min(word.count, candidate.count) / 3)
+            // A "suggestion" that replaces the whole word (B for A) is no hint.
+            guard distance < min(word.count, candidate.count) else { continue }
             if distance <= limit, best == nil || distance < best!.1 { best = (candidate, distance) }
         }
         return best?.0
