@@ -25,11 +25,9 @@ struct PipeOps: ParsableCommand {
         do {
             var command = try parseAsRoot()
             try command.run()
-        } catch PipeOpsError.findings(let findings) {
+        } catch let error as PipeOpsError where error.isFindings {
             // Content problems (e.g. a bad environment file): the findings, then exit 1.
-            for finding in findings {
-                Terminal.standardError("\(finding.file):\(finding.location.line):\(finding.location.column): \(finding.severity.rawValue): \(finding.message) [\(finding.rule)]")
-            }
+            Terminal.standardError(error.errorDescription ?? "")
             Foundation.exit(1)
         } catch let error as PipeOpsError {
             Terminal.error(error.errorDescription ?? "\(error)")

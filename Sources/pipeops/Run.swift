@@ -176,9 +176,7 @@ final class ProgressPrinter: @unchecked Sendable {
 
     func finish(_ record: ExecutionRecord, stateDirectory: String) {
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            if let data = try? encoder.encode(record) { Terminal.output(String(decoding: data, as: UTF8.self) + "\n") }
+            if let data = try? record.jsonData() { Terminal.output(String(decoding: data, as: UTF8.self) + "\n") }
             return
         }
         let status = record.status.rawValue
@@ -254,9 +252,7 @@ extension PipeOps {
                 var record = try store.load(id)
                 record.status = record.effectiveStatus
                 if format == .json {
-                    let encoder = JSONEncoder()
-                    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-                    Terminal.output(String(decoding: try encoder.encode(record), as: UTF8.self) + "\n")
+                    Terminal.output(String(decoding: try record.jsonData(), as: UTF8.self) + "\n")
                     return
                 }
                 var lines = ["execution  \(record.id)", "status     \(record.status.rawValue)", "pipeline   \(record.pipelineName)\(record.environment.map { " (\($0))" } ?? "")",

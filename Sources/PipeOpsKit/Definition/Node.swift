@@ -166,6 +166,11 @@ extension Node: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, Express
     }
 }
 
+/// A member for a tree built in code (no source position): reports, requests, records.
+func member(_ key: String, _ value: Node.Value) -> Node.Member {
+    Node.Member(key: key, keyLocation: .start, value: Node(value))
+}
+
 extension Node: Equatable {
     /// Structural equality: positions and object key order do not matter.
     public static func == (lhs: Node, rhs: Node) -> Bool {

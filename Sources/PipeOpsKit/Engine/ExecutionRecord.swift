@@ -80,6 +80,13 @@ public struct ExecutionRecord: Codable, Sendable {
     public var parameters: [String: Node]
     public var steps: [StepRecord]
 
+    /// Pretty, key-sorted JSON, as stored on disk and printed by `run --format json`.
+    public func jsonData() throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return try encoder.encode(self)
+    }
+
     /// A record left as Executing by a process that no longer runs was interrupted.
     public var effectiveStatus: Status {
         if status == .executing && kill(pid, 0) != 0 && errno == ESRCH { return .interrupted }
@@ -98,9 +105,7 @@ public struct ExecutionStore: Sendable {
     public func folder(for id: String) -> String { directory + "/" + id }
 
     public func save(_ record: ExecutionRecord) throws(PipeOpsError) {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        guard let data = try? encoder.encode(record) else { throw .message("cannot encode the execution record") }
+        guard let data = try? record.jsonData() else { throw .message("cannot encode the execution record") }
         try AtomicFile.write(data, to: folder(for: record.id) + "/execution.json")
     }
 

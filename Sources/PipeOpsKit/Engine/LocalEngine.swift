@@ -267,7 +267,7 @@ public final class LocalEngine: @unchecked Sendable {
         case .condition?:
             do {
                 let outcome = try Evaluator.conditions(step.arguments?["Conditions"]?.elements ?? [], context)
-                return StepResult(outcome: .success(Node(.object([StepRunners.member("Outcome", .bool(outcome))]))), attempts: 1)
+                return StepResult(outcome: .success(Node(.object([member("Outcome", .bool(outcome))]))), attempts: 1)
             } catch {
                 return StepResult(outcome: .failure(StepFailure(message: error.message, exceptionType: nil)), attempts: 1)
             }

@@ -30,7 +30,6 @@ struct StepJob: Sendable {
 enum StepRunners {
     static func iso(_ date: Date) -> String { Ledger.timestamp(date) }
 
-    static func member(_ key: String, _ value: Node.Value) -> Node.Member { Node.Member(key: key, keyLocation: .start, value: Node(value)) }
 
     static func object(_ pairs: [(String, Node.Value)]) -> Node { Node(.object(pairs.map { member($0.0, $0.1) })) }
 

@@ -63,7 +63,6 @@ public struct EnvironmentDiff: Sendable {
     }
 
     public var json: Node {
-        func member(_ key: String, _ value: Node.Value) -> Node.Member { Node.Member(key: key, keyLocation: .start, value: Node(value)) }
         return Node(.object([
             member("left", .string(left.environment.name)),
             member("right", .string(right.environment.name)),

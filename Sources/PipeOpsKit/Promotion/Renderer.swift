@@ -33,7 +33,6 @@ public enum Renderer {
         tags.append(("pipeops:definition-sha256", hashes.content))
         tags.append(("pipeops:environment", StampText.tagValue(environment.name)))
         tags.sort { $0.key < $1.key }
-        func member(_ key: String, _ value: Node.Value) -> Node.Member { Node.Member(key: key, keyLocation: .start, value: Node(value)) }
         var members: [Node.Member] = [
             member("PipelineName", .string(environment.pipelineName)),
             member("PipelineDefinition", .string(CanonicalJSON.string(definition))),

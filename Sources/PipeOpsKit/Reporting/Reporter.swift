@@ -75,9 +75,6 @@ public enum LintReporter {
         return CanonicalJSON.string(root, sortKeys: false, pretty: true) + "\n"
     }
 
-    static func member(_ key: String, _ value: Node.Value) -> Node.Member {
-        Node.Member(key: key, keyLocation: .start, value: Node(value))
-    }
 
     static func sarifLevel(_ severity: Severity) -> String {
         switch severity {

@@ -14,7 +14,6 @@ public enum Deployer {
     /// Definitions this large go through PipelineDefinitionS3Location, as the SDK does.
     public static let s3Threshold = 102_400
 
-    static func member(_ key: String, _ value: Node.Value) -> Node.Member { Node.Member(key: key, keyLocation: .start, value: Node(value)) }
 
     static func tagList(_ tags: [(key: String, value: String)]) -> Node.Value {
         .array(tags.map { Node(.object([member("Key", .string($0.key)), member("Value", .string($0.value))])) })

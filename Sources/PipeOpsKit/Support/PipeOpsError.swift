@@ -15,6 +15,11 @@ public enum PipeOpsError: Error, Sendable, Equatable, LocalizedError {
     /// Content problems found while preparing a command (e.g. a bad environment file): exit 1.
     case findings([Finding])
 
+    public var isFindings: Bool {
+        if case .findings = self { return true }
+        return false
+    }
+
     /// The same error naming `display` instead of `path` (so messages show the path the user typed).
     public func renaming(_ path: String, to display: String) -> PipeOpsError {
         switch self {
@@ -49,8 +54,9 @@ public enum PipeOpsError: Error, Sendable, Equatable, LocalizedError {
         case .message(let message):
             return message
         case .findings(let findings):
-            return findings.map { "\($0.file):\($0.location.line):\($0.location.column): \($0.severity.rawValue): \($0.message) [\($0.rule)]" }
-                .joined(separator: "\n")
+            var text = LintReporter.render(LintReport(findings: findings, files: []), as: .text)
+            if text.hasSuffix("\n") { text.removeLast() }
+            return text
         }
     }
 }

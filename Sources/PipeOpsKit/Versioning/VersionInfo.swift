@@ -76,7 +76,6 @@ public struct VersionInfo: Sendable {
     }
 
     public func json(verbose: Bool) -> Node {
-        func member(_ key: String, _ value: Node.Value) -> Node.Member { Node.Member(key: key, keyLocation: .start, value: Node(value)) }
         var members: [Node.Member] = [
             member("repository", .string(repository)),
             member("commit", .string(commit)),
