@@ -17,7 +17,7 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
-SHARED = os.path.join(os.path.dirname(ROOT), "shared")
+EXAMPLES = os.path.join(ROOT, "Tests", "Fixtures", "examples")
 
 
 def timed(argv, cwd=None, env=None, check=False):
@@ -88,7 +88,7 @@ def main():
         row(table, "pipeops --version", startup, "s", extra={"note": "SageMaker SDK not installed"})
 
     print("== lint of the SDK's abalone definition")
-    abalone = os.path.join(SHARED, "examples", "abalone.sdk.json")
+    abalone = os.path.join(EXAMPLES, "abalone.sdk.json")
     lint, _ = median([args.bin, "lint", abalone, "--format", "json"], runs)
     parse, _ = median([sys.executable, "-c", "import json,sys; json.load(open(sys.argv[1]))", abalone], runs)
     row(table, "lint abalone.sdk.json", lint, "s", "python3 json.load", parse)

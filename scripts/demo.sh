@@ -12,7 +12,6 @@ echo "==> swift build -c release" >&2
 swift build -c release --product pipeops 2>&1 | tail -n 1 >&2
 bin="$(swift build -c release --show-bin-path)/pipeops"
 pipeops() { "$bin" "$@"; }
-shared="$(cd .. && pwd)/shared"
 work=$(mktemp -d)
 moto_pid=""
 cleanup() { [ -n "$moto_pid" ] && kill -9 "$moto_pid" 2>/dev/null; rm -rf "$work"; }
@@ -75,15 +74,15 @@ pipeops upsert --env dev --endpoint-url "http://127.0.0.1:$port"
 pipeops upsert --env dev --endpoint-url "http://127.0.0.1:$port"
 pipeops start --env dev --endpoint-url "http://127.0.0.1:$port" --wait --poll-interval 1
 
-step "lint real SageMaker SDK output (clean) and a copy with the mistakes that usually reach CreatePipeline"
-for file in "$shared"/examples/*.sdk.json; do pipeops lint "$file"; done
+step "lint real SageMaker SDK output, v2 and v3 (no errors; the warnings are true) and a copy with the mistakes that usually reach CreatePipeline"
+pipeops lint "$repo"/Tests/Fixtures/examples/*.sdk.json "$repo"/Tests/Fixtures/sdk/v*/*.json | sed "s|$repo/||"
 sed -e 's/regression_metrics.mse.value/regression_metrics.mse/' \
     -e 's/"Parameters.MseThreshold"/"Parameters.MseTreshold"/' \
     -e 's/ModelArtifacts.S3ModelArtifacts/ModelArtifacts.S3ModelArtifact/' \
-    "$shared/examples/abalone.sdk.json" > "$work/abalone-broken.json"
-pipeops lint "$work/abalone-broken.json" --property-sample EvaluationReport="$shared/examples/abalone-evaluation.sample.json" \
+    "$repo/Tests/Fixtures/examples/abalone.sdk.json" > "$work/abalone-broken.json"
+pipeops lint "$work/abalone-broken.json" --property-sample EvaluationReport="$repo/Tests/Fixtures/examples/abalone-evaluation.sample.json" \
     || echo "(exit $? — CI stops here, before anything is uploaded)"
 pipeops lint "$work/abalone-broken.json" --format sarif > "$work/lint.sarif" || true
-python3 "$shared/tools/validate-sarif" "$work/lint.sarif"
+python3 "$repo/Tests/Support/validate_sarif.py" "$work/lint.sarif"
 
 step "done: $(pipeops rules --format json | grep -c '"id"') lint rules (pipeops rules), every command has --help"

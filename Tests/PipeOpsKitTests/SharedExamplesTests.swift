@@ -5,13 +5,13 @@ import Testing
 /// Real SDK output must lint without a single error, and pipeops must understand every construct in it.
 @Suite struct SharedExamplesTests {
     static let examples: [String] = {
-        let folder = TestPaths.shared.appendingPathComponent("examples")
+        let folder = TestPaths.examples
         let files = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
         return files.filter { $0.hasSuffix(".sdk.json") }.sorted().map { folder.appendingPathComponent($0).path }
     }()
 
     @Test func examplesArePresent() {
-        #expect(Self.examples.count >= 3, "expected ../shared/examples/*.sdk.json beside the repository")
+        #expect(Self.examples.count >= 3, "expected Tests/Fixtures/examples/*.sdk.json")
     }
 
     @Test(arguments: examples)
@@ -37,7 +37,7 @@ import Testing
 
     @Test func evaluationSampleChecksTheAbaloneJsonGetPath() throws {
         let path = try #require(Self.examples.first { $0.hasSuffix("abalone.sdk.json") })
-        let sample = try DocumentLoader.load(path: TestPaths.shared.appendingPathComponent("examples/abalone-evaluation.sample.json").path)
+        let sample = try DocumentLoader.load(path: TestPaths.examples.appendingPathComponent("abalone-evaluation.sample.json").path)
         let options = LintOptions(propertySamples: ["EvaluationReport": .sample(sample.root, source: "sample")])
         let findings = try Linter(options: options).lintDefinition(atPath: path)
         #expect(!findings.contains { $0.rule == "json-path-sample" })

@@ -1,11 +1,17 @@
 import Foundation
 @testable import PipeOpsKit
 
-/// Paths of the repository and of the shared material beside it.
+/// Paths of the repository and its test fixtures (the repository is self-contained: nothing
+/// outside it is read).
 enum TestPaths {
     static let repository: URL = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     static let fixtures = repository.appendingPathComponent("Tests/PipeOpsKitTests/Fixtures")
-    static let shared = repository.deletingLastPathComponent().appendingPathComponent("shared")
+    /// SDK-emitted definitions and the abalone evaluation sample.
+    static let examples = repository.appendingPathComponent("Tests/Fixtures/examples")
+    /// Definitions written by the SageMaker SDK (scripts/sdk-corpus), under v2/ and v3/.
+    static let sdkCorpus = repository.appendingPathComponent("Tests/Fixtures/sdk")
+    /// `Tests/Support/validate_sarif.py` (the SARIF 2.1.0 schema is in Tests/Fixtures/sarif).
+    static let sarifValidator = repository.appendingPathComponent("Tests/Support/validate_sarif.py")
 }
 
 /// A temporary directory removed when the value is released.

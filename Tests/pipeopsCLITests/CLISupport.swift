@@ -9,7 +9,8 @@ struct CLI {
     }
 
     static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static let shared = repository.deletingLastPathComponent().appendingPathComponent("shared")
+    /// SDK-emitted definitions kept in the repository.
+    static let examples = repository.appendingPathComponent("Tests/Fixtures/examples")
 
     /// The binary next to the test bundle (`swift build` puts both in .build/<config>), or $PIPEOPS_BIN.
     static let binary: String = {

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 @Suite struct LintCommandTests {
-    static let abalone = CLI.shared.appendingPathComponent("examples/abalone.sdk.json").path
+    static let abalone = CLI.examples.appendingPathComponent("abalone.sdk.json").path
 
     static let broken = """
         Version: "2020-12-01"
@@ -146,7 +146,7 @@ import Testing
     @Test func manifestSamplesApplyOnlyToTheManifestsDefinition() throws {
         let scratch = Scratch()
         #expect(try CLI.run(["init", ".", "--name", "churn-model"], in: scratch.path).status == 0)
-        let abalone = CLI.shared.appendingPathComponent("examples/abalone.sdk.json").path
+        let abalone = CLI.examples.appendingPathComponent("abalone.sdk.json").path
         let other = try CLI.run(["lint", abalone], in: scratch.path)
         #expect(other.status == 0, "\(other.stdout)")
         let own = try CLI.run(["lint", "pipeline/definition.yaml"], in: scratch.path)

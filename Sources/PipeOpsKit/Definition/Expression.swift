@@ -165,6 +165,11 @@ public enum Reference: Sendable, Equatable {
     case stepProperty(step: String, path: String)
     case propertyFile(step: String, file: String)
     case experimentConfig(String)
+    /// `ForEach.CurrentItem` with an optional path into the item (`.region`, `['weight']`):
+    /// valid only in the body steps of a ForEach step (SDK v3).
+    case currentItem(path: String)
+    /// `IterationOutput.<BodyStep><path>`: valid only as a ForEach step's `Selector.Field` (SDK v3).
+    case iterationOutput(step: String, path: String)
     case invalid(String, reason: String)
 
     public static let executionVariables: [String] = [
@@ -179,6 +184,8 @@ public enum Reference: Sendable, Equatable {
         case .stepProperty(let step, let path): return "Steps.\(step)\(path)"
         case .propertyFile(let step, let file): return "Steps.\(step).PropertyFiles.\(file)"
         case .experimentConfig(let name): return "PipelineExperimentConfig.\(name)"
+        case .currentItem(let path): return "ForEach.CurrentItem\(path)"
+        case .iterationOutput(let step, let path): return "IterationOutput.\(step)\(path)"
         case .invalid(let text, _): return text
         }
     }
@@ -202,6 +209,16 @@ public enum Reference: Sendable, Equatable {
         if text.hasPrefix("PipelineExperimentConfig.") {
             return .experimentConfig(String(text.dropFirst("PipelineExperimentConfig.".count)))
         }
+        if text == "ForEach.CurrentItem" || text.hasPrefix("ForEach.CurrentItem.") || text.hasPrefix("ForEach.CurrentItem[") {
+            return .currentItem(path: String(text.dropFirst("ForEach.CurrentItem".count)))
+        }
+        if text.hasPrefix("IterationOutput.") {
+            let rest = text.dropFirst("IterationOutput.".count)
+            let end = rest.firstIndex(where: { $0 == "." || $0 == "[" }) ?? rest.endIndex
+            let step = String(rest[..<end])
+            if step.isEmpty { return .invalid(text, reason: "a body step name must follow 'IterationOutput.'") }
+            return .iterationOutput(step: step, path: String(rest[end...]))
+        }
         if text.hasPrefix("Steps.") {
             let rest = text.dropFirst("Steps.".count)
             let end = rest.firstIndex(where: { $0 == "." || $0 == "[" }) ?? rest.endIndex
@@ -214,6 +231,6 @@ public enum Reference: Sendable, Equatable {
             return .stepProperty(step: step, path: path)
         }
         let root = text.split(separator: ".").first.map(String.init) ?? text
-        return .invalid(text, reason: "'\(root)' is not a reference root (use Parameters., Execution., Steps. or PipelineExperimentConfig.)")
+        return .invalid(text, reason: "'\(root)' is not a reference root (use Parameters., Execution., Steps., PipelineExperimentConfig., or in a ForEach ForEach.CurrentItem and IterationOutput.)")
     }
 }

@@ -78,6 +78,30 @@ public struct BranchMembership: Hashable, Sendable {
     public var outcome: Bool { branch == .ifSteps }
 }
 
+/// One `DependsOn` entry: a step name, or (SDK v3 `StepDependency`) `{"Step": name, "Trigger": …}`.
+public struct Dependency: Sendable {
+    /// The upstream outcome that lets the dependent step run (SDK v3 `TriggerCondition`).
+    public enum Trigger: String, Sendable, CaseIterable {
+        case completed = "Completed", failed = "Failed", stopped = "Stopped", any = "Any"
+
+        /// Whether an upstream step that ended in `status` lets the dependent step run.
+        public func allows(succeeded: Bool, stopped wasStopped: Bool = false) -> Bool {
+            switch self {
+            case .completed: return succeeded
+            case .failed: return !succeeded && !wasStopped
+            case .stopped: return wasStopped
+            case .any: return true
+            }
+        }
+    }
+
+    public var name: String
+    public var node: Node
+    public var trigger: Trigger
+    /// The Trigger as written when it is not one of the known values (reported by lint).
+    public var unknownTrigger: String?
+}
+
 /// A declared pipeline parameter.
 public struct Parameter: Sendable {
     public enum Kind: String, Sendable, CaseIterable { case string = "String", integer = "Integer", float = "Float", boolean = "Boolean" }
@@ -107,15 +131,19 @@ public final class Step: Sendable {
     public let node: Node
     public let type: StepType?
     public let arguments: Node?
-    public let dependsOn: [(name: String, node: Node)]
+    public let dependsOn: [Dependency]
     /// The Condition branch this step is in, if any.
     public let membership: BranchMembership?
+    /// Index of the ForEach step whose body holds this step, if any. Body steps run once per
+    /// item, inside their ForEach step; they are never scheduled on their own.
+    public let forEachParent: Int?
     /// Every expression in the step outside nested branch steps.
     public let expressions: [Expression]
 
-    public init(index: Int, name: String, node: Node, type: StepType?, arguments: Node?, dependsOn: [(name: String, node: Node)],
-                membership: BranchMembership?, expressions: [Expression])
+    public init(index: Int, name: String, node: Node, type: StepType?, arguments: Node?, dependsOn: [Dependency],
+                membership: BranchMembership?, forEachParent: Int? = nil, expressions: [Expression])
     {
+        self.forEachParent = forEachParent
         self.index = index
         self.name = name
         self.node = node
@@ -150,6 +178,11 @@ public final class Step: Sendable {
         } ?? []
     }
 
+    /// The names of the steps in a ForEach step's `ForEachBody`.
+    public var forEachBodyNames: [String] {
+        arguments?["ForEachBody"]?.elements?.compactMap { $0["Name"]?.string } ?? []
+    }
+
     /// Lambda and Callback `OutputParameters` names.
     public var outputParameterNames: [String] {
         node["OutputParameters"]?.elements?.compactMap { $0["OutputName"]?.string } ?? []
@@ -179,28 +212,28 @@ public struct Pipeline: Sendable {
                              enumValues: node["EnumValues"]?.elements, node: node)
         }
         var steps: [Step] = []
-        func add(_ nodes: [Node], membership: BranchMembership?) {
+        func add(_ nodes: [Node], membership: BranchMembership?, forEachParent: Int?) {
             for node in nodes where node.members != nil {
                 let index = steps.count
                 let typeString = node["Type"]?.string
                 let type = typeString.map(StepType.init)
-                let dependsOn: [(String, Node)] = (node["DependsOn"]?.elements ?? []).compactMap { entry in
-                    // The SDK writes names; some tools write {"StepName": ...} objects.
-                    if let name = entry.string { return (name, entry) }
-                    if let name = (entry["StepName"] ?? entry["Name"])?.string { return (name, entry) }
-                    return nil
-                }
                 let step = Step(index: index, name: node["Name"]?.string ?? "", node: node, type: type,
-                                arguments: node["Arguments"], dependsOn: dependsOn, membership: membership,
-                                expressions: Pipeline.collectExpressions(in: node, isCondition: type == .condition))
+                                arguments: node["Arguments"], dependsOn: Pipeline.dependencies(of: node), membership: membership,
+                                forEachParent: forEachParent,
+                                expressions: Pipeline.collectExpressions(in: node, type: type))
                 steps.append(step)
-                if type == .condition, let arguments = node["Arguments"] {
-                    add(arguments["IfSteps"]?.elements ?? [], membership: BranchMembership(condition: index, branch: .ifSteps))
-                    add(arguments["ElseSteps"]?.elements ?? [], membership: BranchMembership(condition: index, branch: .elseSteps))
+                guard let arguments = node["Arguments"] else { continue }
+                if type == .condition {
+                    add(arguments["IfSteps"]?.elements ?? [], membership: BranchMembership(condition: index, branch: .ifSteps),
+                        forEachParent: forEachParent)
+                    add(arguments["ElseSteps"]?.elements ?? [], membership: BranchMembership(condition: index, branch: .elseSteps),
+                        forEachParent: forEachParent)
+                } else if type == .forEach {
+                    add(arguments["ForEachBody"]?.elements ?? [], membership: nil, forEachParent: index)
                 }
             }
         }
-        add(root["Steps"]?.elements ?? [], membership: nil)
+        add(root["Steps"]?.elements ?? [], membership: nil, forEachParent: nil)
         self.steps = steps
         var index: [String: Int] = [:]
         for step in steps where index[step.name] == nil { index[step.name] = step.index }
@@ -215,9 +248,23 @@ public struct Pipeline: Sendable {
         parameters.first { $0.name == name }
     }
 
-    /// Finds every expression in a step, skipping the branch lists of a Condition step (they hold
-    /// steps of their own) and the keys that hold names rather than values.
-    static func collectExpressions(in step: Node, isCondition: Bool) -> [Expression] {
+    /// The `DependsOn` entries of a step node: names, and `{"Step", "Trigger"}` objects (SDK v3).
+    /// Older tools wrote `{"StepName": …}`; that is read too.
+    static func dependencies(of node: Node) -> [Dependency] {
+        (node["DependsOn"]?.elements ?? []).compactMap { entry in
+            if let name = entry.string { return Dependency(name: name, node: entry, trigger: .completed) }
+            guard let name = (entry["Step"] ?? entry["StepName"] ?? entry["Name"])?.string else { return nil }
+            let written = entry["Trigger"]?.string
+            let trigger = written.flatMap(Dependency.Trigger.init(rawValue:)) ?? .completed
+            return Dependency(name: name, node: entry["Step"] ?? entry["StepName"] ?? entry["Name"] ?? entry, trigger: trigger,
+                              unknownTrigger: written.flatMap { Dependency.Trigger(rawValue: $0) == nil ? $0 : nil })
+        }
+    }
+
+    /// Finds every expression in a step, skipping the lists that hold steps of their own
+    /// (a Condition's branches, a ForEach body) and the keys that hold names rather than values.
+    static func collectExpressions(in step: Node, type: StepType?) -> [Expression] {
+        let nested: Set<String> = type == .condition ? ["IfSteps", "ElseSteps"] : type == .forEach ? ["ForEachBody"] : []
         var found: [Expression] = []
         func visit(_ node: Node, depth: Int, inArguments: Bool) {
             switch node.value {
@@ -233,7 +280,7 @@ public struct Pipeline: Sendable {
                         visit(member.value, depth: 1, inArguments: member.key == "Arguments")
                         continue
                     }
-                    if isCondition && inArguments && depth == 1 && (member.key == "IfSteps" || member.key == "ElseSteps") { continue }
+                    if inArguments && depth == 1 && nested.contains(member.key) { continue }
                     visit(member.value, depth: depth + 1, inArguments: inArguments)
                 }
             case .array(let elements):

@@ -66,7 +66,8 @@ public enum StepProperties {
     }
 
     /// Checks `path` (the text after `Steps.<Name>`) against what `step` exposes.
-    public static func resolve(_ path: PropertyPath, on step: Step, shapes: ServiceShapes = .shared) -> Resolution {
+    public static func resolve(_ path: PropertyPath, on step: Step, in pipeline: Pipeline? = nil, shapes: ServiceShapes = .shared) -> Resolution {
+        if step.type == .forEach { return resolveForEach(path, on: step, in: pipeline, shapes: shapes) }
         guard let root = root(for: step) else { return .unchecked }
         guard !path.segments.isEmpty else { return .invalid("a step reference must name a property, such as Steps.\(step.name).\(sampleMember(root, shapes))") }
         var current = root
@@ -126,6 +127,51 @@ public enum StepProperties {
             walked.append(segment)
         }
         return .valid
+    }
+
+    /// Scalar results of a ForEach step (SDK v3 `ForEachStep._AGGREGATE_PROPERTY_MEMBERS`).
+    static let forEachAggregates = ["Status", "InputItemCount", "TotalStepCount", "SucceededStepCount", "FailedStepCount", "StoppedStepCount"]
+
+    /// A ForEach step exposes its aggregates, `IterationOutputs[i].<BodyStep>.<member>` and
+    /// `Selected.<member>` (the body step its Selector compares); the rest of the path is checked
+    /// against that body step.
+    static func resolveForEach(_ path: PropertyPath, on step: Step, in pipeline: Pipeline?, shapes: ServiceShapes) -> Resolution {
+        let members = forEachAggregates + ["IterationOutputs", "Selected"]
+        guard case .member(let first)? = path.segments.first else {
+            return .invalid("a ForEach step reference must name a property (\(listing(members)))")
+        }
+        let rest = Array(path.segments.dropFirst())
+        func onBody(_ name: String, _ remaining: [PropertyPath.Segment], via: String) -> Resolution {
+            guard !remaining.isEmpty else {
+                return .invalid("\(via) must name a member of body step '\(name)', e.g. \(via).OutputParameters['x']")
+            }
+            guard let pipeline, let body = pipeline.step(named: name), body.forEachParent == step.index else { return .unchecked }
+            return resolve(PropertyPath(segments: remaining), on: body, in: pipeline, shapes: shapes)
+        }
+        switch first {
+        case _ where forEachAggregates.contains(first):
+            return rest.isEmpty ? .valid : .invalid("'\(first)' of ForEach step '\(step.name)' is a single value; nothing can follow it")
+        case "IterationOutputs":
+            guard case .index(let index)? = rest.first else {
+                return .invalid("IterationOutputs of ForEach step '\(step.name)' must be indexed: IterationOutputs[0].<BodyStep>.<member>")
+            }
+            let bodyNames = step.forEachBodyNames
+            guard rest.count > 1, case .member(let name) = rest[1] else {
+                return .invalid("IterationOutputs[\(index)] must name a body step of '\(step.name)' (\(listing(bodyNames)))")
+            }
+            guard bodyNames.contains(name) else {
+                return .invalid("'\(name)' is not a body step of ForEach step '\(step.name)' (body: \(listing(bodyNames)))")
+            }
+            return onBody(name, Array(rest.dropFirst(2)), via: "IterationOutputs[\(index)].\(name)")
+        case "Selected":
+            guard let field = step.arguments?["Selector"]?["Field"] else {
+                return .invalid("ForEach step '\(step.name)' has no Selector, so 'Selected' has no value; read IterationOutputs[i].<BodyStep> instead")
+            }
+            guard case .get(.iterationOutput(let name, _), _) = Expression.parse(field) else { return .unchecked }
+            return onBody(name, rest, via: "Selected")
+        default:
+            return .invalid("'\(first)' is not a property of ForEach step '\(step.name)' (has: \(listing(members)))")
+        }
     }
 
     /// Lists whose `['key']` lookups the service resolves by a name field the step declares.

@@ -18,6 +18,10 @@ struct RuntimeContext: Sendable {
     /// The job name of the step being evaluated (for Execution.TrainingJobName/ProcessingJobName).
     var jobName: String?
     var stepType: StepType?
+    /// In a ForEach body step: the item of this iteration.
+    var currentItem: Node? = nil
+    /// While a ForEach step evaluates its Selector: one iteration's body step properties.
+    var iterationProperties: [String: Node]? = nil
 
     var pipelineArn: String { "arn:aws:sagemaker:local:000000000000:pipeline/\(pipelineName.lowercased())" }
     var executionArn: String { "\(pipelineArn)/execution/\(executionId)" }
@@ -98,6 +102,29 @@ enum Evaluator {
             return try walk(properties, path, describing: "'\(reference.text)'", root: "step '\(step)'")
         case .propertyFile:
             throw EvaluationError("'\(reference.text)' names a property file; read it with Std:JsonGet")
+        case .currentItem(let text):
+            guard let item = context.currentItem else {
+                throw EvaluationError("'\(reference.text)' only has a value in the body of a ForEach step")
+            }
+            guard case .success(let path) = PropertyPath.parseProperty(text) else {
+                throw EvaluationError("'\(reference.text)' is not a valid path into the current item")
+            }
+            if path.segments.isEmpty { return item }
+            // Items are commonly JSON-object strings whose fields the body reads (SDK v3 docs).
+            var value = item
+            if let string = item.string, let parsed = try? DocumentLoader.parse(data: Data(string.utf8), path: "item", syntax: .json).root, parsed.members != nil || parsed.elements != nil { value = parsed }
+            return try walk(value, path, describing: "'\(reference.text)'", root: "the current item")
+        case .iterationOutput(let step, let text):
+            guard let iteration = context.iterationProperties else {
+                throw EvaluationError("'\(reference.text)' only has a value in the Selector of a ForEach step")
+            }
+            guard let properties = iteration[step] else {
+                throw EvaluationError("'\(reference.text)' reads body step '\(step)', which did not run in this iteration")
+            }
+            guard case .success(let path) = PropertyPath.parseProperty(text) else {
+                throw EvaluationError("'\(reference.text)' is not a valid property path")
+            }
+            return try walk(properties, path, describing: "'\(reference.text)'", root: "body step '\(step)'")
         case .invalid(let text, let reason):
             throw EvaluationError("'\(text)': \(reason)")
         }

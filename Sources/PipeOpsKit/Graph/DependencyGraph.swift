@@ -10,6 +10,8 @@ public struct DependencyGraph: Sendable {
         case data = "data"
         /// The step sits in a branch of the Condition step.
         case branch = "branch"
+        /// The step is in the ForEach step's body (it runs inside it, once per item).
+        case body = "body"
 
         public static func < (lhs: EdgeKind, rhs: EdgeKind) -> Bool { lhs.rawValue < rhs.rawValue }
     }
@@ -18,6 +20,8 @@ public struct DependencyGraph: Sendable {
         public var from: Int
         public var to: Int
         public var kind: EdgeKind
+        /// For DependsOn edges: the upstream outcome that lets `to` run (SDK v3 StepDependency).
+        public var trigger: Dependency.Trigger = .completed
     }
 
     public let stepCount: Int
@@ -31,20 +35,29 @@ public struct DependencyGraph: Sendable {
         var successors = [[Edge]](repeating: [], count: count)
         var predecessors = [[Edge]](repeating: [], count: count)
         var seen = Set<Edge>()
-        func add(_ from: Int, _ to: Int, _ kind: EdgeKind) {
-            let edge = Edge(from: from, to: to, kind: kind)
+        func add(_ from: Int, _ to: Int, _ kind: EdgeKind, trigger: Dependency.Trigger = .completed) {
+            let edge = Edge(from: from, to: to, kind: kind, trigger: trigger)
             guard seen.insert(edge).inserted else { return }
             successors[from].append(edge)
             predecessors[to].append(edge)
         }
+        /// A dependency between steps in different scopes is one between the ForEach steps that
+        /// hold them: a body step runs inside its ForEach, so what it needs from outside, its
+        /// ForEach needs first (and what reads a body step from outside waits for the ForEach).
+        func link(_ from: Int, _ to: Int, _ kind: EdgeKind, trigger: Dependency.Trigger = .completed) {
+            let scopeFrom = pipeline.steps[from].forEachParent, scopeTo = pipeline.steps[to].forEachParent
+            if scopeFrom == scopeTo { return add(from, to, kind, trigger: trigger) }
+            add(scopeFrom ?? from, scopeTo ?? to, kind, trigger: trigger)
+        }
         for step in pipeline.steps {
             // A duplicate name belongs to the first step with it; the duplicate rule reports the rest.
             if let membership = step.membership { add(membership.condition, step.index, .branch) }
-            for (name, _) in step.dependsOn {
-                if let from = pipeline.stepIndex[name] { add(from, step.index, .dependsOn) }
+            if let parent = step.forEachParent { add(parent, step.index, .body) }
+            for dependency in step.dependsOn {
+                if let from = pipeline.stepIndex[dependency.name] { link(from, step.index, .dependsOn, trigger: dependency.trigger) }
             }
             step.forEachReference { reference, _ in
-                if let name = reference.stepName, let from = pipeline.stepIndex[name] { add(from, step.index, .data) }
+                if let name = reference.stepName, let from = pipeline.stepIndex[name] { link(from, step.index, .data) }
             }
         }
         stepCount = count

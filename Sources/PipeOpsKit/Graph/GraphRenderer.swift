@@ -14,7 +14,8 @@ public enum GraphRenderer {
                 let member = pipeline.steps[edge.to].membership
                 return member?.branch == .ifSteps ? "if true" : "if false"
             case .data: return "data"
-            case .dependsOn: return "DependsOn"
+            case .body: return "for each item"
+            case .dependsOn: return edge.trigger == .completed ? "DependsOn" : "DependsOn (\(edge.trigger.rawValue))"
             }
         }
         switch format {

@@ -59,7 +59,7 @@ public final class LintContext: @unchecked Sendable {
         let key = reference.text
         if let cached = resolutions[key] { return cached }
         guard case .success(let path) = PropertyPath.parseProperty(text) else { return nil }
-        let resolved = StepProperties.resolve(path, on: target)
+        let resolved = StepProperties.resolve(path, on: target, in: pipeline)
         resolutions[key] = resolved
         return resolved
     }

@@ -18,6 +18,7 @@ public enum RuleRegistry {
         ExecutionVariableRule.self,
         ExpressionRule.self,
         FailStepReferenceRule.self,
+        ForEachRule.self,
         JsonGetS3DependencyRule.self,
         JsonGetStepTypeRule.self,
         JSONPathSampleRule.self,

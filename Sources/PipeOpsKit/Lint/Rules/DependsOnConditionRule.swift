@@ -22,7 +22,8 @@ struct DependsOnConditionRule: Rule {
     func check(_ context: LintContext, into findings: inout FindingSink) {
         guard let pipeline = context.definition else { return }
         for step in pipeline.steps {
-            for (name, node) in step.dependsOn where pipeline.step(named: name)?.type == .condition {
+            for dependency in step.dependsOn where pipeline.step(named: dependency.name)?.type == .condition {
+                let (name, node) = (dependency.name, dependency.node)
                 findings.report("step '\(step.name)' lists Condition step '\(name)' in DependsOn, which the service is reported to reject; move '\(step.name)' into a branch of '\(name)'",
                                 at: node, step: step)
             }

@@ -21,7 +21,8 @@ struct FailStepReferenceRule: Rule {
     func check(_ context: LintContext, into findings: inout FindingSink) {
         guard let pipeline = context.definition else { return }
         for step in pipeline.steps {
-            for (name, node) in step.dependsOn where pipeline.step(named: name)?.type == .fail {
+            for dependency in step.dependsOn where pipeline.step(named: dependency.name)?.type == .fail {
+                let (name, node) = (dependency.name, dependency.node)
                 findings.report("step '\(step.name)' depends on Fail step '\(name)', which ends the execution; nothing can run after it", at: node, step: step)
             }
         }

@@ -21,6 +21,19 @@ struct KeyTypeRule: Rule {
             Version: "2020-12-01"
             Steps: ↓{}
             """,
+            """
+            Version: "2020-12-01"
+            Steps:
+              - Name: Work
+                Type: Lambda
+                FunctionArn: "arn:aws:lambda:us-east-1:111111111111:function:work"
+                Arguments: {}
+              - Name: Notify
+                Type: Lambda
+                FunctionArn: "arn:aws:lambda:us-east-1:111111111111:function:notify"
+                Arguments: {}
+                DependsOn: [{ Step: Work, Trigger: ↓Failure }]
+            """,
         ],
         nonTriggering: [
             """
@@ -30,6 +43,20 @@ struct KeyTypeRule: Rule {
               - Name: Stop
                 Type: Fail
                 Arguments: { ErrorMessage: "stopped" }
+            """,
+            """
+            Version: "2020-12-01"
+            MlflowConfig: null
+            Steps:
+              - Name: Work
+                Type: Lambda
+                FunctionArn: "arn:aws:lambda:us-east-1:111111111111:function:work"
+                Arguments: {}
+              - Name: Notify
+                Type: Lambda
+                FunctionArn: "arn:aws:lambda:us-east-1:111111111111:function:notify"
+                Arguments: {}
+                DependsOn: [{ Step: Work, Trigger: Failed }]
             """,
         ])
 
@@ -45,13 +72,31 @@ struct KeyTypeRule: Rule {
                     continue
                 }
                 switch member.key {
-                case "Steps", "Parameters", "RetryPolicies", "PropertyFiles", "OutputParameters", "IfSteps", "ElseSteps", "Conditions":
+                case "Steps", "Parameters", "RetryPolicies", "PropertyFiles", "OutputParameters", "IfSteps", "ElseSteps", "Conditions",
+                     "ForEachBody":
                     for element in member.value.elements ?? [] where element.members == nil {
                         findings.report("each entry of '\(member.key)' in \(label) must be an object, not a \(element.typeName)", at: element, step: step)
                     }
                 case "DependsOn":
-                    for element in member.value.elements ?? [] where element.string == nil && (element["StepName"] ?? element["Name"])?.string == nil {
-                        findings.report("each DependsOn entry must be a step name, not a \(element.typeName)", at: element, step: step)
+                    for element in member.value.elements ?? [] where element.string == nil {
+                        guard element.members != nil else {
+                            findings.report("each DependsOn entry must be a step name or {\"Step\": name, \"Trigger\": …}, not a \(element.typeName)",
+                                            at: element, step: step)
+                            continue
+                        }
+                        if (element["Step"] ?? element["StepName"] ?? element["Name"])?.string == nil {
+                            findings.report("a DependsOn object needs \"Step\": the name of the step it waits for", at: element, step: step)
+                        }
+                        if let trigger = element["Trigger"] {
+                            let known = Dependency.Trigger.allCases.map(\.rawValue)
+                            if let value = trigger.string, !known.contains(value) {
+                                let hint = Suggestion.closest(to: value, in: known).map { "; did you mean '\($0)'?" } ?? ""
+                                findings.report("DependsOn Trigger '\(value)' is not one of \(known.joined(separator: ", "))\(hint)", at: trigger, step: step)
+                            } else if trigger.string == nil {
+                                findings.report("DependsOn Trigger must be a string (\(known.joined(separator: ", "))), not a \(trigger.typeName)",
+                                                at: trigger, step: step)
+                            }
+                        }
                     }
                 case "ExceptionType", "EnumValues":
                     if member.key == "EnumValues" { break }

@@ -3,11 +3,28 @@
 enum StructureSchema {
     enum Kind: String {
         case string, bool, integer, number, object, array, stringOrExpression, objectOrNull
+        /// A boolean, or an expression (e.g. a Boolean parameter): the check steps' flags.
+        case boolOrExpression
+        /// A string, an expression, or null: the SDK writes null for unset check-step options.
+        case stringExpressionOrNull
+        /// A literal list, or an expression that yields a JSON list (ForEach IterableItems).
+        case arrayOrExpression
+        /// A whole number, or an expression (e.g. an Integer parameter).
+        case integerOrExpression
+
         func accepts(_ node: Node) -> Bool {
             switch (self, node.value) {
             case (.string, .string), (.bool, .bool), (.integer, .integer), (.number, .integer), (.number, .number),
                  (.object, .object), (.array, .array), (.objectOrNull, .object), (.objectOrNull, .null): return true
             case (.stringOrExpression, .string), (.stringOrExpression, .object): return true
+            case (.boolOrExpression, .bool): return true
+            case (.boolOrExpression, .object): return Expression.isExpression(node)
+            case (.stringExpressionOrNull, .string), (.stringExpressionOrNull, .null): return true
+            case (.stringExpressionOrNull, .object): return Expression.isExpression(node)
+            case (.arrayOrExpression, .array): return true
+            case (.arrayOrExpression, .object): return Expression.isExpression(node)
+            case (.integerOrExpression, .integer): return true
+            case (.integerOrExpression, .object): return Expression.isExpression(node)
             default: return false
             }
         }
@@ -21,12 +38,18 @@ enum StructureSchema {
             case .array: return "a list"
             case .stringOrExpression: return "a string or an expression"
             case .objectOrNull: return "an object or null"
+            case .boolOrExpression: return "true, false or an expression"
+            case .stringExpressionOrNull: return "a string, an expression or null"
+            case .arrayOrExpression: return "a list or an expression that yields a JSON list"
+            case .integerOrExpression: return "a whole number or an expression"
             }
         }
     }
 
     static let topLevel: [String: Kind] = [
         "Version": .string, "Metadata": .object, "Parameters": .array, "PipelineExperimentConfig": .objectOrNull, "Steps": .array,
+        // SDK v3 writes the pipeline's MLflow settings here (null when unset).
+        "MlflowConfig": .objectOrNull,
     ]
     static let topLevelRequired = ["Version", "Steps"]
 
@@ -44,11 +67,17 @@ enum StructureSchema {
         case .lambda: keys["FunctionArn"] = .string; keys["OutputParameters"] = .array
         case .callback: keys["SqsQueueUrl"] = .string; keys["OutputParameters"] = .array
         case .qualityCheck, .clarifyCheck:
-            for key in ["CheckType", "ModelPackageGroupName"] { keys[key] = .stringOrExpression }
-            for key in ["SkipCheck", "FailOnViolation", "RegisterNewBaseline"] { keys[key] = .stringOrExpression }
-            keys["SuppliedBaselineConstraints"] = .stringOrExpression
-            if type == .qualityCheck { keys["SuppliedBaselineStatistics"] = .stringOrExpression } else { keys["ModelName"] = .stringOrExpression }
-        case .forEach, .unknown: return nil
+            // The SDK writes booleans for the flags and null for options left unset
+            // (quality_check_step.py / clarify_check_step.py `to_request`).
+            keys["CheckType"] = .string
+            for key in ["SkipCheck", "FailOnViolation", "RegisterNewBaseline"] { keys[key] = .boolOrExpression }
+            for key in ["ModelPackageGroupName", "SuppliedBaselineConstraints"] { keys[key] = .stringExpressionOrNull }
+            if type == .qualityCheck { keys["SuppliedBaselineStatistics"] = .stringExpressionOrNull } else { keys["ModelName"] = .stringExpressionOrNull }
+        case .forEach:
+            // Everything a ForEach step needs is in its Arguments (SDK v3 for_each_step.py).
+            keys["CacheConfig"] = nil
+            keys["RetryPolicies"] = nil
+        case .unknown: return nil
         default: break
         }
         return keys
@@ -56,7 +85,7 @@ enum StructureSchema {
 
     static func requiredStepKeys(for type: StepType) -> [String] {
         switch type {
-        case .forEach, .unknown: return ["Name", "Type"]
+        case .unknown: return ["Name", "Type"]
         case .lambda: return ["Name", "Type", "Arguments", "FunctionArn"]
         case .callback: return ["Name", "Type", "Arguments", "SqsQueueUrl"]
         case .qualityCheck, .clarifyCheck: return ["Name", "Type", "Arguments", "CheckType"]
@@ -72,6 +101,11 @@ enum StructureSchema {
     static let outputParameter: [String: Kind] = ["OutputName": .string, "OutputType": .string]
     static let conditionArguments: [String: Kind] = ["Conditions": .array, "IfSteps": .array, "ElseSteps": .array]
     static let failArguments: [String: Kind] = ["ErrorMessage": .stringOrExpression]
+    static let forEachArguments: [String: Kind] = [
+        "IterableItems": .arrayOrExpression, "MaxConcurrency": .integerOrExpression, "Selector": .object, "ForEachBody": .array,
+    ]
+    static let forEachArgumentsRequired = ["IterableItems", "MaxConcurrency", "ForEachBody"]
+    static let forEachSelector: [String: Kind] = ["Pick": .string, "Field": .object]
 
     /// Visits (object, schema, context) pairs of a definition for the structure rules.
     static func forEachObject(in pipeline: Pipeline, _ body: (Node, [String: Kind], String, Step?) -> Void) {
@@ -98,6 +132,12 @@ enum StructureSchema {
             if let arguments = step.arguments, arguments.members != nil {
                 if type == .condition { body(arguments, conditionArguments, "the Arguments of \(label)", step) }
                 if type == .fail { body(arguments, failArguments, "the Arguments of \(label)", step) }
+                if type == .forEach {
+                    body(arguments, forEachArguments, "the Arguments of \(label)", step)
+                    if let selector = arguments["Selector"], selector.members != nil {
+                        body(selector, forEachSelector, "the Selector of \(label)", step)
+                    }
+                }
             }
         }
     }

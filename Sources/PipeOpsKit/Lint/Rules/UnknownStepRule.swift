@@ -42,7 +42,8 @@ struct UnknownStepRule: Rule {
             return "\(what) unknown step '\(name)'\(hint)"
         }
         for step in pipeline.steps {
-            for (name, node) in step.dependsOn where pipeline.stepIndex[name] == nil {
+            for dependency in step.dependsOn where pipeline.stepIndex[dependency.name] == nil {
+                let (name, node) = (dependency.name, dependency.node)
                 findings.report(message(name, "step '\(step.name)' depends on"), at: node, step: step)
             }
         }
