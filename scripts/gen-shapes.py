@@ -3,7 +3,8 @@
 
 The table holds, for every shape reachable from the request and response shapes that
 pipeline steps mirror, its kind (structure members, list member, map value, scalar type,
-small enums, required members). pipeops uses it to check step Arguments and `Get` property
+small enums, required members, and min/max: entry counts of lists and maps, string lengths,
+number ranges). pipeops uses it to check step Arguments and `Get` property
 paths without shipping botocore. Re-run after a botocore upgrade:
 
     python3 scripts/gen-shapes.py > Sources/PipeOpsKit/Definition/ServiceShapes.generated.swift
@@ -71,6 +72,11 @@ for service, prefix in SERVICES.items():
             entry = {"k": t}
             if t == "string" and "enum" in s and len(s["enum"]) <= MAX_ENUM and "InstanceType" not in name:
                 entry["v"] = s["enum"]
+        # Size and value limits: list/map entry counts, string lengths, number ranges.
+        if "min" in s:
+            entry["n"] = s["min"]
+        if "max" in s:
+            entry["x"] = s["max"]
         out[key] = entry
 
 payload = json.dumps(out, separators=(",", ":"), sort_keys=True)

@@ -7,6 +7,8 @@ public enum StepProperties {
         /// A map (or keyed list) whose keys are known when `keys` is non-nil.
         case keyed(Node, keys: [String]?, what: String)
         case scalar
+        /// A scalar whose botocore-style type is known (`string`, `integer`, `double`, `boolean`).
+        case typed(String)
         case opaque
     }
 
@@ -67,9 +69,39 @@ public enum StepProperties {
 
     /// Checks `path` (the text after `Steps.<Name>`) against what `step` exposes.
     public static func resolve(_ path: PropertyPath, on step: Step, in pipeline: Pipeline? = nil, shapes: ServiceShapes = .shared) -> Resolution {
+        resolveDetailed(path, on: step, in: pipeline, shapes: shapes).0
+    }
+
+    /// The botocore scalar type (`string`, `integer`, `double`, `boolean`, …) a valid path ends on,
+    /// or the declared OutputType of a Lambda/Callback output; nil when it is not known.
+    public static func scalarType(of path: PropertyPath, on step: Step, in pipeline: Pipeline? = nil, shapes: ServiceShapes = .shared) -> String? {
+        if step.type == .lambda || step.type == .callback, path.segments.count == 2, path.segments[0] == .member("OutputParameters"),
+           case .key(let name) = path.segments[1]
+        {
+            let declared = step.node["OutputParameters"]?.elements?.first { $0["OutputName"]?.string == name }
+            guard let declared else { return nil }
+            switch declared["OutputType"]?.string ?? "String" {
+            case "Integer": return "integer"
+            case "Float": return "double"
+            case "Boolean": return "boolean"
+            default: return "string"
+            }
+        }
+        let (resolution, node) = resolveDetailed(path, on: step, in: pipeline, shapes: shapes)
+        guard resolution == .valid, let node else { return nil }
+        switch node {
+        case .shape(let name):
+            if case .scalar(let type, _)? = shapes[name] { return type }
+            return nil
+        case .typed(let type): return type
+        default: return nil
+        }
+    }
+
+    static func resolveDetailed(_ path: PropertyPath, on step: Step, in pipeline: Pipeline?, shapes: ServiceShapes) -> (Resolution, Node?) {
         if step.type == .forEach { return resolveForEach(path, on: step, in: pipeline, shapes: shapes) }
-        guard let root = root(for: step) else { return .unchecked }
-        guard !path.segments.isEmpty else { return .invalid("a step reference must name a property, such as Steps.\(step.name).\(sampleMember(root, shapes))") }
+        guard let root = root(for: step) else { return (.unchecked, nil) }
+        guard !path.segments.isEmpty else { return (.invalid("a step reference must name a property, such as Steps.\(step.name).\(sampleMember(root, shapes))"), nil) }
         var current = root
         var walked: [PropertyPath.Segment] = []
         let extras = extras(for: step.type, shapes)
@@ -78,24 +110,24 @@ public enum StepProperties {
             switch (segment, expand(current, shapes)) {
             case (.member(let name), .fixed(let members)):
                 guard let next = members[name] ?? (walked.isEmpty ? extras[name] : nil) else {
-                    return .invalid("'\(name)' is not a property of \(here) (has: \(listing(members.keys + (walked.isEmpty ? Array(extras.keys) : []))))")
+                    return (.invalid("'\(name)' is not a property of \(here) (has: \(listing(members.keys + (walked.isEmpty ? Array(extras.keys) : []))))"), nil)
                 }
                 current = next
             case (.member(let name), .shape(let shapeName)):
-                guard case .structure(let members, _)? = shapes[shapeName] else { return .valid }
+                guard case .structure(let members, _)? = shapes[shapeName] else { return (.valid, nil) }
                 if let next = members[name] {
                     current = .shape(next)
                 } else if walked.isEmpty, let extra = extras[name] {
                     current = extra
                 } else {
                     let known = Array(members.keys) + (walked.isEmpty ? Array(extras.keys) : [])
-                    return .invalid("'\(name)' is not a property of \(here) (has: \(listing(known)))")
+                    return (.invalid("'\(name)' is not a property of \(here) (has: \(listing(known)))"), nil)
                 }
             case (.key(let key), .keyed(let element, let keys, let what)):
                 if let keys, !keys.contains(key) {
-                    return .undeclared(keys.isEmpty
+                    return (.undeclared(keys.isEmpty
                         ? "\(what)['\(key)'] names an undeclared output; step '\(step.name)' declares none"
-                        : "\(what)['\(key)'] names no declared output of step '\(step.name)' (declared: \(listing(keys)))")
+                        : "\(what)['\(key)'] names no declared output of step '\(step.name)' (declared: \(listing(keys)))"), nil)
                 }
                 current = element
             case (.index, .keyed(let element, _, _)):
@@ -105,28 +137,28 @@ public enum StepProperties {
                 case .list(let element)?:
                     if case .key(let key) = segment, let declared = declaredNames(for: walked, on: step) {
                         guard declared.names.contains(key) else {
-                            return .undeclared(declared.names.isEmpty
+                            return (.undeclared(declared.names.isEmpty
                                 ? "\(declared.what)['\(key)'] names an undeclared entry; step '\(step.name)' declares none"
-                                : "\(declared.what)['\(key)'] names no declared entry of step '\(step.name)' (declared: \(listing(declared.names)))")
+                                : "\(declared.what)['\(key)'] names no declared entry of step '\(step.name)' (declared: \(listing(declared.names)))"), nil)
                         }
                     }
                     current = .shape(element)
                 case .map(let value)?:
-                    if case .index = segment { return .invalid("'\(here)' is a map; use a quoted key such as ['name'], not \(segment)") }
+                    if case .index = segment { return (.invalid("'\(here)' is a map; use a quoted key such as ['name'], not \(segment)"), nil) }
                     current = .shape(value)
                 default:
-                    return .invalid("'\(here)' is not a list or map, so \(segment) cannot follow it")
+                    return (.invalid("'\(here)' is not a list or map, so \(segment) cannot follow it"), nil)
                 }
             case (_, .opaque):
-                return .valid
+                return (.valid, current)
             case (.member(let name), .scalar), (.member(let name), .keyed):
-                return .invalid("'\(here)' has no property '\(name)'")
+                return (.invalid("'\(here)' has no property '\(name)'"), nil)
             default:
-                return .invalid("'\(here)' cannot be indexed with \(segment)")
+                return (.invalid("'\(here)' cannot be indexed with \(segment)"), nil)
             }
             walked.append(segment)
         }
-        return .valid
+        return (.valid, current)
     }
 
     /// Scalar results of a ForEach step (SDK v3 `ForEachStep._AGGREGATE_PROPERTY_MEMBERS`).
@@ -135,42 +167,42 @@ public enum StepProperties {
     /// A ForEach step exposes its aggregates, `IterationOutputs[i].<BodyStep>.<member>` and
     /// `Selected.<member>` (the body step its Selector compares); the rest of the path is checked
     /// against that body step.
-    static func resolveForEach(_ path: PropertyPath, on step: Step, in pipeline: Pipeline?, shapes: ServiceShapes) -> Resolution {
+    static func resolveForEach(_ path: PropertyPath, on step: Step, in pipeline: Pipeline?, shapes: ServiceShapes) -> (Resolution, Node?) {
         let members = forEachAggregates + ["IterationOutputs", "Selected"]
         guard case .member(let first)? = path.segments.first else {
-            return .invalid("a ForEach step reference must name a property (\(listing(members)))")
+            return (.invalid("a ForEach step reference must name a property (\(listing(members)))"), nil)
         }
         let rest = Array(path.segments.dropFirst())
-        func onBody(_ name: String, _ remaining: [PropertyPath.Segment], via: String) -> Resolution {
+        func onBody(_ name: String, _ remaining: [PropertyPath.Segment], via: String) -> (Resolution, Node?) {
             guard !remaining.isEmpty else {
-                return .invalid("\(via) must name a member of body step '\(name)', e.g. \(via).OutputParameters['x']")
+                return (.invalid("\(via) must name a member of body step '\(name)', e.g. \(via).OutputParameters['x']"), nil)
             }
-            guard let pipeline, let body = pipeline.step(named: name), body.forEachParent == step.index else { return .unchecked }
-            return resolve(PropertyPath(segments: remaining), on: body, in: pipeline, shapes: shapes)
+            guard let pipeline, let body = pipeline.step(named: name), body.forEachParent == step.index else { return (.unchecked, nil) }
+            return resolveDetailed(PropertyPath(segments: remaining), on: body, in: pipeline, shapes: shapes)
         }
         switch first {
         case _ where forEachAggregates.contains(first):
-            return rest.isEmpty ? .valid : .invalid("'\(first)' of ForEach step '\(step.name)' is a single value; nothing can follow it")
+            return rest.isEmpty ? (.valid, .typed(first == "Status" ? "string" : "integer")) : (.invalid("'\(first)' of ForEach step '\(step.name)' is a single value; nothing can follow it"), nil)
         case "IterationOutputs":
             guard case .index(let index)? = rest.first else {
-                return .invalid("IterationOutputs of ForEach step '\(step.name)' must be indexed: IterationOutputs[0].<BodyStep>.<member>")
+                return (.invalid("IterationOutputs of ForEach step '\(step.name)' must be indexed: IterationOutputs[0].<BodyStep>.<member>"), nil)
             }
             let bodyNames = step.forEachBodyNames
             guard rest.count > 1, case .member(let name) = rest[1] else {
-                return .invalid("IterationOutputs[\(index)] must name a body step of '\(step.name)' (\(listing(bodyNames)))")
+                return (.invalid("IterationOutputs[\(index)] must name a body step of '\(step.name)' (\(listing(bodyNames)))"), nil)
             }
             guard bodyNames.contains(name) else {
-                return .invalid("'\(name)' is not a body step of ForEach step '\(step.name)' (body: \(listing(bodyNames)))")
+                return (.invalid("'\(name)' is not a body step of ForEach step '\(step.name)' (body: \(listing(bodyNames)))"), nil)
             }
             return onBody(name, Array(rest.dropFirst(2)), via: "IterationOutputs[\(index)].\(name)")
         case "Selected":
             guard let field = step.arguments?["Selector"]?["Field"] else {
-                return .invalid("ForEach step '\(step.name)' has no Selector, so 'Selected' has no value; read IterationOutputs[i].<BodyStep> instead")
+                return (.invalid("ForEach step '\(step.name)' has no Selector, so 'Selected' has no value; read IterationOutputs[i].<BodyStep> instead"), nil)
             }
-            guard case .get(.iterationOutput(let name, _), _) = Expression.parse(field) else { return .unchecked }
+            guard case .get(.iterationOutput(let name, _), _) = Expression.parse(field) else { return (.unchecked, nil) }
             return onBody(name, rest, via: "Selected")
         default:
-            return .invalid("'\(first)' is not a property of ForEach step '\(step.name)' (has: \(listing(members)))")
+            return (.invalid("'\(first)' is not a property of ForEach step '\(step.name)' (has: \(listing(members)))"), nil)
         }
     }
 

@@ -48,6 +48,13 @@ public struct RuleDescription: Sendable {
               ErrorMessage:
                 Std:Join:
                   Values: [ { Get: Parameters.InstanceType }, { Get: Parameters.InstanceCount }, { Get: Parameters.Threshold }, { Get: Parameters.InputData } ]
+          - Name: Prep
+            Type: Processing
+            Arguments:
+              AppSpecification: { ImageUri: img }
+              RoleArn: "arn:aws:iam::111111111111:role/r"
+              ProcessingResources:
+                ClusterConfig: { InstanceCount: { Get: Parameters.InstanceCount }, InstanceType: { Get: Parameters.InstanceType }, VolumeSizeInGB: 30 }
         """
 
     /// The marker examples use for the expected position of a finding.

@@ -6,7 +6,8 @@ struct EnvironmentParameterRule: Rule {
         severity: .error,
         rationale: """
             Each value in an environment's parameters must name a declared parameter, have its \
-            type and be among its EnumValues; every parameter without a default needs a value. \
+            type and be among its EnumValues, and fit the API limits of every field it flows into \
+            (e.g. a processing InstanceCount of 1–100); every parameter without a default needs a value. \
             Otherwise the environment fails at start — in prod, on release day.
             """,
         triggering: [
@@ -29,6 +30,11 @@ struct EnvironmentParameterRule: Rule {
             ↓parameters:
               InstanceCount: 2
             """,
+            """
+            parameters:
+              InstanceCount: ↓0
+              InputData: "s3://b/in"
+            """,
         ],
         nonTriggering: [
             """
@@ -46,6 +52,7 @@ struct EnvironmentParameterRule: Rule {
         let file = EnvironmentFile(document: context.document)
         let declared = pipeline.parameters.map(\.name)
         var given = Set<String>()
+        let sinks = Dictionary(grouping: ArgumentsShapeRule.parameterSinks(in: pipeline), by: \.parameter)
         for member in file.parameters {
             given.insert(member.key)
             guard let parameter = pipeline.parameter(named: member.key) else {
@@ -64,6 +71,11 @@ struct EnvironmentParameterRule: Rule {
                 findings.report("parameter '\(member.key)' must be one of \(values.compactMap(\.string).joined(separator: ", ")); environment '\(name)' gives \"\(string)\"", at: value)
             } else if let string = value.string, string.count > 1024 {
                 findings.report("parameter '\(member.key)' is \(string.count) characters; a parameter value holds at most 1024", at: value)
+            } else if let (sink, problem) = (sinks[member.key] ?? []).lazy.compactMap({ sink in
+                sink.limits.flatMap { ArgumentsShapeRule.outOfRange(value, type: sink.type, limits: $0) }.map { (sink, $0) }
+            }).first {
+                findings.report("environment '\(name)' sets '\(member.key)' to \(problem), but it flows into \(sink.field) of step '\(sink.step)', which takes \(ArgumentsShapeRule.rangePhrase(sink.type, sink.limits!)); the job would fail when it starts",
+                                at: value)
             }
         }
         let missing = pipeline.parameters.filter { $0.defaultValue == nil && !given.contains($0.name) }.map(\.name)

@@ -24,6 +24,18 @@ struct KeyTypeRule: Rule {
             """
             Version: "2020-12-01"
             Steps:
+              - Name: Check
+                Type: Condition
+                Arguments:
+                  Conditions: [ { Type: Equals, LeftValue: 1, RightValue: 1 } ]
+                  IfSteps: [ ↓Stop ]
+              - Name: Stop
+                Type: Fail
+                Arguments: { ErrorMessage: "stopped" }
+            """,
+            """
+            Version: "2020-12-01"
+            Steps:
               - Name: Work
                 Type: Lambda
                 FunctionArn: "arn:aws:lambda:us-east-1:111111111111:function:work"
@@ -75,6 +87,16 @@ struct KeyTypeRule: Rule {
                 case "Steps", "Parameters", "RetryPolicies", "PropertyFiles", "OutputParameters", "IfSteps", "ElseSteps", "Conditions",
                      "ForEachBody":
                     for element in member.value.elements ?? [] where element.members == nil {
+                        if ["IfSteps", "ElseSteps", "ForEachBody"].contains(member.key), let name = element.string {
+                            // A name where a step belongs: say which, and where that step is.
+                            let exists = pipeline.step(named: name).map { found in
+                                found.membership == nil && found.forEachParent == nil
+                                    ? "step '\(name)' is defined in the top-level Steps: move its whole object here (and out of Steps)"
+                                    : "step '\(name)' is defined elsewhere in a branch or body; a step can be in one place only"
+                            } ?? "no step named '\(name)' exists; write the step's whole object here"
+                            findings.report("\(member.key) of \(label) lists \"\(name)\", a name; it must hold step objects — \(exists)", at: element, step: step)
+                            continue
+                        }
                         findings.report("each entry of '\(member.key)' in \(label) must be an object, not a \(element.typeName)", at: element, step: step)
                     }
                 case "DependsOn":
