@@ -18,39 +18,8 @@ extension PipeOps {
         var format: GraphRenderer.Format = .mermaid
 
         func run() throws {
-            let path = try DefinitionLocator.locate(file)
-            let document: Document
-            do {
-                document = try DocumentLoader.load(path: path)
-            } catch {
-                switch error {
-                case .syntax(let file, let syntax): throw PipeOpsError.invalidDocument(path: file, location: syntax.location, message: syntax.message)
-                case .io(let error): throw error
-                }
-            }
+            let document = try Product.locate().loadDefinition(file)
             Terminal.output(GraphRenderer.render(Pipeline(document: document), as: format))
         }
-    }
-}
-
-/// Finds the definition a command works on: the named file, or the manifest's.
-enum DefinitionLocator {
-    static func locate(_ file: String?) throws -> String {
-        if let file { return file }
-        let cwd = FileManager.default.currentDirectoryPath
-        guard let manifestPath = Manifest.find(from: cwd) else { throw PipeOpsError.manifestNotFound(searchedFrom: cwd) }
-        let manifest: Manifest
-        do {
-            manifest = try Manifest.load(path: manifestPath)
-        } catch {
-            switch error {
-            case .syntax(let file, let syntax): throw PipeOpsError.invalidDocument(path: file, location: syntax.location, message: syntax.message)
-            case .io(let error): throw error
-            }
-        }
-        guard let definition = manifest.definition else {
-            throw PipeOpsError.message("\(manifestPath): pipeline.definition is not set; add the path of the definition file")
-        }
-        return manifest.resolve(definition)
     }
 }

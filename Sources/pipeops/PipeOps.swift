@@ -69,7 +69,7 @@ enum Terminal {
     }
 
     static func error(_ message: String) {
-        let prefix = stderrColorAllowed ? "\u{1B}[1;31merror:\u{1B}[0m" : "error:"
+        let prefix = TerminalStyle.paint("error:", .error, enabled: stderrColorAllowed)
         standardError("pipeops: \(prefix) \(message)")
     }
 }

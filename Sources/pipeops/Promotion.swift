@@ -116,7 +116,7 @@ extension PipeOps {
             let outcome = try Promoter.promote(context, to: to, from: from, requireTag: context.manifest.requireReleaseTag, dryRun: dryRun)
             let colored = Terminal.colorAllowed
             for gate in outcome.gates {
-                let mark = gate.passed ? (colored ? "\u{1B}[32m✔\u{1B}[0m" : "✔") : (colored ? "\u{1B}[31m✘\u{1B}[0m" : "✘")
+                let mark = gate.passed ? TerminalStyle.paint("✔", .success, enabled: colored) : TerminalStyle.paint("✘", .failure, enabled: colored)
                 Terminal.output("\(mark) \(gate.name.padding(toLength: 20, withPad: " ", startingAt: 0)) \(gate.detail)\n")
             }
             guard outcome.passed else {

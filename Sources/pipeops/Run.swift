@@ -141,7 +141,7 @@ final class ProgressPrinter: @unchecked Sendable {
         self.colored = colored
     }
 
-    func paint(_ text: String, _ code: String) -> String { colored ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text }
+    func paint(_ text: String, _ style: TerminalStyle.Style) -> String { TerminalStyle.paint(text, style, enabled: colored) }
 
     func handle(_ event: EngineEvent) {
         guard !json else { return }
@@ -151,22 +151,22 @@ final class ProgressPrinter: @unchecked Sendable {
         case .started(let record):
             Terminal.output("execution \(record.id) of \(record.pipelineName)\(record.environment.map { " (\($0))" } ?? "") · parallelism \(record.parallelism) · isolation \(record.isolation)\n")
         case .stepStarted(let name, let attempt):
-            Terminal.output("\(paint("▶", "36")) \(name)\(attempt > 1 ? " (attempt \(attempt))" : "")\n")
+            Terminal.output("\(paint("▶", .started)) \(name)\(attempt > 1 ? " (attempt \(attempt))" : "")\n")
         case .stepRetrying(let name, let attempt, let delay, let reason):
-            Terminal.output("\(paint("↻", "33")) \(name) failed (\(reason)); retry \(attempt - 1) in \(String(format: "%.1f", delay)) s\n")
+            Terminal.output("\(paint("↻", .notice)) \(name) failed (\(reason)); retry \(attempt - 1) in \(String(format: "%.1f", delay)) s\n")
         case .stepFinished(let step):
             let duration = step.durationSeconds.map { String(format: " %.2fs", $0) } ?? ""
             switch step.status {
             case .succeeded where step.cacheHit != nil:
-                Terminal.output("\(paint("↺", "32")) \(step.name) cached (from execution \(step.cacheHit!.sourceExecution))\n")
+                Terminal.output("\(paint("↺", .success)) \(step.name) cached (from execution \(step.cacheHit!.sourceExecution))\n")
             case .succeeded:
-                Terminal.output("\(paint("✔", "32")) \(step.name)\(duration)\(step.outcome.map { " → \($0 ? "true" : "false")" } ?? "")\(step.attempts > 1 ? " after \(step.attempts) attempts" : "")\n")
+                Terminal.output("\(paint("✔", .success)) \(step.name)\(duration)\(step.outcome.map { " → \($0 ? "true" : "false")" } ?? "")\(step.attempts > 1 ? " after \(step.attempts) attempts" : "")\n")
             case .failed:
-                Terminal.output("\(paint("✘", "31")) \(step.name)\(duration) failed: \(step.failureReason ?? "")\n")
+                Terminal.output("\(paint("✘", .failure)) \(step.name)\(duration) failed: \(step.failureReason ?? "")\n")
             case .skipped:
-                Terminal.output("\(paint("⤼", "90")) \(step.name) skipped: \(step.reason ?? "")\n")
+                Terminal.output("\(paint("⤼", .dim)) \(step.name) skipped: \(step.reason ?? "")\n")
             case .notRun:
-                Terminal.output("\(paint("·", "90")) \(step.name) not run: \(step.reason ?? "")\n")
+                Terminal.output("\(paint("·", .dim)) \(step.name) not run: \(step.reason ?? "")\n")
             default: break
             }
         case .note:
@@ -180,7 +180,7 @@ final class ProgressPrinter: @unchecked Sendable {
             return
         }
         let status = record.status.rawValue
-        let painted = record.status == .succeeded ? paint(status, "1;32") : paint(status, "1;31")
+        let painted = record.status == .succeeded ? paint(status, .strongSuccess) : paint(status, .error)
         let cached = record.steps.filter { $0.cacheHit != nil }.count
         Terminal.output("execution \(record.id) \(painted) in \(String(format: "%.2f", record.durationSeconds ?? 0))s\(cached > 0 ? " (\(cached) step\(cached == 1 ? "" : "s") from cache)" : "") · \(stateDirectory)/executions/\(record.id)\n")
         if let reason = record.failureReason { Terminal.output("\(reason)\n") }

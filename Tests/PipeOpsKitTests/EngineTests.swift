@@ -238,7 +238,7 @@ final class EngineBench: @unchecked Sendable {
         for file in try FileManager.default.contentsOfDirectory(atPath: cacheFolder) {
             let path = cacheFolder + "/" + file
             let text = try String(contentsOfFile: path, encoding: .utf8)
-            let old = Ledger.timestamp(Date().addingTimeInterval(-2 * 86400))
+            let old = Timestamp.string(Date().addingTimeInterval(-2 * 86400))
             let aged = text.replacingOccurrences(of: #""completedAt": "[^"]+""#, with: "\"completedAt\": \"\(old)\"", options: .regularExpression)
             try aged.write(toFile: path, atomically: true, encoding: .utf8)
         }

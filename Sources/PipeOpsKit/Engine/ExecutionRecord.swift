@@ -56,12 +56,17 @@ public struct StepRecord: Codable, Sendable {
     public var properties: Node?
     public var stdoutLog: String?
     public var stderrLog: String?
+    /// For a ForEach step: one record per child step, named `<BodyStep>-<index>`.
+    public var children: [StepRecord]?
 }
 
 /// A local execution.
 public struct ExecutionRecord: Codable, Sendable {
     public enum Status: String, Codable, Sendable {
         case executing = "Executing", succeeded = "Succeeded", failed = "Failed", interrupted = "Interrupted"
+        /// Every failed step was handled by a step that runs on its failure (a DependsOn with
+        /// Trigger Failed or Any), as the service reports such executions (SDK v3 step_dependency.py).
+        case completedWithFailures = "CompletedWithFailures"
     }
 
     public var id: String

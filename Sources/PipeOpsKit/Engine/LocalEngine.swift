@@ -62,7 +62,7 @@ public final class LocalEngine: @unchecked Sendable {
     private let condition = NSCondition()
     private var record: ExecutionRecord
     private var properties: [String: Node] = [:]
-    private var remaining: [Int]
+    private var scheduler: Scheduler
     private var ready: [Int] = []
     private var running = 0
     private var stopLaunching = false
@@ -70,19 +70,21 @@ public final class LocalEngine: @unchecked Sendable {
     private let started = Date()
     private var startTimes: [Int: Date] = [:]
     private var lastPersist = Date.distantPast
+    private var pendingEvents: [EngineEvent] = []
+    private let delivery = NSLock()
 
     public init(pipeline: Pipeline, options: Options, onEvent: @escaping @Sendable (EngineEvent) -> Void = { _ in }) {
         self.pipeline = pipeline
         self.options = options
         self.onEvent = onEvent
         graph = DependencyGraph(pipeline: pipeline)
+        scheduler = Scheduler(pipeline: pipeline, graph: graph, scope: nil)
         store = ExecutionStore(stateDirectory: options.stateDirectory)
         s3 = LocalS3(root: options.stateDirectory + "/s3", mounts: options.s3Mounts)
-        remaining = graph.predecessors.map(\.count)
         let id = String(UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(12))
         record = ExecutionRecord(
             id: id, pipelineName: options.pipelineName, environment: options.environment, definition: options.definitionPath,
-            status: .executing, failureReason: nil, startedAt: StepRunners.iso(Date()), endedAt: nil, durationSeconds: nil,
+            status: .executing, failureReason: nil, startedAt: Timestamp.string(Date()), endedAt: nil, durationSeconds: nil,
             pid: getpid(), parallelism: options.parallelism, isolation: options.isolation.rawValue, cache: options.useCache,
             parameters: options.parameters,
             steps: pipeline.steps.map { StepRecord(name: $0.name, type: $0.type?.rawValue ?? "?", status: .pending, attempts: 0) })
@@ -100,7 +102,7 @@ public final class LocalEngine: @unchecked Sendable {
         for step in pipeline.steps {
             let hasStandIn = standIns[step.name] != nil
             switch step.type {
-            case .processing?, .training?, .model?, .registerModel?, .condition?, .fail?: continue
+            case .processing?, .training?, .model?, .registerModel?, .condition?, .fail?, .forEach?: continue
             case .lambda?, .callback?:
                 if !hasStandIn && fixedOutputs[step.name] == nil {
                     problems.append("\(step.type!.rawValue) step '\(step.name)' needs a stand-in: set local.steps.\(step.name).command (prints the output parameters as JSON) or local.steps.\(step.name).outputs in pipeops.yaml")
@@ -119,14 +121,14 @@ public final class LocalEngine: @unchecked Sendable {
         try persist()
         onEvent(.started(record))
         condition.lock()
-        ready = (0..<pipeline.steps.count).filter { remaining[$0] == 0 }
+        ready = scheduler.initial()
         while true {
             while running < options.parallelism, !stopLaunching, !interrupted, !ready.isEmpty {
                 let next = ready.removeFirst()
                 running += 1
                 record.steps[next].status = .executing
                 startTimes[next] = Date()
-                record.steps[next].startedAt = StepRunners.iso(startTimes[next]!)
+                record.steps[next].startedAt = Timestamp.string(startTimes[next]!)
                 let thread = Thread { [self] in self.execute(next) }
                 thread.stackSize = 4 << 20
                 thread.start()
@@ -138,17 +140,32 @@ public final class LocalEngine: @unchecked Sendable {
             record.steps[index].status = .notRun
             record.steps[index].reason = interrupted ? "the execution was interrupted" : "the execution stopped before it could start"
         }
-        let failed = record.steps.filter { $0.status == .failed }
-        record.status = interrupted ? .interrupted : failed.isEmpty ? .succeeded : .failed
-        if let first = failed.first {
+        record.status = interrupted ? .interrupted : finalStatus()
+        if let first = record.steps.first(where: { $0.status == .failed }) {
             record.failureReason = "Step '\(first.name)' failed with message: \(first.failureReason ?? "unknown")"
         }
-        record.endedAt = StepRunners.iso(Date())
+        record.endedAt = Timestamp.string(Date())
         record.durationSeconds = Date().timeIntervalSince(started)
         let final = record
-        defer { condition.unlock() }
+        condition.unlock()
+        deliverEvents()
         try persist(final)
         return final
+    }
+
+    /// Succeeded, Failed, or CompletedWithFailures when every failed step was handled by a step
+    /// that ran because of its failure (a DependsOn trigger Failed or Any). A Fail step always fails.
+    private func finalStatus() -> ExecutionRecord.Status {
+        let failed = record.steps.indices.filter { record.steps[$0].status == .failed && pipeline.steps[$0].forEachParent == nil }
+        if failed.isEmpty { return .succeeded }
+        let handled = failed.allSatisfy { index in
+            pipeline.steps[index].type != .fail && graph.successors[index].contains { edge in
+                let ran = [.succeeded, .failed].contains(record.steps[edge.to].status)
+                let trigger = pipeline.steps[edge.to].dependsOn.first { $0.name == pipeline.steps[index].name }?.trigger
+                return ran && (trigger == .failed || trigger == .any)
+            }
+        }
+        return handled ? .completedWithFailures : .failed
     }
 
     /// Stops launching steps, terminates running ones, and marks the record interrupted.
@@ -166,35 +183,110 @@ public final class LocalEngine: @unchecked Sendable {
         try store.save(snapshot ?? record)
     }
 
+    // MARK: Events, outside the lock
+
+    /// Queues an event; called with the lock held.
+    private func enqueue(_ event: EngineEvent) { pendingEvents.append(event) }
+
+    /// Delivers queued events in order without holding the engine's lock, so a slow listener
+    /// never blocks the scheduler (and a listener may call back into the engine).
+    private func deliverEvents() {
+        delivery.lock()
+        defer { delivery.unlock() }
+        condition.lock()
+        let events = pendingEvents
+        pendingEvents.removeAll()
+        condition.unlock()
+        for event in events { onEvent(event) }
+    }
+
+    /// Emits from a step's thread (not holding the lock).
+    private func emit(_ event: EngineEvent) {
+        condition.lock()
+        enqueue(event)
+        condition.unlock()
+        deliverEvents()
+    }
+
+    /// Sleeps up to `seconds`, waking early on interrupt; false when interrupted.
+    private func sleepUnlessInterrupted(_ seconds: Double) -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        condition.lock()
+        defer { condition.unlock() }
+        while !interrupted && Date() < deadline { _ = condition.wait(until: deadline) }
+        return !interrupted
+    }
+
     // MARK: One step
+
+    var isInterrupted: Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        return interrupted
+    }
+
+    func makeExecutor() -> StepExecutor {
+        StepExecutor(options: options, executionId: record.id, executionFolder: store.folder(for: record.id),
+                     cache: StepCache(directory: options.stateDirectory + "/cache/" + Self.safeName(options.pipelineName)),
+                     emit: { [self] in self.emit($0) }, sleep: { [self] in self.sleepUnlessInterrupted($0) })
+    }
+
+    /// What expressions see while `step` runs: parameters, execution variables and the
+    /// properties of every step that has finished so far.
+    func context(for step: Step, jobName: String) -> RuntimeContext {
+        condition.lock()
+        let known = properties
+        condition.unlock()
+        return RuntimeContext(pipeline: pipeline, pipelineName: options.pipelineName, executionId: record.id, startTime: started,
+                              parameters: options.parameters, properties: { known[$0] }, s3: s3, jobName: jobName, stepType: step.type)
+    }
 
     private func execute(_ index: Int) {
         let step = pipeline.steps[index]
-        let result = runStep(step)
+        let context = context(for: step, jobName: Self.jobName(step: step.name, execution: record.id))
+        var children: [StepRecord]?
+        let result: StepExecutor.Result
+        if step.type == .forEach {
+            let outcome = ForEachExecutor(engine: self, step: step, context: context).run()
+            result = outcome.result
+            children = outcome.children
+        } else {
+            result = makeExecutor().run(step, as: step.name, context: context)
+        }
         condition.lock()
         var entry = record.steps[index]
-        entry.endedAt = StepRunners.iso(Date())
+        entry.endedAt = Timestamp.string(Date())
         if let start = startTimes[index] { entry.durationSeconds = max(0, Date().timeIntervalSince(start)) }
         entry.attempts = result.attempts
         entry.cacheHit = result.cacheHit
         entry.stdoutLog = result.logs?.stdout
         entry.stderrLog = result.logs?.stderr
+        entry.children = children
+        let outcome: Scheduler.Outcome
         switch result.outcome {
         case .success(let props):
             entry.status = .succeeded
             entry.properties = props
             entry.outcome = step.type == .condition ? props["Outcome"]?.bool : nil
             properties[step.name] = props
+            outcome = .succeeded(conditionOutcome: entry.outcome)
         case .failure(let failure):
             entry.status = .failed
             entry.failureReason = failure.message
             if step.type == .fail { stopLaunching = true }
+            // A step that runs on this failure (DependsOn Trigger Failed) may read its status.
+            if let failed = Self.failedProperties(step, failure) {
+                entry.properties = failed
+                properties[step.name] = failed
+            }
+            outcome = .failed
         }
         record.steps[index] = entry
+        if step.type == .forEach { settleBody(of: step, like: entry) }
         running -= 1
         // Report this step before anything it releases, so progress reads in causal order.
-        onEvent(.stepFinished(entry))
-        release(after: index)
+        enqueue(.stepFinished(entry))
+        apply(scheduler.finish(index, outcome))
         // Written under the lock, so a late step can never overwrite the final record; at most
         // every quarter second, because encoding the whole record per step is quadratic.
         if Date().timeIntervalSince(lastPersist) >= 0.25 {
@@ -203,178 +295,50 @@ public final class LocalEngine: @unchecked Sendable {
         }
         condition.broadcast()
         condition.unlock()
+        deliverEvents()
     }
 
-    /// Updates successors of a finished (or skipped) step; called with the lock held.
-    private func release(after index: Int) {
-        for edge in graph.successors[index] {
-            remaining[edge.to] -= 1
-            guard remaining[edge.to] == 0, record.steps[edge.to].status == .pending else { continue }
-            if let reason = blockReason(edge.to) {
-                var entry = record.steps[edge.to]
-                entry.status = reason.status
-                entry.reason = reason.text
-                record.steps[edge.to] = entry
-                onEvent(.stepFinished(entry))
-                release(after: edge.to)
-            } else {
-                ready.append(edge.to)
+    /// Records the scheduler's decisions; called with the lock held.
+    private func apply(_ settlements: [Scheduler.Settlement]) {
+        for settlement in settlements {
+            switch settlement {
+            case .run(let index):
+                ready.append(index)
                 ready.sort()
+            case .skip(let index, let reason), .notRun(let index, let reason):
+                var entry = record.steps[index]
+                if case .skip = settlement { entry.status = .skipped } else { entry.status = .notRun }
+                entry.reason = reason
+                record.steps[index] = entry
+                let step = pipeline.steps[index]
+                if step.type == .forEach { settleBody(of: step, like: entry) }
+                enqueue(.stepFinished(entry))
             }
         }
     }
 
-    private func blockReason(_ index: Int) -> (status: StepRecord.Status, text: String)? {
-        for edge in graph.predecessors[index] {
-            let predecessor = record.steps[edge.from]
-            switch predecessor.status {
-            case .failed, .notRun:
-                return (.notRun, "step '\(predecessor.name)' \(predecessor.status == .failed ? "failed" : "did not run")")
-            case .skipped:
-                return (.skipped, "step '\(predecessor.name)' was skipped")
-            default: break
-            }
+    /// A ForEach body step's own record mirrors its ForEach (its runs are the ForEach's children).
+    private func settleBody(of forEach: Step, like entry: StepRecord) {
+        for index in pipeline.steps.indices where pipeline.steps[index].forEachParent == forEach.index {
+            record.steps[index].status = entry.status
+            let runs = entry.children?.filter { $0.name.hasPrefix(pipeline.steps[index].name + "-") }.count ?? 0
+            record.steps[index].reason = entry.status == .skipped || entry.status == .notRun
+                ? entry.reason : "ran \(runs) time\(runs == 1 ? "" : "s") in ForEach '\(forEach.name)' (see its children)"
         }
-        if let membership = pipeline.steps[index].membership {
-            let condition = record.steps[membership.condition]
-            if condition.outcome != membership.outcome {
-                return (.skipped, "Condition '\(condition.name)' was \(condition.outcome == true ? "true" : "false"), so \(membership.branch.rawValue) did not run")
-            }
-        }
-        return nil
     }
 
-    struct StepResult {
-        var outcome: Result<Node, StepFailure>
-        var attempts: Int
-        var cacheHit: StepRecord.CacheHit?
-        var logs: (stdout: String, stderr: String)?
-    }
-
-    private func snapshotProperties() -> [String: Node] {
-        condition.lock()
-        defer { condition.unlock() }
-        return properties
-    }
-
-    private func runStep(_ step: Step) -> StepResult {
-        let stepFolder = store.folder(for: record.id) + "/steps/" + Self.safeName(step.name)
-        let jobName = Self.jobName(step: step.name, execution: record.id)
-        let known = snapshotProperties()
-        let context = RuntimeContext(pipeline: pipeline, pipelineName: options.pipelineName, executionId: record.id, startTime: started,
-                                     parameters: options.parameters, properties: { known[$0] }, s3: s3, jobName: jobName, stepType: step.type)
+    /// What a failed job still exposes, as the Describe* response of a failed job does.
+    static func failedProperties(_ step: Step, _ failure: StepFailure) -> Node? {
+        let status: String
         switch step.type {
-        case .condition?:
-            do {
-                let outcome = try Evaluator.conditions(step.arguments?["Conditions"]?.elements ?? [], context)
-                return StepResult(outcome: .success(Node(.object([member("Outcome", .bool(outcome))]))), attempts: 1)
-            } catch {
-                return StepResult(outcome: .failure(StepFailure(message: error.message, exceptionType: nil)), attempts: 1)
-            }
-        case .fail?:
-            let message: String
-            do { message = Evaluator.text(try Evaluator.resolve(step.arguments?["ErrorMessage"] ?? Node(.string("")), context)) } catch {
-                message = "the ErrorMessage could not be evaluated: \(error.message)"
-            }
-            return StepResult(outcome: .failure(StepFailure(message: message, exceptionType: nil)), attempts: 1)
-        default: break
+        case .processing?: status = "ProcessingJobStatus"
+        case .training?: status = "TrainingJobStatus"
+        case .transform?: status = "TransformJobStatus"
+        case .tuning?: status = "HyperParameterTuningJobStatus"
+        case .autoML?: status = "AutoMLJobStatus"
+        default: return nil
         }
-
-        let arguments: Node
-        do { arguments = try Evaluator.resolve(step.arguments ?? Node(.object([])), context) } catch {
-            return StepResult(outcome: .failure(StepFailure(message: error.message, exceptionType: nil)), attempts: 1)
-        }
-        // Caching, with the service's key attributes after expression resolution.
-        let cache = StepCache(directory: options.stateDirectory + "/cache/" + Self.safeName(options.pipelineName))
-        let cacheConfig = step.node["CacheConfig"]
-        let cacheKey = (options.useCache && cacheConfig?["Enabled"]?.bool == true && step.type?.supportsCaching == true)
-            ? StepCache.key(step: step, arguments: arguments, standIn: options.standIns[step.name]) : nil
-        if let cacheKey, let hit = cache.lookup(cacheKey, expireAfter: cacheConfig?["ExpireAfter"]?.string) {
-            onEvent(.note("\(step.name): cache hit from execution \(hit.execution)"))
-            return StepResult(outcome: .success(hit.properties), attempts: 0,
-                              cacheHit: StepRecord.CacheHit(sourceExecution: hit.execution, completedAt: hit.completedAt))
-        }
-
-        var attempt = 0
-        let firstStart = Date()
-        while true {
-            attempt += 1
-            onEvent(.stepStarted(name: step.name, attempt: attempt))
-            let attemptFolder = attempt == 1 ? stepFolder : stepFolder + "/attempt-\(attempt)"
-            let sandbox = Sandbox(root: attemptFolder + "/sandbox", mode: options.isolation)
-            let logs = (stdout: attemptFolder + "/stdout.log", stderr: attemptFolder + "/stderr.log")
-            var outcome: Result<Node, StepFailure>
-            do {
-                try sandbox.prepare(Self.sandboxFolders(step.type))
-                var environment = ProcessInfo.processInfo.environment
-                for secret in ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN"] { environment[secret] = nil }
-                environment["PYTHONUNBUFFERED"] = "1"
-                environment["PIPEOPS_EXECUTION_ID"] = record.id
-                environment["PIPEOPS_STEP"] = step.name
-                let job = StepJob(step: step, arguments: arguments, context: context, sandbox: sandbox, logDirectory: attemptFolder,
-                                  productRoot: options.productRoot, stateDirectory: options.stateDirectory, standIn: options.standIns[step.name],
-                                  fixedOutputs: options.fixedOutputs[step.name], jobName: jobName, baseEnvironment: environment)
-                outcome = .success(try Self.dispatch(job))
-            } catch let failure as StepFailure {
-                outcome = .failure(failure)
-            } catch {
-                outcome = .failure(StepFailure(message: (error as? PipeOpsError)?.errorDescription ?? "\(error)", exceptionType: nil))
-            }
-            if case .failure(let failure) = outcome, let delay = retryDelay(step: step, failure: failure, attempt: attempt, since: firstStart), !isInterrupted {
-                onEvent(.stepRetrying(name: step.name, attempt: attempt + 1, delay: delay, reason: failure.message))
-                if delay > 0 { Thread.sleep(forTimeInterval: delay) }
-                continue
-            }
-            if case .success(let props) = outcome, let cacheKey {
-                cache.store(cacheKey, properties: props, execution: record.id, step: step.name)
-            }
-            return StepResult(outcome: outcome, attempts: attempt, cacheHit: nil, logs: logs)
-        }
-    }
-
-    private var isInterrupted: Bool {
-        condition.lock()
-        defer { condition.unlock() }
-        return interrupted
-    }
-
-    static func dispatch(_ job: StepJob) throws(StepFailure) -> Node {
-        switch job.step.type {
-        case .processing?: return try StepRunners.processing(job)
-        case .training?: return try StepRunners.training(job)
-        case .transform?: return try StepRunners.transform(job)
-        case .model?: return job.standIn != nil ? try StepRunners.generic(job) : try StepRunners.model(job)
-        case .registerModel?: return job.standIn != nil ? try StepRunners.generic(job) : try StepRunners.registerModel(job)
-        case .lambda?, .callback?: return try StepRunners.outputParameters(job)
-        default: return try StepRunners.generic(job)
-        }
-    }
-
-    /// The wait before the next attempt when a retry policy covers this failure, else nil.
-    func retryDelay(step: Step, failure: StepFailure, attempt: Int, since start: Date) -> Double? {
-        guard let type = failure.exceptionType else { return nil }
-        for policy in step.node["RetryPolicies"]?.elements ?? [] {
-            guard policy["ExceptionType"]?.elements?.contains(where: { $0.string == type }) == true else { continue }
-            let interval = policy["IntervalSeconds"]?.double ?? 1
-            let backoff = policy["BackoffRate"]?.double ?? 2
-            let delay = interval * pow(backoff, Double(attempt - 1))
-            if let minutes = policy["ExpireAfterMin"]?.double {
-                return Date().timeIntervalSince(start) + delay <= minutes * 60 ? delay : nil
-            }
-            let retries = policy["MaxAttempts"]?.int ?? 5
-            return attempt <= retries ? delay : nil
-        }
-        return nil
-    }
-
-    /// The /opt/ml layout of each step kind (SageMaker's container conventions).
-    static func sandboxFolders(_ type: StepType?) -> [String] {
-        switch type {
-        case .processing?: return ["config", "output", "processing"]
-        case .training?: return ["input/config", "input/data", "model", "output/data", "code"]
-        case .transform?: return ["model", "output", "transform"]
-        default: return ["output"]
-        }
+        return Node(object: [(status, Node(.string("Failed"))), ("FailureReason", Node(.string(failure.message)))])
     }
 
     static func safeName(_ name: String) -> String {
@@ -384,47 +348,5 @@ public final class LocalEngine: @unchecked Sendable {
     static func jobName(step: String, execution: String) -> String {
         let base = "pipelines-\(execution)-\(step)".lowercased().map { $0.isLetter || $0.isNumber || $0 == "-" ? $0 : "-" }
         return String(String(base).prefix(63))
-    }
-}
-
-/// Cached step results, keyed by the service's cache-key attributes.
-struct StepCache: Sendable {
-    let directory: String
-
-    struct Hit { var properties: Node; var execution: String; var completedAt: String }
-
-    static let keyAttributes: [StepType: [String]] = [
-        .processing: ["AppSpecification", "Environment", "ProcessingInputs"],
-        .training: ["AlgorithmSpecification", "CheckpointConfig", "DebugHookConfig", "DebugRuleConfigurations", "Environment", "HyperParameters", "InputDataConfig"],
-        .transform: ["DataProcessing", "Environment", "ModelName", "TransformInput"],
-        .tuning: ["HyperParameterTuningJobConfig", "TrainingJobDefinition", "TrainingJobDefinitions"],
-        .autoML: ["AutoMLJobConfig", "AutoMLJobObjective", "InputDataConfig", "ProblemType"],
-        .emr: ["ClusterId", "StepConfig"],
-    ]
-
-    static func key(step: Step, arguments: Node, standIn: [String]?) -> String {
-        var parts: [(String, Node)] = [("Type", Node(.string(step.type?.rawValue ?? "")))]
-        if let type = step.type, let attributes = keyAttributes[type] {
-            for attribute in attributes { parts.append((attribute, arguments[attribute] ?? Node(.null))) }
-        } else {
-            parts.append(("Arguments", arguments))
-        }
-        if let standIn { parts.append(("LocalStandIn", Node(.array(standIn.map { Node(.string($0)) })))) }
-        return DefinitionHashes.sha256(CanonicalJSON.data(Node(object: parts)))
-    }
-
-    func lookup(_ key: String, expireAfter: String?) -> Hit? {
-        guard let data = FileManager.default.contents(atPath: "\(directory)/\(key).json"),
-              let entry = try? DocumentLoader.parse(data: data, path: key, syntax: .json).root,
-              let completed = entry["completedAt"]?.string, let date = Ledger.date(from: completed),
-              let props = entry["properties"], let execution = entry["execution"]?.string else { return nil }
-        if let expireAfter, let seconds = CacheDuration.seconds(expireAfter), Date().timeIntervalSince(date) > seconds { return nil }
-        return Hit(properties: props, execution: execution, completedAt: completed)
-    }
-
-    func store(_ key: String, properties: Node, execution: String, step: String) {
-        let entry = Node(object: [("completedAt", Node(.string(StepRunners.iso(Date())))), ("execution", Node(.string(execution))),
-                                  ("step", Node(.string(step))), ("properties", properties)])
-        try? AtomicFile.write(CanonicalJSON.data(entry, pretty: true), to: "\(directory)/\(key).json")
     }
 }

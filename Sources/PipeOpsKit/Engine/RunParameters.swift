@@ -46,7 +46,7 @@ public enum RunParameters {
     }
 
     static func hint(_ name: String, _ names: [String]) -> String {
-        Suggestion.closest(to: name, in: names).map { "; did you mean '\($0)'?" } ?? (names.isEmpty ? "" : " (declared: \(names.joined(separator: ", ")))")
+        Suggestion.hint(name, in: names) ?? (names.isEmpty ? "" : " (declared: \(names.joined(separator: ", ")))")
     }
 
     static func phrase(_ kind: Parameter.Kind?) -> String {

@@ -31,12 +31,10 @@ public enum LintSession {
                 loaded.document.path = display(manifestPath)
                 manifest = loaded
             } catch {
-                switch error {
-                case .syntax(_, let syntax):
-                    findings.append(Linter.syntaxFinding(file: display(manifestPath), syntax))
-                    files.append(display(manifestPath))
-                case .io(let error): throw error
-                }
+                let mapped = error.toolError(display: display(manifestPath), syntax: .finding)
+                guard case .findings(let found) = mapped else { throw mapped }
+                findings += found
+                files.append(display(manifestPath))
             }
         }
         var options = LintOptions()

@@ -28,10 +28,9 @@ public struct Linter: Sendable {
         do {
             return lint(definition: try DocumentLoader.load(path: path))
         } catch {
-            switch error {
-            case .syntax(let file, let syntax): return [Linter.syntaxFinding(file: file, syntax)]
-            case .io(let error): throw error
-            }
+            let mapped = error.toolError(syntax: .finding)
+            if case .findings(let findings) = mapped { return findings }
+            throw mapped
         }
     }
 
@@ -52,7 +51,7 @@ public struct Linter: Sendable {
     }
 
     public static func syntaxFinding(file: String, _ error: SyntaxError) -> Finding {
-        Finding(rule: SyntaxRule.description.id, severity: .error, message: error.message, file: file, location: error.location)
+        Finding.syntax(file: file, error)
     }
 
     func run(_ context: LintContext) -> [Finding] {

@@ -11,7 +11,7 @@ public struct Product: Sendable {
         do {
             return Product(manifest: try Manifest.load(path: path), directory: directory)
         } catch {
-            throw Product.describe(error)
+            throw error.toolError()
         }
     }
 
@@ -25,7 +25,7 @@ public struct Product: Sendable {
             let document = try DocumentLoader.load(path: path)
             return (DisplayPath(base: directory)(path), document.root)
         } catch {
-            throw Product.describe(error)
+            throw error.toolError()
         }
     }
 
@@ -34,10 +34,26 @@ public struct Product: Sendable {
         return manifest
     }
 
-    static func describe(_ error: LoadError) -> PipeOpsError {
-        switch error {
-        case .syntax(let file, let syntax): return .invalidDocument(path: file, location: syntax.location, message: syntax.message)
-        case .io(let error): return error
+    /// The definition a command works on: `file` when given, else the manifest's, loaded.
+    /// `display` is the path as messages show it.
+    public func loadDefinition(_ file: String? = nil, syntax: LoadError.SyntaxReport = .error) throws(PipeOpsError) -> Document {
+        let path: String
+        if let file {
+            path = file
+        } else {
+            let manifest = try requireManifest()
+            guard let relative = manifest.definition else {
+                throw .message("\(manifest.document.path): pipeline.definition is not set; add the path of the definition file")
+            }
+            path = manifest.resolve(relative)
+        }
+        let display = DisplayPath(base: directory)(path.hasPrefix("/") ? path : directory + "/" + path)
+        do {
+            var document = try DocumentLoader.load(path: path)
+            document.path = display
+            return document
+        } catch {
+            throw error.toolError(display: display, syntax: syntax)
         }
     }
 }

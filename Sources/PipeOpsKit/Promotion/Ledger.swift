@@ -49,23 +49,4 @@ public enum Ledger {
         guard let data = try? encoder.encode(note) else { throw .message("cannot encode the promotion record") }
         try repository.setNote(String(decoding: data, as: UTF8.self) + "\n", on: record.commit, ref: notesRef)
     }
-
-    /// Parses what `timestamp` writes (and plain ISO 8601 without fractional seconds).
-    public static func date(from text: String) -> Date? {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return formatter.date(from: text) ?? ISO8601DateFormatter().date(from: text)
-    }
-
-    /// Creating an ISO8601DateFormatter costs more than a step's bookkeeping: keep one.
-    private nonisolated(unsafe) static let formatter: ISO8601DateFormatter = {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return formatter
-    }()
-    private static let formatterLock = NSLock()
-
-    public static func timestamp(_ date: Date = Date()) -> String {
-        formatterLock.withLock { formatter.string(from: date) }
-    }
 }

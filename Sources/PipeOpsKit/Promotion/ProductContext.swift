@@ -40,10 +40,7 @@ public struct ProductContext: Sendable {
             document.path = display
             return ProductContext(product: product, manifest: manifest, pipeline: Pipeline(document: document), definitionPath: display)
         } catch {
-            switch error {
-            case .syntax(_, let syntax): throw .invalidDocument(path: display, location: syntax.location, message: syntax.message)
-            case .io(let io): throw io.renaming(path, to: display)
-            }
+            throw error.toolError(display: display)
         }
     }
 
@@ -53,7 +50,7 @@ public struct ProductContext: Sendable {
     public func environment(named name: String) throws(PipeOpsError) -> ResolvedEnvironment {
         guard let index = manifest.environments.firstIndex(where: { $0.name == name }) else {
             let names = environmentNames
-            let hint = Suggestion.closest(to: name, in: names).map { "; did you mean '\($0)'?" } ?? ""
+            let hint = Suggestion.didYouMean(name, in: names)
             throw .invalidArgument("unknown environment '\(name)'\(hint) (pipeops.yaml defines: \(names.isEmpty ? "none" : names.joined(separator: ", ")))")
         }
         let entry = manifest.environments[index]
@@ -74,10 +71,7 @@ public struct ProductContext: Sendable {
             } catch let error as PipeOpsError {
                 throw error
             } catch let error as LoadError {
-                switch error {
-                case .syntax(_, let syntax): throw .findings([Linter.syntaxFinding(file: shown, syntax)])
-                case .io(let io): throw io.renaming(path, to: shown)
-                }
+                throw error.toolError(display: shown, syntax: .finding)
             } catch {
                 throw .message("\(shown): \(error)")
             }

@@ -75,7 +75,7 @@ public enum Promoter {
         guard outcome.passed, !dryRun else { return outcome }
         let record = PromotionRecord(kind: .promotion, environment: target, commit: version.commit, version: version.version,
                                      structureSha256: rendered.hashes.structure, definitionSha256: rendered.hashes.content,
-                                     recordedAt: Ledger.timestamp(), by: repository.userIdentity, execution: nil, from: from)
+                                     recordedAt: Timestamp.string(), by: repository.userIdentity, execution: nil, from: from)
         try Ledger.append(record, in: repository)
         outcome.record = record
         return outcome
@@ -90,7 +90,7 @@ public enum Promoter {
         let rendered = try Renderer.render(context, environment: environment, version: version)
         let record = PromotionRecord(kind: .smoke, environment: name, commit: version.commit, version: version.version,
                                      structureSha256: rendered.hashes.structure, definitionSha256: rendered.hashes.content,
-                                     recordedAt: Ledger.timestamp(), by: repository.userIdentity, execution: execution, from: nil)
+                                     recordedAt: Timestamp.string(), by: repository.userIdentity, execution: execution, from: nil)
         try Ledger.append(record, in: repository)
         return record
     }

@@ -35,19 +35,7 @@ public enum LintReporter {
 
     static func text(_ report: LintReport, options: ReportOptions) -> String {
         var out = ""
-        for finding in report.findings {
-            var severity = finding.severity.rawValue
-            if options.colored {
-                let code: String
-                switch finding.severity {
-                case .error: code = "1;31"
-                case .warning: code = "1;33"
-                case .info: code = "1;36"
-                }
-                severity = "\u{1B}[\(code)m\(severity)\u{1B}[0m"
-            }
-            out += "\(finding.file):\(finding.location.line):\(finding.location.column): \(severity): \(finding.message) [\(finding.rule)]\n"
-        }
+        for finding in report.findings { out += finding.compilerLine(colored: options.colored) + "\n" }
         return out
     }
 
@@ -178,6 +166,3 @@ public enum LintReporter {
     }
 }
 
-public enum PipeOpsVersion {
-    public static let current = "0.1.0"
-}

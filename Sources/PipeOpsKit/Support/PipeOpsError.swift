@@ -31,6 +31,17 @@ public enum PipeOpsError: Error, Sendable, Equatable, LocalizedError {
         }
     }
 
+    /// The same error naming `display` for whatever file it names.
+    public func renamingAnyPath(to display: String) -> PipeOpsError {
+        switch self {
+        case .fileNotFound: return .fileNotFound(display)
+        case .isDirectory: return .isDirectory(display)
+        case .unreadable(_, let reason): return .unreadable(display, reason: reason)
+        case .fileTooLarge(_, let bytes, let limit): return .fileTooLarge(display, bytes: bytes, limit: limit)
+        default: return self
+        }
+    }
+
     public var errorDescription: String? {
         switch self {
         case .fileNotFound(let path):
@@ -54,9 +65,7 @@ public enum PipeOpsError: Error, Sendable, Equatable, LocalizedError {
         case .message(let message):
             return message
         case .findings(let findings):
-            var text = LintReporter.render(LintReport(findings: findings, files: []), as: .text)
-            if text.hasSuffix("\n") { text.removeLast() }
-            return text
+            return findings.sorted(by: Finding.ordered).map { $0.compilerLine() }.joined(separator: "\n")
         }
     }
 }

@@ -137,7 +137,7 @@ struct ArgumentsShapeRule: Rule {
                 for member in present {
                     guard let memberShape = members[member.key] else {
                         if removed.contains(member.key) { continue }
-                        let hint = Suggestion.closest(to: member.key, in: Array(members.keys)).map { "; did you mean '\($0)'?" } ?? ""
+                        let hint = Suggestion.didYouMean(member.key, in: Array(members.keys))
                         findings.report("'\(member.key)' is not a member of \(path)\(hint)", at: member.keyLocation, step: step.name, severity: .warning)
                         continue
                     }
@@ -234,8 +234,8 @@ struct ArgumentsShapeRule: Rule {
                 return
             }
             if let allowed, let value = node.string, !allowed.contains(value) {
-                let hint = Suggestion.closest(to: value, in: allowed).map { "did you mean '\($0)'?" } ?? "allowed: \(allowed.joined(separator: ", "))"
-                findings.report("\(path) is '\(value)', which the API does not accept; \(hint)", at: node, step: step, severity: .warning)
+                let hint = Suggestion.hint(value, in: allowed) ?? " (allowed: \(allowed.joined(separator: ", ")))"
+                findings.report("\(path) is '\(value)', which the API does not accept\(hint)", at: node, step: step, severity: .warning)
             }
         }
 

@@ -73,7 +73,7 @@ struct ConditionRule: Rule {
             return
         }
         guard var required = Self.operands[type] else {
-            let hint = Suggestion.closest(to: type, in: Array(Self.operands.keys)).map { "; did you mean '\($0)'?" }
+            let hint = Suggestion.hint(type, in: Array(Self.operands.keys))
                 ?? " (known: \(Self.operands.keys.sorted().joined(separator: ", ")))"
             findings.report("unknown condition type '\(type)'\(hint)", at: typeNode, step: step)
             return

@@ -56,7 +56,7 @@ struct EnvironmentParameterRule: Rule {
         for member in file.parameters {
             given.insert(member.key)
             guard let parameter = pipeline.parameter(named: member.key) else {
-                let hint = Suggestion.closest(to: member.key, in: declared).map { "; did you mean '\($0)'?" }
+                let hint = Suggestion.hint(member.key, in: declared)
                     ?? " (declared: \(declared.isEmpty ? "none" : StepProperties.listing(declared)))"
                 findings.report("environment '\(name)' sets unknown parameter '\(member.key)'\(hint)", at: member.keyLocation)
                 continue

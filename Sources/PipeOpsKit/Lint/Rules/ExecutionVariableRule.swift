@@ -27,7 +27,7 @@ struct ExecutionVariableRule: Rule {
     func check(_ context: LintContext, into findings: inout FindingSink) {
         context.forEachReference { reference, node, step in
             guard case .execution(let name) = reference, !Reference.executionVariables.contains(name) else { return }
-            let hint = Suggestion.closest(to: name, in: Reference.executionVariables).map { "; did you mean '\($0)'?" }
+            let hint = Suggestion.hint(name, in: Reference.executionVariables)
                 ?? " (known: \(Reference.executionVariables.joined(separator: ", ")))"
             findings.report("'Execution.\(name)' is not an execution variable\(hint)", at: node.location, step: step.findingName)
         }

@@ -139,7 +139,7 @@ struct ForEachRule: Rule {
     private func checkSelector(of step: Step, in pipeline: Pipeline, into findings: inout FindingSink) {
         guard let selector = step.arguments?["Selector"], selector.members != nil else { return }
         if let pick = selector["Pick"], let value = pick.string, !Self.picks.contains(value) {
-            let hint = Suggestion.closest(to: value, in: Self.picks).map { "; did you mean '\($0)'?" } ?? ""
+            let hint = Suggestion.didYouMean(value, in: Self.picks)
             findings.report("Selector Pick '\(value)' is not MaxBy or MinBy\(hint)", at: pick, step: step)
         }
         guard let field = selector["Field"] else {
@@ -153,8 +153,8 @@ struct ForEachRule: Rule {
             return
         }
         if !body.contains(name) {
-            let hint = Suggestion.closest(to: name, in: body).map { "did you mean '\($0)'?" } ?? "body steps: \(body.joined(separator: ", "))"
-            findings.report("Selector.Field reads '\(name)', which is not a body step of ForEach '\(step.name)'; \(hint)", at: node, step: step)
+            let hint = Suggestion.hint(name, in: body) ?? " (body steps: \(body.joined(separator: ", ")))"
+            findings.report("Selector.Field reads '\(name)', which is not a body step of ForEach '\(step.name)'\(hint)", at: node, step: step)
         } else if path.isEmpty {
             findings.report("Selector.Field must name a member of body step '\(name)', e.g. IterationOutput.\(name).OutputParameters['x']",
                             at: node, step: step)

@@ -112,7 +112,7 @@ struct KeyTypeRule: Rule {
                         if let trigger = element["Trigger"] {
                             let known = Dependency.Trigger.allCases.map(\.rawValue)
                             if let value = trigger.string, !known.contains(value) {
-                                let hint = Suggestion.closest(to: value, in: known).map { "; did you mean '\($0)'?" } ?? ""
+                                let hint = Suggestion.didYouMean(value, in: known)
                                 findings.report("DependsOn Trigger '\(value)' is not one of \(known.joined(separator: ", "))\(hint)", at: trigger, step: step)
                             } else if trigger.string == nil {
                                 findings.report("DependsOn Trigger must be a string (\(known.joined(separator: ", "))), not a \(trigger.typeName)",

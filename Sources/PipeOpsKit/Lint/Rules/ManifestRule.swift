@@ -57,7 +57,7 @@ struct ManifestRule: Rule {
         for (list, context) in [(root["lint"]?["disable"], "lint.disable")] + (root["lint"]?["steps"]?.members ?? []).map({ ($0.value["disable"], "lint.steps.\($0.key).disable") }) {
             for entry in list?.elements ?? [] {
                 guard let id = entry.string, !known.contains(id) else { continue }
-                let hint = Suggestion.closest(to: id, in: Array(known)).map { "; did you mean '\($0)'?" } ?? "; 'pipeops rules' lists them"
+                let hint = Suggestion.hint(id, in: Array(known)) ?? "; 'pipeops rules' lists them"
                 findings.report("\(context) names unknown rule '\(id)'\(hint)", at: entry, severity: .warning)
             }
         }

@@ -47,7 +47,7 @@ struct PropertyFileOutputRule: Rule {
                     seen[name] = file.location.line
                 }
                 guard let outputNode = file["OutputName"], let output = outputNode.string, !names.contains(output) else { continue }
-                let hint = Suggestion.closest(to: output, in: names).map { "; did you mean '\($0)'?" }
+                let hint = Suggestion.hint(output, in: names)
                     ?? (names.isEmpty ? "; the step declares no outputs" : " (outputs: \(names.joined(separator: ", ")))")
                 findings.report("property file '\(file["PropertyFileName"]?.string ?? "?")' reads output '\(output)', which step '\(step.name)' does not declare\(hint)",
                                 at: outputNode, step: step)

@@ -46,7 +46,7 @@ struct RetryExceptionTypeRule: Rule {
                 for entry in types.elements ?? [] {
                     guard let name = entry.string, !RetryFacts.exceptionTypes.contains(name) else { continue }
                     let hint = name == "SageMaker.JOB_CAPACITY_ERROR" ? "; it is spelt SageMaker.CAPACITY_ERROR"
-                        : Suggestion.closest(to: name, in: RetryFacts.exceptionTypes).map { "; did you mean '\($0)'?" }
+                        : Suggestion.hint(name, in: RetryFacts.exceptionTypes)
                         ?? " (known: \(RetryFacts.exceptionTypes.joined(separator: ", ")))"
                     findings.report("unknown retry exception type '\(name)'\(hint)", at: entry, step: step)
                 }

@@ -30,7 +30,7 @@ struct UndeclaredParameterRule: Rule {
         let declared = Set(names)
         context.forEachReference { reference, node, step in
             guard case .parameter(let name) = reference, !declared.contains(name) else { return }
-            let hint = Suggestion.closest(to: name, in: names).map { "; did you mean '\($0)'?" }
+            let hint = Suggestion.hint(name, in: names)
                 ?? (names.isEmpty ? "; the definition declares no parameters" : " (declared: \(StepProperties.listing(names)))")
             findings.report("parameter '\(name)' is not declared\(hint)", at: node.location, step: step.findingName)
         }

@@ -36,7 +36,7 @@ struct UndeclaredPropertyFileRule: Rule {
                   producer.type == .processing else { return }
             let declared = producer.propertyFiles.map(\.name)
             guard !declared.contains(file) else { return }
-            let hint = Suggestion.closest(to: file, in: declared).map { "; did you mean '\($0)'?" }
+            let hint = Suggestion.hint(file, in: declared)
                 ?? (declared.isEmpty ? "; add it to the step's PropertyFiles" : " (declared: \(declared.joined(separator: ", ")))")
             findings.report("step '\(target)' declares no property file '\(file)'\(hint)", at: node.location, step: step.findingName)
         }

@@ -35,7 +35,7 @@ struct UnknownKeyRule: Rule {
         StructureSchema.forEachObject(in: pipeline) { object, schema, label, step in
             for member in object.members ?? [] where schema[member.key] == nil {
                 let known = Array(schema.keys)
-                let hint = Suggestion.closest(to: member.key, in: known).map { "; did you mean '\($0)'?" }
+                let hint = Suggestion.hint(member.key, in: known)
                     ?? " (known: \(StepProperties.listing(known)))"
                 findings.report("unknown key '\(member.key)' in \(label)\(hint)", at: member.keyLocation, step: step?.name)
             }

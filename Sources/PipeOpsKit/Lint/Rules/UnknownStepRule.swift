@@ -37,7 +37,7 @@ struct UnknownStepRule: Rule {
         guard let pipeline = context.definition else { return }
         let names = pipeline.steps.map(\.name).filter { !$0.isEmpty }
         func message(_ name: String, _ what: String) -> String {
-            let hint = Suggestion.closest(to: name, in: names).map { "; did you mean '\($0)'?" }
+            let hint = Suggestion.hint(name, in: names)
                 ?? " (known: \(names.isEmpty ? "none" : StepProperties.listing(names)))"
             return "\(what) unknown step '\(name)'\(hint)"
         }

@@ -34,7 +34,7 @@ struct UnknownStepTypeRule: Rule {
         for step in pipeline.steps {
             guard case .unknown(let name)? = step.type, let node = step.node["Type"] else { continue }
             let names = StepType.known.map(\.rawValue)
-            var hint = Suggestion.closest(to: name, in: names).map { "; did you mean '\($0)'?" } ?? " (known: \(names.joined(separator: ", ")))"
+            var hint = Suggestion.hint(name, in: names) ?? " (known: \(names.joined(separator: ", ")))"
             if name == "CreateModel" { hint = "; the create-model step type is 'Model'" }
             findings.report("step '\(step.name)' has unknown type '\(name)'\(hint)", at: node, step: step)
         }

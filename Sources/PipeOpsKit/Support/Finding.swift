@@ -11,6 +11,14 @@ public enum Severity: String, Sendable, Codable, Comparable, CaseIterable {
     }
 
     public static func < (lhs: Severity, rhs: Severity) -> Bool { lhs.rank < rhs.rank }
+
+    var style: TerminalStyle.Style {
+        switch self {
+        case .error: return .error
+        case .warning: return .warning
+        case .info: return .info
+        }
+    }
 }
 
 /// One problem found in one file.
@@ -31,6 +39,17 @@ public struct Finding: Sendable, Equatable {
         self.step = step
     }
 
+    /// A syntax error as the finding every command reports for it (rule `syntax`).
+    public static func syntax(file: String, _ error: SyntaxError) -> Finding {
+        Finding(rule: "syntax", severity: .error, message: error.message, file: file, location: error.location)
+    }
+
+    /// `path:line:col: severity: message [rule]`, the compiler convention editors and CI read.
+    public func compilerLine(colored: Bool = false) -> String {
+        let label = TerminalStyle.paint(severity.rawValue, severity.style, enabled: colored)
+        return "\(file):\(location.line):\(location.column): \(label): \(message) [\(rule)]"
+    }
+
     /// Findings sort by file, position, then rule, so every format lists them in one stable order.
     public static func ordered(_ lhs: Finding, _ rhs: Finding) -> Bool {
         (lhs.file, lhs.location.line, lhs.location.column, lhs.rule, lhs.message)
@@ -38,20 +57,3 @@ public struct Finding: Sendable, Equatable {
     }
 }
 
-/// The result of a lint run.
-public struct LintReport: Sendable {
-    public var findings: [Finding]
-    public var files: [String]
-
-    public init(findings: [Finding], files: [String]) {
-        self.findings = findings.sorted(by: Finding.ordered)
-        self.files = files
-    }
-
-    public func count(_ severity: Severity) -> Int { findings.lazy.filter { $0.severity == severity }.count }
-
-    /// Exit code per the contract: 1 when an error (or, with `strict`, a warning) was found.
-    public func failed(strict: Bool) -> Bool {
-        findings.contains { $0.severity == .error || (strict && $0.severity == .warning) }
-    }
-}
