@@ -117,7 +117,7 @@ extension PipeOps {
         @OptionGroup var aws: AWSOptions
 
         func validate() throws {
-            for param in params where !param.contains("=") { throw ValidationError("--param takes NAME=VALUE, not '\(param)'") }
+            do { _ = try RunParameters.assignments(params) } catch { throw ValidationError(error.errorDescription ?? "") }
             if pollInterval <= 0 { throw ValidationError("--poll-interval must be positive") }
         }
 
@@ -127,10 +127,7 @@ extension PipeOps {
             if !environment.execute && !force {
                 throw PipeOpsError.invalidArgument("pipeops.yaml marks '\(env)' execute: false (upserted, never executed by CI); pass --force to start it anyway")
             }
-            let overrides = params.map { entry -> (name: String, value: String) in
-                let parts = entry.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-                return (String(parts[0]), parts.count > 1 ? String(parts[1]) : "")
-            }
+            let overrides = try RunParameters.assignments(params)
             let parameters = try RunParameters.resolve(context.pipeline, environment: environment.values, overrides: overrides)
             let client = try aws.client(environmentRegion: environment.region)
             let version = try? VersionInfo.gather(from: context.product.directory, tagPrefix: context.manifest.tagPrefix)
@@ -147,41 +144,38 @@ extension PipeOps {
             let interrupted = InterruptFlag()
             let watcher = SignalWatcher { interrupted.set() }
             defer { watcher.cancel() }
-            var seen: [String: String] = [:]
-            var listSteps = true
-            while true {
-                let state: Deployer.ExecutionState
-                do { state = try Deployer.describe(arn, client: client, withSteps: listSteps) } catch { throw error.asToolError }
-                if let reason = state.stepsUnavailable {
-                    listSteps = false
-                    Terminal.standardError("pipeops: note: step details are unavailable (\(reason.prefix(120))); following the execution status only")
-                }
-                for step in state.steps where seen[step.name] != step.status {
-                    seen[step.name] = step.status
-                    Terminal.output("  \(step.status.padding(toLength: 10, withPad: " ", startingAt: 0)) \(step.name)\(step.failureReason.map { ": \($0)" } ?? "")\n")
-                }
-                if state.isTerminal {
-                    Terminal.output("execution \(state.status)\(state.failureReason.flatMap { $0.isEmpty ? nil : ": \($0)" } ?? "")\n")
-                    if !state.steps.isEmpty && state.status != "Succeeded" {
-                        for step in state.steps where step.status == "Failed" { Terminal.output("failed step \(step.name): \(step.failureReason ?? "")\n") }
+            let outcome: ExecutionWatcher.Outcome
+            do {
+                outcome = try ExecutionWatcher(arn: arn, client: client, interval: pollInterval).watch(isInterrupted: { interrupted.isSet }) { event in
+                    switch event {
+                    case .stepsUnavailable(let reason):
+                        Terminal.standardError("pipeops: note: step details are unavailable (\(reason.prefix(120))); following the execution status only")
+                    case .step(let name, let status, let reason):
+                        Terminal.output("  \(status.padding(toLength: 10, withPad: " ", startingAt: 0)) \(name)\(reason.map { ": \($0)" } ?? "")\n")
                     }
-                    if state.status == "Succeeded" { return }
-                    throw ExitCode(1)
                 }
-                let deadline = Date().addingTimeInterval(pollInterval)
-                while Date() < deadline && !interrupted.isSet { Thread.sleep(forTimeInterval: 0.1) }
-                if interrupted.isSet {
-                    if isatty(STDIN_FILENO) == 1 {
-                        Terminal.standardError("stop the execution \(arn)? [y/N] ")
-                        if let answer = readLine(), answer.lowercased().hasPrefix("y") {
-                            do { try Deployer.stop(arn, client: client) } catch { throw error.asToolError }
-                            Terminal.output("stop requested; the execution ends as Stopped\n")
-                        }
-                    } else {
-                        Terminal.standardError("pipeops: stopped waiting; the execution keeps running (aws sagemaker stop-pipeline-execution --pipeline-execution-arn \(arn))")
+            } catch {
+                throw error.asToolError
+            }
+            switch outcome {
+            case .finished(let state):
+                Terminal.output("execution \(state.status)\(state.failureReason.flatMap { $0.isEmpty ? nil : ": \($0)" } ?? "")\n")
+                if !state.steps.isEmpty && state.status != "Succeeded" {
+                    for step in state.steps where step.status == "Failed" { Terminal.output("failed step \(step.name): \(step.failureReason ?? "")\n") }
+                }
+                if state.status == "Succeeded" { return }
+                throw ExitCode(1)
+            case .interrupted:
+                if isatty(STDIN_FILENO) == 1 {
+                    Terminal.standardError("stop the execution \(arn)? [y/N] ")
+                    if let answer = readLine(), answer.lowercased().hasPrefix("y") {
+                        do { try Deployer.stop(arn, client: client) } catch { throw error.asToolError }
+                        Terminal.output("stop requested; the execution ends as Stopped\n")
                     }
-                    throw ExitCode(130)
+                } else {
+                    Terminal.standardError("pipeops: stopped waiting; the execution keeps running (aws sagemaker stop-pipeline-execution --pipeline-execution-arn \(arn))")
                 }
+                throw ExitCode(130)
             }
         }
     }

@@ -39,16 +39,17 @@ extension PipeOps {
         var quiet = false
 
         func validate() throws {
-            for sample in propertySamples where !sample.contains("=") || sample.hasPrefix("=") || sample.hasSuffix("=") {
-                throw ValidationError("--property-sample takes NAME=FILE (the PropertyFileName and a JSON sample), not '\(sample)'")
+            let parsed: [(name: String, value: String)]
+            do { parsed = try RunParameters.assignments(propertySamples, option: "--property-sample") } catch {
+                throw ValidationError("\(error.errorDescription ?? ""); NAME is the PropertyFileName and FILE a JSON sample")
+            }
+            if let empty = parsed.first(where: { $0.value.isEmpty }) {
+                throw ValidationError("--property-sample takes NAME=FILE (the PropertyFileName and a JSON sample), not '\(empty.name)='")
             }
         }
 
         func run() throws {
-            let samples = propertySamples.map { entry -> (name: String, path: String) in
-                let parts = entry.split(separator: "=", maxSplits: 1)
-                return (String(parts[0]), String(parts[1]))
-            }
+            let samples = try RunParameters.assignments(propertySamples, option: "--property-sample").map { (name: $0.name, path: $0.value) }
             let report = try LintSession.run(LintRequest(files: files, propertySamples: samples))
             Terminal.output(LintReporter.render(report, as: format, options: ReportOptions(colored: format == .text && Terminal.colorAllowed)))
             if !quiet && format == .text {

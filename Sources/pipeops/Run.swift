@@ -44,82 +44,37 @@ extension PipeOps {
         var format: Format = .text
 
         func validate() throws {
-            for param in params where !param.contains("=") || param.hasPrefix("=") {
-                throw ValidationError("--param takes NAME=VALUE, not '\(param)'")
-            }
+            do { _ = try RunParameters.assignments(params) } catch { throw ValidationError(error.errorDescription ?? "") }
             if let parallelism, parallelism < 1 { throw ValidationError("--parallelism must be at least 1") }
         }
 
         func run() throws {
-            let cwd = FileManager.default.currentDirectoryPath
-            let product = try Product.locate(from: cwd)
-            let manifest = product.manifest
-            var environmentValues: [String: Node] = [:]
-            var environmentParallelism: Int?
-            var pipelineName = manifest?.pipelineName ?? "local-pipeline"
-            var context: ProductContext?
-            if let env {
-                let loaded = try ProductContext.load(from: cwd)
-                let environment = try loaded.environment(named: env)
-                environmentValues = environment.values
-                environmentParallelism = environment.parallelism
-                pipelineName = environment.pipelineName
-                context = loaded
-            }
-            let definitionPath: String
-            if let definition { definitionPath = definition } else {
-                guard let manifest, let relative = manifest.definition else { throw PipeOpsError.manifestNotFound(searchedFrom: cwd) }
-                definitionPath = manifest.resolve(relative)
-            }
-            let display = DisplayPath(base: cwd)(definitionPath.hasPrefix("/") ? definitionPath : cwd + "/" + definitionPath)
-            let document: Document
-            do {
-                document = try DocumentLoader.load(path: definitionPath)
-            } catch {
+            let request = RunSession.Request(environment: env, definition: definition, parameters: try RunParameters.assignments(params),
+                                             parallelism: parallelism, useCache: !noCache)
+            let session: RunSession
+            do { session = try RunSession.prepare(request) } catch {
                 switch error {
-                case .syntax(_, let syntax): throw PipeOpsError.findings([Linter.syntaxFinding(file: display, syntax)])
-                case .io(let io): throw io
+                case .lintErrors(let findings):
+                    Terminal.standardError("pipeops: refusing to run a definition with lint errors (SageMaker would reject it):")
+                    throw PipeOpsError.findings(findings)
+                case .tool(let error): throw error
                 }
             }
-            var named = document
-            named.path = display
-            let errors = Linter(options: LintOptions(disabled: manifest?.lintDisabled ?? [], disabledForStep: manifest?.lintDisabledForStep ?? [:]))
-                .lint(definition: named).filter { $0.severity == .error }
-            if !errors.isEmpty {
-                Terminal.standardError("pipeops: refusing to run a definition with lint errors (SageMaker would reject it):")
-                throw PipeOpsError.findings(errors)
-            }
-            let pipeline = Pipeline(document: named)
-            let problems = LocalEngine.preflight(pipeline, standIns: manifest?.localSteps ?? [:], fixedOutputs: manifest?.localStepOutputs ?? [:])
-            if !problems.isEmpty { throw PipeOpsError.message(problems.joined(separator: "\n")) }
-            let overrides = params.map { entry -> (name: String, value: String) in
-                let parts = entry.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-                return (String(parts[0]), parts.count > 1 ? String(parts[1]) : "")
-            }
-            let parameters = try RunParameters.resolve(pipeline, environment: environmentValues, overrides: overrides)
-            let root = manifest?.directory ?? cwd
-            let options = LocalEngine.Options(
-                pipelineName: pipelineName, environment: env, definitionPath: display, parameters: parameters,
-                parallelism: parallelism ?? environmentParallelism ?? ProcessInfo.processInfo.activeProcessorCount,
-                useCache: !noCache, productRoot: root, stateDirectory: root + "/.pipeops",
-                standIns: (manifest?.localSteps ?? [:]).mapValues { argv in argv }, fixedOutputs: manifest?.localStepOutputs ?? [:],
-                s3Mounts: (manifest?.localS3 ?? []).map { LocalS3.Mount(prefix: $0.prefix, directory: manifest!.resolve($0.path)) })
-            if options.isolation == .rewrite && format == .text {
+            if session.options.isolation == .rewrite && format == .text {
                 Terminal.standardError("pipeops: note: private mount namespaces are not available here; /opt/ml in entry points, arguments and environment is rewritten to each step's sandbox (scripts that hard-code /opt/ml will not find it)")
             }
             let printer = ProgressPrinter(json: format == .json, colored: Terminal.colorAllowed)
-            let engine = LocalEngine(pipeline: pipeline, options: options, onEvent: { printer.handle($0) })
+            let engine = LocalEngine(pipeline: session.pipeline, options: session.options, onEvent: { printer.handle($0) })
             let signals = SignalWatcher { engine.interrupt() }
             let record = try engine.run()
             signals.cancel()
-            printer.finish(record, stateDirectory: DisplayPath(base: cwd)(root + "/.pipeops"))
-            if record.status == .succeeded, let env, let context {
-                do {
-                    let smoke = try Promoter.recordSmokeRun(context, environment: env, execution: record.id)
-                    if format == .text { Terminal.standardError("recorded a successful smoke run of \(env) (structure \(smoke.structureSha256.prefix(12))) in \(Ledger.notesRef)") }
-                } catch {
-                    Terminal.standardError("pipeops: note: smoke run not recorded (\((error as? PipeOpsError)?.errorDescription ?? "\(error)"))")
+            printer.finish(record, stateDirectory: session.stateDisplay)
+            do {
+                if let smoke = try session.recordSmokeRun(record), format == .text, let env {
+                    Terminal.standardError("recorded a successful smoke run of \(env) (structure \(smoke.structureSha256.prefix(12))) in \(Ledger.notesRef)")
                 }
+            } catch {
+                Terminal.standardError("pipeops: note: smoke run not recorded (\(error.errorDescription ?? "\(error)"))")
             }
             switch record.status {
             case .succeeded: return
