@@ -20,7 +20,18 @@ struct BranchConflictRule: Rule {
                   ElseSteps: [ { Name: ↓Stop, Type: Fail, Arguments: { ErrorMessage: a } } ]
             """,
         ],
-        nonTriggering: [])
+        nonTriggering: [
+            """
+            Version: "2020-12-01"
+            Steps:
+              - Name: Check
+                Type: Condition
+                Arguments:
+                  Conditions: [ { Type: Equals, LeftValue: 1, RightValue: 1 } ]
+                  IfSteps: [ { Name: Pass, Type: Fail, Arguments: { ErrorMessage: a } } ]
+                  ElseSteps: [ { Name: Stop, Type: Fail, Arguments: { ErrorMessage: a } } ]
+            """,
+        ])
 
     /// Whether `later` repeats `first` across the two branches of the same Condition.
     static func isBranchConflict(_ first: Step, _ later: Step) -> Bool {

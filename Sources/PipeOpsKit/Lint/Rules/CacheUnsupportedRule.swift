@@ -19,7 +19,16 @@ struct CacheUnsupportedRule: Rule {
                 Arguments: {}
             """,
         ],
-        nonTriggering: [])
+        nonTriggering: [
+            """
+            Version: "2020-12-01"
+            Steps:
+              - Name: Train
+                Type: Training
+                CacheConfig: { Enabled: true, ExpireAfter: P1D }
+                Arguments: {}
+            """,
+        ])
 
     func check(_ context: LintContext, into findings: inout FindingSink) {
         guard let pipeline = context.definition else { return }

@@ -17,7 +17,17 @@ struct DependsOnConditionRule: Rule {
               - { Name: After, Type: Fail, DependsOn: [↓Check], Arguments: { ErrorMessage: b } }
             """,
         ],
-        nonTriggering: [])
+        nonTriggering: [
+            """
+            Version: "2020-12-01"
+            Steps:
+              - Name: Check
+                Type: Condition
+                Arguments:
+                  Conditions: [ { Type: Equals, LeftValue: 1, RightValue: 1 } ]
+                  IfSteps: [ { Name: After, Type: Fail, Arguments: { ErrorMessage: b } } ]
+            """,
+        ])
 
     func check(_ context: LintContext, into findings: inout FindingSink) {
         guard let pipeline = context.definition else { return }

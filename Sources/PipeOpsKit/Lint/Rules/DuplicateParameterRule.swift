@@ -15,7 +15,16 @@ struct DuplicateParameterRule: Rule {
               - { Name: Stop, Type: Fail, Arguments: { ErrorMessage: { Get: Parameters.Count } } }
             """,
         ],
-        nonTriggering: [])
+        nonTriggering: [
+            """
+            Version: "2020-12-01"
+            Parameters:
+              - { Name: Count, Type: Integer, DefaultValue: 1 }
+              - { Name: Limit, Type: Integer, DefaultValue: 2 }
+            Steps:
+              - { Name: Stop, Type: Fail, Arguments: { ErrorMessage: { "Std:Join": { Values: [ { Get: Parameters.Count }, { Get: Parameters.Limit } ] } } } }
+            """,
+        ])
 
     func check(_ context: LintContext, into findings: inout FindingSink) {
         guard let pipeline = context.definition else { return }

@@ -16,7 +16,14 @@ struct FailStepReferenceRule: Rule {
               - { Name: After, Type: Fail, DependsOn: [↓Stop], Arguments: { ErrorMessage: b } }
             """,
         ],
-        nonTriggering: [])
+        nonTriggering: [
+            """
+            Version: "2020-12-01"
+            Steps:
+              - { Name: Before, Type: Lambda, FunctionArn: "arn:aws:lambda:us-east-1:111111111111:function:f", Arguments: {} }
+              - { Name: Stop, Type: Fail, DependsOn: [Before], Arguments: { ErrorMessage: a } }
+            """,
+        ])
 
     func check(_ context: LintContext, into findings: inout FindingSink) {
         guard let pipeline = context.definition else { return }

@@ -12,7 +12,24 @@ struct JSONPathSampleRule: Rule {
             the keys that do exist where the path breaks.
             """,
         triggering: [],
-        nonTriggering: [])
+        nonTriggering: [
+            """
+            Version: "2020-12-01"
+            Steps:
+              - Name: Eval
+                Type: Processing
+                Arguments:
+                  ProcessingResources: { ClusterConfig: { InstanceCount: 1, InstanceType: ml.m5.xlarge, VolumeSizeInGB: 30 } }
+                  AppSpecification: { ImageUri: img }
+                  RoleArn: "arn:aws:iam::111111111111:role/r"
+                  ProcessingOutputConfig: { Outputs: [ { OutputName: evaluation, S3Output: { S3Uri: "s3://b/e", LocalPath: /opt/ml/processing/evaluation, S3UploadMode: EndOfJob } } ] }
+                PropertyFiles: [ { PropertyFileName: EvaluationReport, OutputName: evaluation, FilePath: evaluation.json } ]
+              - Name: Stop
+                Type: Fail
+                Arguments:
+                  ErrorMessage: { "Std:JsonGet": { PropertyFile: { Get: Steps.Eval.PropertyFiles.EvaluationReport }, Path: no.sample.declared } }
+            """,
+        ])
 
     func check(_ context: LintContext, into findings: inout FindingSink) {
         guard !context.propertySamples.isEmpty else { return }

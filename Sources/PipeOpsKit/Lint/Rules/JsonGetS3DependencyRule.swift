@@ -19,7 +19,18 @@ struct JsonGetS3DependencyRule: Rule {
                   ErrorMessage: ↓{ "Std:JsonGet": { S3Uri: "s3://b/report.json", Path: mse } }
             """,
         ],
-        nonTriggering: [])
+        nonTriggering: [
+            """
+            Version: "2020-12-01"
+            Steps:
+              - { Name: Write, Type: Lambda, FunctionArn: "arn:aws:lambda:us-east-1:111111111111:function:f", Arguments: {} }
+              - Name: Stop
+                Type: Fail
+                DependsOn: [Write]
+                Arguments:
+                  ErrorMessage: { "Std:JsonGet": { S3Uri: "s3://b/report.json", Path: mse } }
+            """,
+        ])
 
     func check(_ context: LintContext, into findings: inout FindingSink) {
         context.forEachJsonGet { jsonGet, node, step in

@@ -20,7 +20,24 @@ struct JsonGetStepTypeRule: Rule {
                   ErrorMessage: { "Std:JsonGet": { PropertyFile: { Get: ↓Steps.Check.PropertyFiles.Report }, Path: mse } }
             """,
         ],
-        nonTriggering: [])
+        nonTriggering: [
+            """
+            Version: "2020-12-01"
+            Steps:
+              - Name: Eval
+                Type: Processing
+                Arguments:
+                  ProcessingResources: { ClusterConfig: { InstanceCount: 1, InstanceType: ml.m5.xlarge, VolumeSizeInGB: 30 } }
+                  AppSpecification: { ImageUri: img }
+                  RoleArn: "arn:aws:iam::111111111111:role/r"
+                  ProcessingOutputConfig: { Outputs: [ { OutputName: evaluation, S3Output: { S3Uri: "s3://b/e", LocalPath: /opt/ml/processing/evaluation, S3UploadMode: EndOfJob } } ] }
+                PropertyFiles: [ { PropertyFileName: Report, OutputName: evaluation, FilePath: evaluation.json } ]
+              - Name: Stop
+                Type: Fail
+                Arguments:
+                  ErrorMessage: { "Std:JsonGet": { PropertyFile: { Get: Steps.Eval.PropertyFiles.Report }, Path: mse } }
+            """,
+        ])
 
     func check(_ context: LintContext, into findings: inout FindingSink) {
         guard let pipeline = context.definition else { return }

@@ -23,7 +23,20 @@ struct NestedConditionRule: Rule {
                       Arguments: { Conditions: [ { Type: Equals, LeftValue: 1, RightValue: 1 } ] }
             """,
         ],
-        nonTriggering: [])
+        nonTriggering: [
+            """
+            Version: "2020-12-01"
+            Steps:
+              - Name: First
+                Type: Condition
+                Arguments:
+                  Conditions: [ { Type: Equals, LeftValue: 1, RightValue: 1 } ]
+                  IfSteps: [ { Name: Stop, Type: Fail, Arguments: { ErrorMessage: a } } ]
+              - Name: Second
+                Type: Condition
+                Arguments: { Conditions: [ { Type: Equals, LeftValue: 1, RightValue: 1 } ] }
+            """,
+        ])
 
     func check(_ context: LintContext, into findings: inout FindingSink) {
         guard let pipeline = context.definition else { return }

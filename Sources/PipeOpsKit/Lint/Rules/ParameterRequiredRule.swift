@@ -17,7 +17,15 @@ struct ParameterRequiredRule: Rule {
               - { Name: Stop, Type: Fail, Arguments: { ErrorMessage: { Get: Parameters.InputData } } }
             """,
         ],
-        nonTriggering: [])
+        nonTriggering: [
+            """
+            Version: "2020-12-01"
+            Parameters:
+              - { Name: InputData, Type: String, DefaultValue: "s3://b/in" }
+            Steps:
+              - { Name: Stop, Type: Fail, Arguments: { ErrorMessage: { Get: Parameters.InputData } } }
+            """,
+        ])
 
     func check(_ context: LintContext, into findings: inout FindingSink) {
         guard let pipeline = context.definition else { return }

@@ -23,7 +23,20 @@ struct PropertyFileOutputRule: Rule {
                 PropertyFiles: [ { PropertyFileName: EvaluationReport, OutputName: ↓metrics, FilePath: evaluation.json } ]
             """,
         ],
-        nonTriggering: [])
+        nonTriggering: [
+            """
+            Version: "2020-12-01"
+            Steps:
+              - Name: Eval
+                Type: Processing
+                Arguments:
+                  ProcessingResources: { ClusterConfig: { InstanceCount: 1, InstanceType: ml.m5.xlarge, VolumeSizeInGB: 30 } }
+                  AppSpecification: { ImageUri: img }
+                  RoleArn: "arn:aws:iam::111111111111:role/r"
+                  ProcessingOutputConfig: { Outputs: [ { OutputName: evaluation, S3Output: { S3Uri: "s3://b/e", LocalPath: /opt/ml/processing/evaluation, S3UploadMode: EndOfJob } } ] }
+                PropertyFiles: [ { PropertyFileName: EvaluationReport, OutputName: evaluation, FilePath: evaluation.json } ]
+            """,
+        ])
 
     func check(_ context: LintContext, into findings: inout FindingSink) {
         guard let pipeline = context.definition else { return }

@@ -19,7 +19,16 @@ struct RetryAttemptsAndExpiryRule: Rule {
                 Arguments: {}
             """,
         ],
-        nonTriggering: [])
+        nonTriggering: [
+            """
+            Version: "2020-12-01"
+            Steps:
+              - Name: Train
+                Type: Training
+                RetryPolicies: [ { ExceptionType: [Step.THROTTLING], MaxAttempts: 3 }, { ExceptionType: [SageMaker.CAPACITY_ERROR], ExpireAfterMin: 60 } ]
+                Arguments: {}
+            """,
+        ])
 
     func check(_ context: LintContext, into findings: inout FindingSink) {
         guard let pipeline = context.definition else { return }

@@ -18,7 +18,16 @@ struct RetryBoundsRule: Rule {
                 Arguments: {}
             """,
         ],
-        nonTriggering: [])
+        nonTriggering: [
+            """
+            Version: "2020-12-01"
+            Steps:
+              - Name: Train
+                Type: Training
+                RetryPolicies: [ { ExceptionType: [Step.THROTTLING], MaxAttempts: 20, IntervalSeconds: 43200, BackoffRate: 2.0 } ]
+                Arguments: {}
+            """,
+        ])
 
     static let bounds: [(key: String, range: ClosedRange<Double>)] = [
         ("IntervalSeconds", 0...43200), ("BackoffRate", 0...Double.greatestFiniteMagnitude), ("MaxAttempts", 0...20), ("ExpireAfterMin", 0...14400),

@@ -19,7 +19,16 @@ struct RetryUnsupportedRule: Rule {
                 Arguments: { Conditions: [ { Type: Equals, LeftValue: 1, RightValue: 1 } ] }
             """,
         ],
-        nonTriggering: [])
+        nonTriggering: [
+            """
+            Version: "2020-12-01"
+            Steps:
+              - Name: Train
+                Type: Training
+                RetryPolicies: [ { ExceptionType: [Step.THROTTLING] } ]
+                Arguments: {}
+            """,
+        ])
 
     func check(_ context: LintContext, into findings: inout FindingSink) {
         guard let pipeline = context.definition else { return }

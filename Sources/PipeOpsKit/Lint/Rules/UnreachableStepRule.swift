@@ -26,7 +26,23 @@ struct UnreachableStepRule: Rule {
                 Arguments: {}
             """,
         ],
-        nonTriggering: [])
+        nonTriggering: [
+            """
+            Version: "2020-12-01"
+            Steps:
+              - Name: Check
+                Type: Condition
+                Arguments:
+                  Conditions: [ { Type: Equals, LeftValue: 1, RightValue: 1 } ]
+                  IfSteps: [ { Name: Good, Type: Lambda, FunctionArn: "arn:aws:lambda:us-east-1:111111111111:function:f", Arguments: {} } ]
+                  ElseSteps: [ { Name: Bad, Type: Lambda, FunctionArn: "arn:aws:lambda:us-east-1:111111111111:function:f", Arguments: {} } ]
+              - Name: Report
+                Type: Lambda
+                FunctionArn: "arn:aws:lambda:us-east-1:111111111111:function:f"
+                DependsOn: [Good]
+                Arguments: {}
+            """,
+        ])
 
     func check(_ context: LintContext, into findings: inout FindingSink) {
         guard let pipeline = context.definition, let graph = context.graph, let order = context.order else { return }

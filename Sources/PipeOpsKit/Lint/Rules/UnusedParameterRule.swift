@@ -17,7 +17,15 @@ struct UnusedParameterRule: Rule {
               - { Name: Stop, Type: Fail, Arguments: { ErrorMessage: a } }
             """,
         ],
-        nonTriggering: [])
+        nonTriggering: [
+            """
+            Version: "2020-12-01"
+            Parameters:
+              - { Name: Used, Type: String, DefaultValue: x }
+            Steps:
+              - { Name: Stop, Type: Fail, Arguments: { ErrorMessage: { Get: Parameters.Used } } }
+            """,
+        ])
 
     func check(_ context: LintContext, into findings: inout FindingSink) {
         guard let pipeline = context.definition else { return }
