@@ -1,9 +1,10 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+// Linux only: the step sandbox uses Linux mount namespaces (pipeops-sandbox), the shims read
+// /proc, and CI and the release artifact are Linux. No `platforms:` entry claims otherwise.
 let package = Package(
     name: "pipeops",
-    platforms: [.macOS(.v13)],
     products: [
         .executable(name: "pipeops", targets: ["pipeops"]),
         .executable(name: "pipeops-sandbox", targets: ["pipeops-sandbox"]),

@@ -1,11 +1,8 @@
 #ifndef PIPEOPS_CLIBGIT2_SHIM_H
 #define PIPEOPS_CLIBGIT2_SHIM_H
 
+/* Everything pipeops calls is in git2.h as far back as libgit2 1.1 (Ubuntu 22.04). A C-variadic
+   function such as git_libgit2_opts would need a non-variadic wrapper here; none is needed now. */
 #include <git2.h>
-
-/* git_libgit2_opts is C-variadic, which Swift cannot call: expose the options pipeops needs. */
-static inline int pipeops_git_set_owner_validation(int enabled) {
-    return git_libgit2_opts(GIT_OPT_SET_OWNER_VALIDATION, enabled);
-}
 
 #endif

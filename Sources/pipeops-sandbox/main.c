@@ -8,6 +8,9 @@
  * Exit status 127 with a message on stderr when the namespace cannot be set up.
  */
 #define _GNU_SOURCE
+#ifndef __linux__
+#error "pipeops-sandbox needs Linux mount namespaces; pipeops supports Linux only"
+#endif
 #include <errno.h>
 #include <sched.h>
 #include <stdio.h>

@@ -133,39 +133,10 @@ enum Evaluator {
     /// Follows `path` through a JSON value. Keyed lookups on lists match an element's name field
     /// (OutputName, InputName, MetricName, ChannelName, Name), as the service does for Outputs['x'].
     static func walk(_ root: Node, _ path: PropertyPath, describing what: String, root label: String) throws(EvaluationError) -> Node {
-        var current = root
-        var walked: [PropertyPath.Segment] = []
-        for segment in path.segments {
-            let here = walked.isEmpty ? label : "'\(PropertyPath(segments: walked))'"
-            switch (segment, current.value) {
-            case (.member(let key), .object(let members)), (.key(let key), .object(let members)):
-                guard let next = members.first(where: { $0.key == key }) else {
-                    throw EvaluationError("\(what) does not resolve: '\(key)' does not exist at \(here) (keys there: \(keyList(members.map(\.key))))")
-                }
-                current = next.value
-            case (.key(let key), .array(let elements)):
-                let nameFields = ["OutputName", "InputName", "MetricName", "ChannelName", "Name"]
-                guard let next = elements.first(where: { element in nameFields.contains { element[$0]?.string == key } }) else {
-                    let names = elements.compactMap { element in nameFields.lazy.compactMap { element[$0]?.string }.first }
-                    throw EvaluationError("\(what) does not resolve: no entry named '\(key)' at \(here) (names there: \(keyList(names)))")
-                }
-                current = next
-            case (.index(let index), .array(let elements)):
-                let resolved = index < 0 ? elements.count + index : index
-                guard elements.indices.contains(resolved) else {
-                    throw EvaluationError("\(what) does not resolve: index [\(index)] is out of range at \(here) (\(elements.count) element\(elements.count == 1 ? "" : "s"))")
-                }
-                current = elements[resolved]
-            default:
-                throw EvaluationError("\(what) does not resolve: \(here) is \(current.typeName == "object" ? "an object" : "a \(current.typeName)"), so \(segment) cannot follow it")
-            }
-            walked.append(segment)
+        switch JSONWalk.walk(root, path, root: label, keyedLists: true) {
+        case .success(let value): return value
+        case .failure(let error): throw EvaluationError("\(what) does not resolve: \(error.message)")
         }
-        return current
-    }
-
-    static func keyList(_ keys: [String]) -> String {
-        keys.isEmpty ? "none" : StepProperties.listing(keys)
     }
 
     static func evaluateJsonGet(_ jsonGet: JsonGet, _ context: RuntimeContext) throws(EvaluationError) -> Node {

@@ -31,27 +31,10 @@ enum JSONPathCheck {
     }
 
     static func check(_ path: PropertyPath, sample: Node) -> Outcome {
-        var current = sample
-        var walked: [PropertyPath.Segment] = []
-        for segment in path.segments {
-            let here = walked.isEmpty ? "the top level" : "'\(PropertyPath(segments: walked))'"
-            switch (segment, current.value) {
-            case (.member(let key), .object(let members)), (.key(let key), .object(let members)):
-                guard let next = members.first(where: { $0.key == key }) else {
-                    let keys = members.map(\.key)
-                    return .missing("'\(key)' does not exist at \(here) (keys there: \(keys.isEmpty ? "none" : StepProperties.listing(keys)))")
-                }
-                current = next.value
-            case (.index(let index), .array(let elements)):
-                let resolved = index < 0 ? elements.count + index : index
-                guard elements.indices.contains(resolved) else {
-                    return .missing("index [\(index)] is out of range at \(here), which has \(elements.count) element\(elements.count == 1 ? "" : "s")")
-                }
-                current = elements[resolved]
-            default:
-                return .missing("\(here) is \(current.typeName == "array" ? "a list" : current.typeName == "object" ? "an object" : "a \(current.typeName) (\(current.brief))"), so \(segment) cannot follow it")
-            }
-            walked.append(segment)
+        let current: Node
+        switch JSONWalk.walk(sample, path) {
+        case .success(let value): current = value
+        case .failure(let error): return .missing(error.message)
         }
         if let members = current.members {
             return .notScalar("the path ends at an object (keys: \(StepProperties.listing(members.map(\.key)))); JsonGet needs one value — extend the path")
@@ -116,11 +99,14 @@ enum JSONPathCheck {
         return node
     }
 
-    private static func alternatives(_ schema: Node, root: Node) -> [Node] {
+    /// The schema and its allOf/anyOf/oneOf branches, to a bounded depth: a schema whose allOf
+    /// refers to itself must not recurse without end.
+    private static func alternatives(_ schema: Node, root: Node, depth: Int = 0) -> [Node] {
         var result = [schema]
+        guard depth < 16 else { return result }
         for key in ["allOf", "anyOf", "oneOf"] {
             for sub in schema[key]?.elements ?? [] {
-                if let resolved = resolve(sub, root: root) { result += alternatives(resolved, root: root) }
+                if let resolved = resolve(sub, root: root) { result += alternatives(resolved, root: root, depth: depth + 1) }
             }
         }
         return result
