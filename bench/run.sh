@@ -4,6 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
+. scripts/env.sh
 if ! python3 -c "import sagemaker.workflow.pipeline" >/dev/null 2>&1; then
     echo "==> pip install 'sagemaker<3' (the start-up comparison)" >&2
     python3 -m pip install --quiet --disable-pip-version-check 'sagemaker<3' || echo "could not install the SageMaker SDK; start-up runs without its comparison" >&2

@@ -7,6 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$(pwd)
 bash scripts/install-deps.sh
+. scripts/env.sh
 
 echo "==> swift build -c release" >&2
 swift build -c release --product pipeops 2>&1 | tail -n 1 >&2

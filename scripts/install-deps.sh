@@ -1,7 +1,14 @@
 #!/usr/bin/env bash
 # Installs what pipeops needs and is missing on a Debian machine with the Swift toolchain:
-# libgit2 headers from apt, and the Python test peers from pip. Safe to run repeatedly.
+# libgit2 (and libcurl for static release builds) from apt, and the Python test peers in a venv
+# cached outside the repository (${PIPEOPS_CACHE:-~/.cache/pipeops}/venvs/test-peers), never in
+# the system Python. Safe to run repeatedly: it installs only what is missing.
+#
+# Source scripts/env.sh afterwards to put the venv's tools (python3 with botocore and jsonschema,
+# moto_server, cfn-lint, check-jsonschema, zizmor) first on PATH.
 set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/env.sh
 
 log() { printf '==> %s\n' "$*" >&2; }
 
@@ -10,28 +17,28 @@ if ! command -v swift >/dev/null 2>&1; then
     exit 2
 fi
 
-if ! pkg-config --exists libgit2 2>/dev/null || ! dpkg -s libgit2-dev >/dev/null 2>&1; then
-    log "installing libgit2-dev and pkg-config (apt)"
+missing_apt=()
+dpkg -s libgit2-dev >/dev/null 2>&1 || missing_apt+=(libgit2-dev)
+dpkg -s pkg-config >/dev/null 2>&1 || missing_apt+=(pkg-config)
+dpkg -s libcurl4-openssl-dev >/dev/null 2>&1 || missing_apt+=(libcurl4-openssl-dev)
+dpkg -s python3-venv >/dev/null 2>&1 || python3 -m venv --help >/dev/null 2>&1 || missing_apt+=(python3-venv)
+if [ ${#missing_apt[@]} -gt 0 ]; then
+    log "installing ${missing_apt[*]} (apt)"
     SUDO=""
     [ "$(id -u)" -eq 0 ] || SUDO="sudo"
     $SUDO apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq libgit2-dev pkg-config >/dev/null
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing_apt[@]}" >/dev/null
 fi
 
-# Python peers used by the tests: moto (SageMaker API), botocore (SigV4 reference signer),
-# cfn-lint, check-jsonschema (GitHub workflow schema), zizmor, jsonschema (SARIF validator).
-missing=()
-for spec in "moto[server]:moto" "botocore:botocore" "cfn-lint:cfnlint" "check-jsonschema:check_jsonschema" "zizmor:" "jsonschema:jsonschema"; do
-    package="${spec%%:*}"
-    module="${spec##*:}"
-    if [ -n "$module" ]; then
-        python3 -c "import $module" >/dev/null 2>&1 || missing+=("$package")
-    else
-        command -v "$package" >/dev/null 2>&1 || missing+=("$package")
-    fi
-done
-if ! python3 -c "import flask_cors" >/dev/null 2>&1; then missing+=("moto[server]"); fi
-if [ ${#missing[@]} -gt 0 ]; then
-    log "installing Python test peers: ${missing[*]} (pip)"
-    python3 -m pip install --quiet --disable-pip-version-check "${missing[@]}"
+# The test peers: moto (SageMaker, S3 and STS APIs), botocore (the reference SigV4 signer),
+# cfn-lint, check-jsonschema (the GitHub workflow schema), zizmor, jsonschema (SARIF).
+peers=("moto[server]" botocore boto3 cfn-lint check-jsonschema zizmor jsonschema)
+if [ ! -x "$PIPEOPS_PEERS/bin/python3" ]; then
+    log "creating the test-peer venv $PIPEOPS_PEERS"
+    python3 -m venv "$PIPEOPS_PEERS"
+fi
+if ! "$PIPEOPS_PEERS/bin/python3" -c "import moto, flask_cors, botocore, boto3, cfnlint, check_jsonschema, jsonschema" >/dev/null 2>&1 \
+    || [ ! -x "$PIPEOPS_PEERS/bin/zizmor" ] || [ ! -x "$PIPEOPS_PEERS/bin/moto_server" ]; then
+    log "installing the Python test peers into $PIPEOPS_PEERS (pip)"
+    "$PIPEOPS_PEERS/bin/pip" install --quiet --disable-pip-version-check "${peers[@]}"
 fi

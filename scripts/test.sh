@@ -1,14 +1,23 @@
 #!/usr/bin/env bash
-# Installs what is missing, builds pipeops and runs every test. Prints a final
+# Installs what is missing, checks formatting, builds pipeops and runs every test. Prints a final
 # "N passed, N failed" line; exits non-zero when anything failed.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
 bash scripts/install-deps.sh || exit 2
+. scripts/env.sh
+
+# Formatting is a check like any other: swift-format with the repository's .swift-format.
+format_failed=0
+echo "==> swift format lint" >&2
+if ! swift format lint --strict --recursive --parallel --configuration .swift-format Sources Tests Package.swift >&2; then
+    echo "formatting differs from .swift-format: run 'swift format --in-place --recursive --configuration .swift-format Sources Tests Package.swift'" >&2
+    format_failed=1
+fi
 
 echo "==> swift build" >&2
-swift build 2>&1 | tail -n 3 || { echo "0 passed, 1 failed"; exit 1; }
-if [ "${PIPESTATUS[0]}" -ne 0 ]; then echo "0 passed, 1 failed"; exit 1; fi
+swift build 2>&1 | tail -n 3
+if [ "${PIPESTATUS[0]}" -ne 0 ]; then echo "0 passed, $((1 + format_failed)) failed"; exit 1; fi
 
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
@@ -19,9 +28,10 @@ status=${PIPESTATUS[0]}
 # Swift Testing closes with "Test run with N tests in M suites passed|failed …"; a test that
 # failed prints its own "✘ Test name() … failed" line.
 total=$(grep -Eo 'Test run with [0-9]+ test' "$log" | tail -n 1 | grep -Eo '[0-9]+' || echo 0)
-failed=$(grep -E '^✘ Test [^r].*failed' "$log" | grep -vc 'Test run with' || true)
+failed=$(grep -E '^✘ Test .* failed after' "$log" | grep -vc 'Test run with' || true)
 [ -n "$total" ] || total=0
 passed=$((total - failed))
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
+failed=$((failed + format_failed))
 echo "${passed} passed, ${failed} failed"
-exit "$status"
+[ "$status" -eq 0 ] && [ "$format_failed" -eq 0 ]

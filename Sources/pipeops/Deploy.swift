@@ -32,7 +32,8 @@ struct AWSOptions: ParsableArguments {
         }
         if verbose { Terminal.standardError("pipeops: using \(credentials) in \(region)") }
         let endpoint: URL? = endpointURL.flatMap { URL(string: $0) }
-        return SageMakerClient(region: region, credentials: credentials, endpoint: endpoint, transport: URLSessionTransport(), maxAttempts: 5, log: log)
+        return SageMakerClient(
+            region: region, credentials: credentials, endpoint: endpoint, transport: URLSessionTransport(), maxAttempts: 5, log: log)
     }
 }
 
@@ -78,9 +79,12 @@ extension PipeOps {
             }
             let client = try aws.client(environmentRegion: environment.region)
             do {
-                let result = try Deployer.upsert(rendered, client: client, definitionBucket: environment.definitionBucket,
-                                                 s3Endpoint: aws.endpointURL.flatMap { URL(string: $0) })
-                Terminal.output("\(result.created ? "created" : "updated") \(result.pipelineArn)\(result.versionId.map { " (version \($0))" } ?? "") · \(result.tags.count) tags · definition \(result.definitionLocation) · structure \(rendered.hashes.structure.prefix(12))\n")
+                let result = try Deployer.upsert(
+                    rendered, client: client, definitionBucket: environment.definitionBucket,
+                    s3Endpoint: aws.endpointURL.flatMap { URL(string: $0) })
+                Terminal.output(
+                    "\(result.created ? "created" : "updated") \(result.pipelineArn)\(result.versionId.map { " (version \($0))" } ?? "") · \(result.tags.count) tags · definition \(result.definitionLocation) · structure \(rendered.hashes.structure.prefix(12))\n"
+                )
             } catch {
                 throw error.asToolError
             }
@@ -125,7 +129,8 @@ extension PipeOps {
             let context = try ProductContext.load()
             let environment = try context.environment(named: env)
             if !environment.execute && !force {
-                throw PipeOpsError.invalidArgument("pipeops.yaml marks '\(env)' execute: false (upserted, never executed by CI); pass --force to start it anyway")
+                throw PipeOpsError.invalidArgument(
+                    "pipeops.yaml marks '\(env)' execute: false (upserted, never executed by CI); pass --force to start it anyway")
             }
             let overrides = try RunParameters.assignments(params)
             let parameters = try RunParameters.resolve(context.pipeline, environment: environment.values, overrides: overrides)
@@ -134,8 +139,9 @@ extension PipeOps {
             let display = "pipeops-\(env)-\(version?.shortCommit ?? "local")".map { $0.isLetter || $0.isNumber || $0 == "-" ? $0 : "-" }
             let arn: String
             do {
-                arn = try Deployer.start(pipelineName: environment.pipelineName, parameters: parameters, parallelism: environment.parallelism,
-                                         displayName: String(String(display).prefix(82)), client: client)
+                arn = try Deployer.start(
+                    pipelineName: environment.pipelineName, parameters: parameters, parallelism: environment.parallelism,
+                    displayName: String(String(display).prefix(82)), client: client)
             } catch {
                 throw error.asToolError
             }
@@ -146,12 +152,15 @@ extension PipeOps {
             defer { watcher.cancel() }
             let outcome: ExecutionWatcher.Outcome
             do {
-                outcome = try ExecutionWatcher(arn: arn, client: client, interval: pollInterval).watch(isInterrupted: { interrupted.isSet }) { event in
+                outcome = try ExecutionWatcher(arn: arn, client: client, interval: pollInterval).watch(isInterrupted: { interrupted.isSet })
+                { event in
                     switch event {
                     case .stepsUnavailable(let reason):
-                        Terminal.standardError("pipeops: note: step details are unavailable (\(reason.prefix(120))); following the execution status only")
+                        Terminal.standardError(
+                            "pipeops: note: step details are unavailable (\(reason.prefix(120))); following the execution status only")
                     case .step(let name, let status, let reason):
-                        Terminal.output("  \(status.padding(toLength: 10, withPad: " ", startingAt: 0)) \(name)\(reason.map { ": \($0)" } ?? "")\n")
+                        Terminal.output(
+                            "  \(status.padding(toLength: 10, withPad: " ", startingAt: 0)) \(name)\(reason.map { ": \($0)" } ?? "")\n")
                     }
                 }
             } catch {
@@ -161,7 +170,9 @@ extension PipeOps {
             case .finished(let state):
                 Terminal.output("execution \(state.status)\(state.failureReason.flatMap { $0.isEmpty ? nil : ": \($0)" } ?? "")\n")
                 if !state.steps.isEmpty && state.status != "Succeeded" {
-                    for step in state.steps where step.status == "Failed" { Terminal.output("failed step \(step.name): \(step.failureReason ?? "")\n") }
+                    for step in state.steps where step.status == "Failed" {
+                        Terminal.output("failed step \(step.name): \(step.failureReason ?? "")\n")
+                    }
                 }
                 if state.status == "Succeeded" { return }
                 throw ExitCode(1)
@@ -173,7 +184,9 @@ extension PipeOps {
                         Terminal.output("stop requested; the execution ends as Stopped\n")
                     }
                 } else {
-                    Terminal.standardError("pipeops: stopped waiting; the execution keeps running (aws sagemaker stop-pipeline-execution --pipeline-execution-arn \(arn))")
+                    Terminal.standardError(
+                        "pipeops: stopped waiting; the execution keeps running (aws sagemaker stop-pipeline-execution --pipeline-execution-arn \(arn))"
+                    )
                 }
                 throw ExitCode(130)
             }

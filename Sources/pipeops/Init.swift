@@ -46,25 +46,34 @@ extension PipeOps {
         var force = false
 
         func validate() throws {
-            if !listTemplates && name == nil { throw ValidationError("--name is required (the SageMaker pipeline name, e.g. --name churn-model)") }
+            if !listTemplates && name == nil {
+                throw ValidationError("--name is required (the SageMaker pipeline name, e.g. --name churn-model)")
+            }
         }
 
         func run() throws {
             if listTemplates {
-                for template in Scaffolder.templates { Terminal.output("\(template.name.padding(toLength: 12, withPad: " ", startingAt: 0)) \(template.description)\n") }
+                for template in Scaffolder.templates {
+                    Terminal.output("\(template.name.padding(toLength: 12, withPad: " ", startingAt: 0)) \(template.description)\n")
+                }
                 return
             }
             guard let name else { return }
-            let plan = try Scaffolder.plan(Scaffolder.Request(directory: directory, name: name, template: template, bucket: bucket, account: account, region: region))
+            let plan = try Scaffolder.plan(
+                Scaffolder.Request(directory: directory, name: name, template: template, bucket: bucket, account: account, region: region))
             if dryRun {
-                for file in plan.files { Terminal.output("\(file.exists ? (force ? "overwrite" : "conflict ") : "create   ") \(file.relativePath)\n") }
+                for file in plan.files {
+                    Terminal.output("\(file.exists ? (force ? "overwrite" : "conflict ") : "create   ") \(file.relativePath)\n")
+                }
                 Terminal.standardError("dry run: \(plan.files.count) files, \(plan.conflicts.count) already exist; nothing was written")
                 return
             }
             try Scaffolder.write(plan, force: force)
             for file in plan.files { Terminal.output("\(file.exists ? "overwrote" : "created  ") \(file.relativePath)\n") }
             var next = "\nnext: cd \(directory) && git init && pipeops lint && pipeops run --env dev"
-            if account == nil { next += "\nnote: the AWS account id is the placeholder 111111111111; pass --account or edit the files before deploying" }
+            if account == nil {
+                next += "\nnote: the AWS account id is the placeholder 111111111111; pass --account or edit the files before deploying"
+            }
             Terminal.standardError(next)
         }
     }

@@ -29,7 +29,9 @@ extension PipeOps {
         @Option(help: "Output format: \(LintFormat.allCases.map(\.rawValue).joined(separator: ", ")).")
         var format: LintFormat = .text
 
-        @Option(name: .customLong("property-sample"), help: ArgumentHelp("What a property file contains, for JsonGet path checks.", valueName: "NAME=FILE"))
+        @Option(
+            name: .customLong("property-sample"),
+            help: ArgumentHelp("What a property file contains, for JsonGet path checks.", valueName: "NAME=FILE"))
         var propertySamples: [String] = []
 
         @Flag(help: "Fail (exit 1) on warnings too.")
@@ -49,9 +51,12 @@ extension PipeOps {
         }
 
         func run() throws {
-            let samples = try RunParameters.assignments(propertySamples, option: "--property-sample").map { (name: $0.name, path: $0.value) }
+            let samples = try RunParameters.assignments(propertySamples, option: "--property-sample").map {
+                (name: $0.name, path: $0.value)
+            }
             let report = try LintSession.run(LintRequest(files: files, propertySamples: samples))
-            Terminal.output(LintReporter.render(report, as: format, options: ReportOptions(colored: format == .text && Terminal.colorAllowed)))
+            Terminal.output(
+                LintReporter.render(report, as: format, options: ReportOptions(colored: format == .text && Terminal.colorAllowed)))
             if !quiet && format == .text {
                 Terminal.standardError(LintReporter.summary(report))
             }

@@ -16,7 +16,10 @@ struct PipeOps: ParsableCommand {
             internal errors.
             """,
         version: PipeOpsVersion.current,
-        subcommands: [Init.self, Lint.self, Rules.self, Graph.self, Run.self, Executions.self, Version.self, Tag.self, Render.self, Diff.self, Promote.self, Upsert.self, Start.self]
+        subcommands: [
+            Init.self, Lint.self, Rules.self, Graph.self, Run.self, Executions.self, Version.self, Tag.self, Render.self, Diff.self,
+            Promote.self, Upsert.self, Start.self,
+        ]
     )
 
     /// Maps every failure to the exit-code contract: usage errors and tool errors exit 2 with

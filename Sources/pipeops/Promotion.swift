@@ -24,7 +24,9 @@ extension PipeOps {
             let context = try ProductContext.load()
             let environment = try context.environment(named: env)
             let version = try? VersionInfo.gather(from: context.product.directory, tagPrefix: context.manifest.tagPrefix)
-            if version == nil { Terminal.standardError("pipeops: warning: not in a git repository (or no commits): the request carries no git stamp") }
+            if version == nil {
+                Terminal.standardError("pipeops: warning: not in a git repository (or no commits): the request carries no git stamp")
+            }
             let rendered = try Renderer.render(context, environment: environment, version: version)
             if let output {
                 try AtomicFile.write(Data(rendered.json.utf8), to: output)
@@ -108,7 +110,9 @@ extension PipeOps {
                         Terminal.output("\(environment.padding(toLength: 10, withPad: " ", startingAt: 0)) nothing recorded\n")
                         continue
                     }
-                    Terminal.output("\(environment.padding(toLength: 10, withPad: " ", startingAt: 0)) \(record.version) (commit \(record.commit.prefix(7))) structure \(record.structureSha256.prefix(12)) · \(record.kind.rawValue) at \(record.recordedAt)\(record.by.map { " by \($0)" } ?? "")\n")
+                    Terminal.output(
+                        "\(environment.padding(toLength: 10, withPad: " ", startingAt: 0)) \(record.version) (commit \(record.commit.prefix(7))) structure \(record.structureSha256.prefix(12)) · \(record.kind.rawValue) at \(record.recordedAt)\(record.by.map { " by \($0)" } ?? "")\n"
+                    )
                 }
                 return
             }
@@ -116,20 +120,27 @@ extension PipeOps {
             let outcome = try Promoter.promote(context, to: to, from: from, requireTag: context.manifest.requireReleaseTag, dryRun: dryRun)
             let colored = Terminal.colorAllowed
             for gate in outcome.gates {
-                let mark = gate.passed ? TerminalStyle.paint("✔", .success, enabled: colored) : TerminalStyle.paint("✘", .failure, enabled: colored)
+                let mark =
+                    gate.passed
+                    ? TerminalStyle.paint("✔", .success, enabled: colored) : TerminalStyle.paint("✘", .failure, enabled: colored)
                 Terminal.output("\(mark) \(gate.name.padding(toLength: 20, withPad: " ", startingAt: 0)) \(gate.detail)\n")
             }
             guard outcome.passed else {
-                Terminal.standardError("pipeops: promotion to \(to) refused: \(outcome.gates.filter { !$0.passed }.map(\.name).joined(separator: ", ")) failed")
+                Terminal.standardError(
+                    "pipeops: promotion to \(to) refused: \(outcome.gates.filter { !$0.passed }.map(\.name).joined(separator: ", ")) failed"
+                )
                 throw ExitCode(1)
             }
             if let record = outcome.record {
-                Terminal.output("promoted \(record.version) to \(to) (structure \(record.structureSha256.prefix(12))); recorded in \(Ledger.notesRef) on \(record.commit.prefix(7))\n")
+                Terminal.output(
+                    "promoted \(record.version) to \(to) (structure \(record.structureSha256.prefix(12))); recorded in \(Ledger.notesRef) on \(record.commit.prefix(7))\n"
+                )
                 if upsert, let rendered = outcome.rendered {
                     let client = try aws.client(environmentRegion: rendered.environment.region)
                     do {
-                        let result = try Deployer.upsert(rendered, client: client, definitionBucket: rendered.environment.definitionBucket,
-                                                         s3Endpoint: aws.endpointURL.flatMap { URL(string: $0) })
+                        let result = try Deployer.upsert(
+                            rendered, client: client, definitionBucket: rendered.environment.definitionBucket,
+                            s3Endpoint: aws.endpointURL.flatMap { URL(string: $0) })
                         Terminal.output("\(result.created ? "created" : "updated") \(result.pipelineArn)\n")
                     } catch {
                         throw error.asToolError

@@ -49,8 +49,9 @@ extension PipeOps {
         }
 
         func run() throws {
-            let request = RunSession.Request(environment: env, definition: definition, parameters: try RunParameters.assignments(params),
-                                             parallelism: parallelism, useCache: !noCache)
+            let request = RunSession.Request(
+                environment: env, definition: definition, parameters: try RunParameters.assignments(params),
+                parallelism: parallelism, useCache: !noCache)
             let session: RunSession
             do { session = try RunSession.prepare(request) } catch {
                 switch error {
@@ -61,7 +62,9 @@ extension PipeOps {
                 }
             }
             if session.options.isolation == .rewrite && format == .text {
-                Terminal.standardError("pipeops: note: private mount namespaces are not available here; /opt/ml in entry points, arguments and environment is rewritten to each step's sandbox (scripts that hard-code /opt/ml will not find it)")
+                Terminal.standardError(
+                    "pipeops: note: private mount namespaces are not available here; /opt/ml in entry points, arguments and environment is rewritten to each step's sandbox (scripts that hard-code /opt/ml will not find it)"
+                )
             }
             let printer = ProgressPrinter(json: format == .json, colored: Terminal.colorAllowed)
             let engine = LocalEngine(pipeline: session.pipeline, options: session.options, onEvent: { printer.handle($0) })
@@ -71,7 +74,8 @@ extension PipeOps {
             printer.finish(record, stateDirectory: session.stateDisplay)
             do {
                 if let smoke = try session.recordSmokeRun(record), format == .text, let env {
-                    Terminal.standardError("recorded a successful smoke run of \(env) (structure \(smoke.structureSha256.prefix(12))) in \(Ledger.notesRef)")
+                    Terminal.standardError(
+                        "recorded a successful smoke run of \(env) (structure \(smoke.structureSha256.prefix(12))) in \(Ledger.notesRef)")
                 }
             } catch {
                 Terminal.standardError("pipeops: note: smoke run not recorded (\(error.errorDescription ?? "\(error)"))")
@@ -104,18 +108,23 @@ final class ProgressPrinter: @unchecked Sendable {
         defer { lock.unlock() }
         switch event {
         case .started(let record):
-            Terminal.output("execution \(record.id) of \(record.pipelineName)\(record.environment.map { " (\($0))" } ?? "") · parallelism \(record.parallelism) · isolation \(record.isolation)\n")
+            Terminal.output(
+                "execution \(record.id) of \(record.pipelineName)\(record.environment.map { " (\($0))" } ?? "") · parallelism \(record.parallelism) · isolation \(record.isolation)\n"
+            )
         case .stepStarted(let name, let attempt):
             Terminal.output("\(paint("▶", .started)) \(name)\(attempt > 1 ? " (attempt \(attempt))" : "")\n")
         case .stepRetrying(let name, let attempt, let delay, let reason):
-            Terminal.output("\(paint("↻", .notice)) \(name) failed (\(reason)); retry \(attempt - 1) in \(String(format: "%.1f", delay)) s\n")
+            Terminal.output(
+                "\(paint("↻", .notice)) \(name) failed (\(reason)); retry \(attempt - 1) in \(String(format: "%.1f", delay)) s\n")
         case .stepFinished(let step):
             let duration = step.durationSeconds.map { String(format: " %.2fs", $0) } ?? ""
             switch step.status {
             case .succeeded where step.cacheHit != nil:
                 Terminal.output("\(paint("↺", .success)) \(step.name) cached (from execution \(step.cacheHit!.sourceExecution))\n")
             case .succeeded:
-                Terminal.output("\(paint("✔", .success)) \(step.name)\(duration)\(step.outcome.map { " → \($0 ? "true" : "false")" } ?? "")\(step.attempts > 1 ? " after \(step.attempts) attempts" : "")\n")
+                Terminal.output(
+                    "\(paint("✔", .success)) \(step.name)\(duration)\(step.outcome.map { " → \($0 ? "true" : "false")" } ?? "")\(step.attempts > 1 ? " after \(step.attempts) attempts" : "")\n"
+                )
             case .failed:
                 Terminal.output("\(paint("✘", .failure)) \(step.name)\(duration) failed: \(step.failureReason ?? "")\n")
             case .skipped:
@@ -137,7 +146,9 @@ final class ProgressPrinter: @unchecked Sendable {
         let status = record.status.rawValue
         let painted = record.status == .succeeded ? paint(status, .strongSuccess) : paint(status, .error)
         let cached = record.steps.filter { $0.cacheHit != nil }.count
-        Terminal.output("execution \(record.id) \(painted) in \(String(format: "%.2f", record.durationSeconds ?? 0))s\(cached > 0 ? " (\(cached) step\(cached == 1 ? "" : "s") from cache)" : "") · \(stateDirectory)/executions/\(record.id)\n")
+        Terminal.output(
+            "execution \(record.id) \(painted) in \(String(format: "%.2f", record.durationSeconds ?? 0))s\(cached > 0 ? " (\(cached) step\(cached == 1 ? "" : "s") from cache)" : "") · \(stateDirectory)/executions/\(record.id)\n"
+        )
         if let reason = record.failureReason { Terminal.output("\(reason)\n") }
     }
 }
@@ -183,11 +194,16 @@ extension PipeOps {
             func run() throws {
                 let (store, _) = try Executions.store()
                 let records = store.list()
-                if records.isEmpty { Terminal.output("no executions yet; 'pipeops run' starts one\n"); return }
+                if records.isEmpty {
+                    Terminal.output("no executions yet; 'pipeops run' starts one\n")
+                    return
+                }
                 for record in records {
                     let failed = record.steps.filter { $0.status == .failed }.count
                     let cached = record.steps.filter { $0.cacheHit != nil }.count
-                    Terminal.output("\(record.id)  \(record.effectiveStatus.rawValue.padding(toLength: 11, withPad: " ", startingAt: 0))  \(record.startedAt)  \(String(format: "%7.2fs", record.durationSeconds ?? 0))  \(record.environment ?? "-")  \(record.steps.count) steps\(failed > 0 ? ", \(failed) failed" : "")\(cached > 0 ? ", \(cached) cached" : "")\n")
+                    Terminal.output(
+                        "\(record.id)  \(record.effectiveStatus.rawValue.padding(toLength: 11, withPad: " ", startingAt: 0))  \(record.startedAt)  \(String(format: "%7.2fs", record.durationSeconds ?? 0))  \(record.environment ?? "-")  \(record.steps.count) steps\(failed > 0 ? ", \(failed) failed" : "")\(cached > 0 ? ", \(cached) cached" : "")\n"
+                    )
                 }
             }
         }
@@ -203,15 +219,20 @@ extension PipeOps {
 
             func run() throws {
                 let (store, _) = try Executions.store()
-                guard id.allSatisfy({ $0.isLetter || $0.isNumber }) else { throw PipeOpsError.invalidArgument("'\(id)' is not an execution id") }
+                guard id.allSatisfy({ $0.isLetter || $0.isNumber }) else {
+                    throw PipeOpsError.invalidArgument("'\(id)' is not an execution id")
+                }
                 var record = try store.load(id)
                 record.status = record.effectiveStatus
                 if format == .json {
                     Terminal.output(String(decoding: try record.jsonData(), as: UTF8.self) + "\n")
                     return
                 }
-                var lines = ["execution  \(record.id)", "status     \(record.status.rawValue)", "pipeline   \(record.pipelineName)\(record.environment.map { " (\($0))" } ?? "")",
-                             "started    \(record.startedAt)", "duration   \(String(format: "%.2fs", record.durationSeconds ?? 0))", "parameters"]
+                var lines = [
+                    "execution  \(record.id)", "status     \(record.status.rawValue)",
+                    "pipeline   \(record.pipelineName)\(record.environment.map { " (\($0))" } ?? "")",
+                    "started    \(record.startedAt)", "duration   \(String(format: "%.2fs", record.durationSeconds ?? 0))", "parameters",
+                ]
                 for key in record.parameters.keys.sorted() { lines.append("  \(key) = \(record.parameters[key]!.brief)") }
                 lines.append("steps")
                 for step in record.steps {

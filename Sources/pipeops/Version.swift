@@ -76,9 +76,11 @@ extension PipeOps {
         func run() throws {
             let cwd = FileManager.default.currentDirectoryPath
             let product = try Product.locate(from: cwd)
-            let result = try Release.tag(Release.Request(version: version, allowDirty: allowDirty, message: message, directory: cwd),
-                                         tagPrefix: product.tagPrefix, definition: try product.definition())
-            Terminal.output("tagged \(result.tag) at \(result.commit.prefix(7))\(result.previous.map { " (previous release \($0))" } ?? "")\n")
+            let result = try Release.tag(
+                Release.Request(version: version, allowDirty: allowDirty, message: message, directory: cwd),
+                tagPrefix: product.tagPrefix, definition: try product.definition())
+            Terminal.output(
+                "tagged \(result.tag) at \(result.commit.prefix(7))\(result.previous.map { " (previous release \($0))" } ?? "")\n")
             Terminal.standardError("push it with: git push origin \(result.tag)")
         }
     }

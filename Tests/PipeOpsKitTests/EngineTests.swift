@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import PipeOpsKit
 
 /// A scratch product for engine tests: a definition whose steps are real shell/Python processes.
@@ -14,14 +15,16 @@ final class EngineBench: @unchecked Sendable {
         return Pipeline(document: document)
     }
 
-    func run(_ pipeline: Pipeline, environment: [String: Node] = [:], overrides: [(name: String, value: String)] = [],
-             parallelism: Int = 4, cache: Bool = true, standIns: [String: [String]] = [:], outputs: [String: Node] = [:],
-             mounts: [LocalS3.Mount] = [], isolation: IsolationMode = .detected) throws -> ExecutionRecord
-    {
+    func run(
+        _ pipeline: Pipeline, environment: [String: Node] = [:], overrides: [(name: String, value: String)] = [],
+        parallelism: Int = 4, cache: Bool = true, standIns: [String: [String]] = [:], outputs: [String: Node] = [:],
+        mounts: [LocalS3.Mount] = [], isolation: IsolationMode = .detected
+    ) throws -> ExecutionRecord {
         let parameters = try RunParameters.resolve(pipeline, environment: environment, overrides: overrides)
-        let options = LocalEngine.Options(pipelineName: "engine-test", definitionPath: "definition.yaml", parameters: parameters,
-                                          parallelism: parallelism, useCache: cache, productRoot: root, stateDirectory: root + "/.pipeops",
-                                          standIns: standIns, fixedOutputs: outputs, s3Mounts: mounts, isolation: isolation)
+        let options = LocalEngine.Options(
+            pipelineName: "engine-test", definitionPath: "definition.yaml", parameters: parameters,
+            parallelism: parallelism, useCache: cache, productRoot: root, stateDirectory: root + "/.pipeops",
+            standIns: standIns, fixedOutputs: outputs, s3Mounts: mounts, isolation: isolation)
         return try LocalEngine(pipeline: pipeline, options: options).run()
     }
 
@@ -65,8 +68,9 @@ final class EngineBench: @unchecked Sendable {
 
     @Test func defaultsThenEnvironmentThenOverrides() throws {
         let pipeline = try EngineBench().pipeline(Self.definition)
-        let values = try RunParameters.resolve(pipeline, environment: ["Size": Node(.integer(4)), "Data": Node(.string("s3://b/env"))],
-                                               overrides: [("Size", "8"), ("Mode", "thorough")])
+        let values = try RunParameters.resolve(
+            pipeline, environment: ["Size": Node(.integer(4)), "Data": Node(.string("s3://b/env"))],
+            overrides: [("Size", "8"), ("Mode", "thorough")])
         #expect(values["Size"]?.int == 8)
         #expect(values["Mode"]?.string == "thorough")
         #expect(values["Rate"]?.double == 0.5)
@@ -91,9 +95,11 @@ final class EngineBench: @unchecked Sendable {
 @Suite struct EngineExecutionTests {
     @Test func expressionsFlowThroughPropertiesJoinAndJsonGet() throws {
         let bench = EngineBench()
-        let script = #"mkdir -p /opt/ml/processing/report && echo '{"metrics": {"score": {"value": 0.8}}, "runs": [{"id": "r1"}]}' > /opt/ml/processing/report/report.json"#
-        let measure = EngineBench.shellStep("Measure", script, outputs: ["report": "s3://bucket/measure/report"],
-                                            extra: "    PropertyFiles: [ { PropertyFileName: Report, OutputName: report, FilePath: report.json } ]")
+        let script =
+            #"mkdir -p /opt/ml/processing/report && echo '{"metrics": {"score": {"value": 0.8}}, "runs": [{"id": "r1"}]}' > /opt/ml/processing/report/report.json"#
+        let measure = EngineBench.shellStep(
+            "Measure", script, outputs: ["report": "s3://bucket/measure/report"],
+            extra: "    PropertyFiles: [ { PropertyFileName: Report, OutputName: report, FilePath: report.json } ]")
         let yaml = """
             Version: "2020-12-01"
             Parameters:
@@ -129,8 +135,9 @@ final class EngineBench: @unchecked Sendable {
     @Test func strictJsonGetNamesThePathAndTheKeysThatExist() throws {
         let bench = EngineBench()
         let script = #"mkdir -p /opt/ml/processing/report && echo '{"metrics": {"mse": 1}}' > /opt/ml/processing/report/r.json"#
-        let measure = EngineBench.shellStep("Measure", script, outputs: ["report": "s3://bucket/m"],
-                                            extra: "    PropertyFiles: [ { PropertyFileName: Report, OutputName: report, FilePath: r.json } ]")
+        let measure = EngineBench.shellStep(
+            "Measure", script, outputs: ["report": "s3://bucket/m"],
+            extra: "    PropertyFiles: [ { PropertyFileName: Report, OutputName: report, FilePath: r.json } ]")
         let yaml = """
             Version: "2020-12-01"
             Steps:
@@ -239,7 +246,8 @@ final class EngineBench: @unchecked Sendable {
             let path = cacheFolder + "/" + file
             let text = try String(contentsOfFile: path, encoding: .utf8)
             let old = Timestamp.string(Date().addingTimeInterval(-2 * 86400))
-            let aged = text.replacingOccurrences(of: #""completedAt": "[^"]+""#, with: "\"completedAt\": \"\(old)\"", options: .regularExpression)
+            let aged = text.replacingOccurrences(
+                of: #""completedAt": "[^"]+""#, with: "\"completedAt\": \"\(old)\"", options: .regularExpression)
             try aged.write(toFile: path, atomically: true, encoding: .utf8)
         }
         let expired = try bench.run(pipeline)
@@ -252,7 +260,8 @@ final class EngineBench: @unchecked Sendable {
         let bench = EngineBench()
         // Steps run from the product root, so "count" is bench.root/count (and the script stays under
         // the API's 256 characters per ContainerEntrypoint entry).
-        let flaky = "n=$(cat count 2>/dev/null || echo 0); n=$((n+1)); echo $n > count; if [ $n -lt 3 ]; then echo 'Step.THROTTLING: slow down' > /opt/ml/output/failure; exit 1; fi"
+        let flaky =
+            "n=$(cat count 2>/dev/null || echo 0); n=$((n+1)); echo $n > count; if [ $n -lt 3 ]; then echo 'Step.THROTTLING: slow down' > /opt/ml/output/failure; exit 1; fi"
         let yaml = """
             Version: "2020-12-01"
             Steps:
@@ -280,11 +289,16 @@ final class EngineBench: @unchecked Sendable {
         #expect(parallel < serial * 0.6, "4 independent 0.5 s steps: serial \(serial) s, parallel \(parallel) s")
     }
 
-    @Test(.enabled(if: IsolationMode.detected != .rewrite,
-                   "needs a private mount namespace (root with unshare, or a user namespace and an existing /opt/ml); rewrite mode cannot serve hard-coded /opt/ml paths"))
+    @Test(
+        .enabled(
+            if: IsolationMode.detected != .rewrite,
+            "needs a private mount namespace (root with unshare, or a user namespace and an existing /opt/ml); rewrite mode cannot serve hard-coded /opt/ml paths"
+        ))
     func scriptsThatHardCodeOptMlRunUnchanged() throws {
         let bench = EngineBench()
-        bench.directory.write("code/report.py", """
+        bench.directory.write(
+            "code/report.py",
+            """
             import json, os
             with open("/opt/ml/processing/input/data/values.txt") as f:
                 total = sum(int(line) for line in f if line.strip())
@@ -344,8 +358,10 @@ final class EngineBench: @unchecked Sendable {
             """
         let pipeline = try bench.pipeline(yaml)
         #expect(LocalEngine.preflight(pipeline, standIns: [:], fixedOutputs: [:]).count == 2)
-        let script = "import json, sys; inputs = json.load(sys.stdin); print(json.dumps({'rows': '250', 'status': inputs['dataset'] + ':ok'}))"
-        let record = try bench.run(pipeline, standIns: ["Validate": ["python3", "-c", script]], outputs: ["Approve": Node(object: [("approved", "yes")])])
+        let script =
+            "import json, sys; inputs = json.load(sys.stdin); print(json.dumps({'rows': '250', 'status': inputs['dataset'] + ':ok'}))"
+        let record = try bench.run(
+            pipeline, standIns: ["Validate": ["python3", "-c", script]], outputs: ["Approve": Node(object: [("approved", "yes")])])
         #expect(record.status == .succeeded, "\(record.steps.map { $0.failureReason ?? "" })")
         #expect(bench.step(record, "Validate")?.properties?["OutputParameters"]?["rows"]?.int == 250)
         #expect(bench.step(record, "Validate")?.properties?["OutputParameters"]?["status"]?.string == "churn:ok")

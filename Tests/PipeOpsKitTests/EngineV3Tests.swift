@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import PipeOpsKit
 
 /// SDK v3 constructs on the local engine, run from the definitions the SDK itself wrote
@@ -20,17 +21,22 @@ import Testing
     @Test func forEachRunsTheBodyPerItemAndTheSelectorPicksTheBestIteration() throws {
         let bench = EngineBench()
         // ScoreRegion scores an item {"region", "weight"} as weight * 1.5; PublishBest keeps its inputs.
-        bench.directory.write("score.py", """
+        bench.directory.write(
+            "score.py",
+            """
             import json, sys
             item = json.load(sys.stdin)
             with open("score.log", "a") as log: log.write(item["region"] + "\\n")
             print(json.dumps({"Score": item["weight"] * 1.5, "ModelUri": "s3://models/" + item["region"]}))
             """)
         bench.directory.write("publish.py", "import json, sys\nopen('publish.json', 'w').write(sys.stdin.read())\nprint('{}')\n")
-        let record = try bench.run(try Self.fixture("foreach-selector.json"), parallelism: 2,
-                                   standIns: ["ScoreRegion": ["python3", "score.py"], "PrepRegion": ["/bin/sh", "-c", "echo done > /opt/ml/processing/out/done"],
-                                              "PublishBest": ["python3", "publish.py"]],
-                                   mounts: Self.codeMount(bench))
+        let record = try bench.run(
+            try Self.fixture("foreach-selector.json"), parallelism: 2,
+            standIns: [
+                "ScoreRegion": ["python3", "score.py"], "PrepRegion": ["/bin/sh", "-c", "echo done > /opt/ml/processing/out/done"],
+                "PublishBest": ["python3", "publish.py"],
+            ],
+            mounts: Self.codeMount(bench))
         #expect(record.status == .succeeded, "\(record.steps.map { "\($0.name): \($0.status) \($0.failureReason ?? $0.reason ?? "")" })")
         let fanOut = try #require(bench.step(record, "PerRegion"))
         #expect(fanOut.children?.map(\.name) == ["ScoreRegion-0", "ScoreRegion-1"])
@@ -40,7 +46,9 @@ import Testing
         let scored = try String(contentsOfFile: bench.root + "/score.log", encoding: .utf8).split(separator: "\n").sorted()
         #expect(scored == ["eu-west-1", "us-east-1"])
         // Downstream reads Selected, IterationOutputs[0] and the aggregates.
-        let published = try DocumentLoader.parse(data: Data(contentsOf: URL(fileURLWithPath: bench.root + "/publish.json")), path: "p", syntax: .json).root
+        let published = try DocumentLoader.parse(
+            data: Data(contentsOf: URL(fileURLWithPath: bench.root + "/publish.json")), path: "p", syntax: .json
+        ).root
         #expect(published["best"]?.string == "s3://models/eu-west-1")
         #expect(published["first"]?.double == 1.5)
         #expect(published["items"]?.int == 2)
@@ -78,13 +86,17 @@ import Testing
 
     @Test func dependsOnFailedRunsTheHandlerOnlyWhenTheStepFails() throws {
         let pipeline = try Self.fixture("step-dependency-triggers.json")
-        let standIns = ["NotifyOnFailure": ["/bin/sh", "-c", "cat > notified.json; echo '{}'"], "Cleanup": ["/bin/sh", "-c", "touch cleaned; echo '{}'"]]
+        let standIns = [
+            "NotifyOnFailure": ["/bin/sh", "-c", "cat > notified.json; echo '{}'"],
+            "Cleanup": ["/bin/sh", "-c", "touch cleaned; echo '{}'"],
+        ]
 
         // TrainJob fails: the Failed handler runs and reads the failed step's status; Report needs
         // a success and does not run; the Fail step after the handler fails the execution.
         let failing = EngineBench()
-        let failed = try failing.run(pipeline, standIns: standIns.merging(["TrainJob": ["/bin/sh", "-c", "exit 3"]]) { $1 },
-                                     mounts: Self.codeMount(failing))
+        let failed = try failing.run(
+            pipeline, standIns: standIns.merging(["TrainJob": ["/bin/sh", "-c", "exit 3"]]) { $1 },
+            mounts: Self.codeMount(failing))
         #expect(failing.step(failed, "TrainJob")?.status == .failed)
         #expect(failing.step(failed, "NotifyOnFailure")?.status == .succeeded)
         let notified = try String(contentsOfFile: failing.root + "/notified.json", encoding: .utf8)
@@ -96,8 +108,9 @@ import Testing
 
         // TrainJob succeeds: the handler and what follows it are skipped, Report runs.
         let passing = EngineBench()
-        let succeeded = try passing.run(pipeline, standIns: standIns.merging(["TrainJob": ["/bin/true"], "Report": ["/bin/true"]]) { $1 },
-                                        mounts: Self.codeMount(passing))
+        let succeeded = try passing.run(
+            pipeline, standIns: standIns.merging(["TrainJob": ["/bin/true"], "Report": ["/bin/true"]]) { $1 },
+            mounts: Self.codeMount(passing))
         #expect(succeeded.status == .succeeded)
         #expect(passing.step(succeeded, "NotifyOnFailure")?.status == .skipped)
         #expect(passing.step(succeeded, "NotifyOnFailure")?.reason == "runs only when step 'TrainJob' fails; it succeeded")
@@ -122,9 +135,33 @@ import Testing
         let standIns = ["Notify": ["/bin/sh", "-c", "echo '{}'"]]
         let both = try bench.run(try bench.pipeline(yaml), standIns: standIns)
         #expect(both.status == .failed, "Other's failure has no handler")
-        let handled = try bench.run(try bench.pipeline(yaml.replacingOccurrences(of: "Name: Other", with: "Name: Other\n    DependsOn: [Work]")),
-                                    standIns: standIns)
+        let handled = try bench.run(
+            try bench.pipeline(yaml.replacingOccurrences(of: "Name: Other", with: "Name: Other\n    DependsOn: [Work]")),
+            standIns: standIns)
         #expect(bench.step(handled, "Other")?.status == .notRun)
         #expect(handled.status == .completedWithFailures)
+    }
+}
+
+@Suite struct StandInInputTests {
+    /// A stand-in that exits without reading its input (far larger than a pipe's buffer) once
+    /// killed the whole process with SIGPIPE; the input now comes from a file.
+    @Test func aStandInThatIgnoresItsInputDoesNotKillTheEngine() throws {
+        let bench = EngineBench()
+        let blob = String(repeating: "x", count: 300_000)
+        let yaml = """
+            Version: "2020-12-01"
+            Steps:
+              - Name: Notify
+                Type: Lambda
+                FunctionArn: "arn:aws:lambda:us-east-1:111111111111:function:notify"
+                Arguments: { blob: "\(blob)" }
+            """
+        let record = try bench.run(try bench.pipeline(yaml), standIns: ["Notify": ["/bin/sh", "-c", "echo '{}'"]])
+        #expect(record.status == .succeeded)
+        let input = try #require(
+            FileManager.default.contents(
+                atPath: ExecutionStore(stateDirectory: bench.root + "/.pipeops").folder(for: record.id) + "/steps/Notify/stdin"))
+        #expect(input.count > 300_000, "the step's input is kept beside its logs")
     }
 }

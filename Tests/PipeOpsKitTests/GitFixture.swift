@@ -47,7 +47,8 @@ final class GitFixture: @unchecked Sendable {
         env["GIT_COMMITTER_DATE"] = "2026-01-01T00:00:00Z"
         for (key, value) in environment { env[key] = value }
         process.environment = env
-        let out = Pipe(), err = Pipe()
+        let out = Pipe()
+        let err = Pipe()
         process.standardOutput = out
         process.standardError = err
         try process.run()

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import PipeOpsKit
 
 @Suite struct GraphTests {
@@ -10,7 +11,8 @@ import Testing
     static let lambda = "Type: Lambda, FunctionArn: \"arn:aws:lambda:us-east-1:111111111111:function:f\""
 
     @Test func cycleThroughDependsOnAndDataReferenceIsReportedWithEdgeKinds() throws {
-        let p = try pipeline("""
+        let p = try pipeline(
+            """
             Version: "2020-12-01"
             Steps:
               - { Name: A, \(Self.lambda), DependsOn: [C], OutputParameters: [ { OutputName: o } ], Arguments: {} }
@@ -39,7 +41,8 @@ import Testing
     }
 
     @Test func orderKeepsDocumentOrderAmongReadySteps() throws {
-        let p = try pipeline("""
+        let p = try pipeline(
+            """
             Version: "2020-12-01"
             Steps:
               - { Name: Z, \(Self.lambda), DependsOn: [Y], Arguments: {} }
@@ -51,7 +54,8 @@ import Testing
     }
 
     @Test func branchStepsDependOnTheirCondition() throws {
-        let p = try pipeline("""
+        let p = try pipeline(
+            """
             Version: "2020-12-01"
             Steps:
               - Name: C

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import PipeOpsKit
 
 /// Bad and hostile input gets a clear finding or error — never a crash or a hang.
@@ -57,7 +58,10 @@ import Testing
             _ = try DocumentLoader.parse(data: data, path: "latin1.yaml")
             Issue.record("non-UTF-8 input loaded")
         } catch {
-            guard case .syntax(_, let syntax) = error else { Issue.record("expected a syntax error"); return }
+            guard case .syntax(_, let syntax) = error else {
+                Issue.record("expected a syntax error")
+                return
+            }
             #expect(syntax.message.contains("UTF-8"))
             #expect(syntax.location == SourceLocation(line: 3, column: 21))
         }
@@ -91,7 +95,8 @@ import Testing
         let handle = try #require(FileHandle(forWritingAtPath: path))
         try handle.truncate(atOffset: UInt64(DocumentLoader.maximumFileBytes + 1))
         try handle.close()
-        #expect(throws: PipeOpsError.fileTooLarge(path, bytes: DocumentLoader.maximumFileBytes + 1, limit: DocumentLoader.maximumFileBytes)) {
+        #expect(throws: PipeOpsError.fileTooLarge(path, bytes: DocumentLoader.maximumFileBytes + 1, limit: DocumentLoader.maximumFileBytes))
+        {
             try Linter().lintDefinition(atPath: path)
         }
     }

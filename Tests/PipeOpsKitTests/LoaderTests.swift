@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import PipeOpsKit
 
 @Suite struct LoaderTests {
@@ -13,7 +14,8 @@ import Testing
     }
 
     @Test func yamlAndJSONOfTheSameTreeAreEqual() throws {
-        let json = #"{"Version": "2020-12-01", "Parameters": [{"Name": "N", "Type": "Integer", "DefaultValue": 3}, {"Name": "F", "Type": "Float", "DefaultValue": 0.5}, {"Name": "B", "Type": "Boolean", "DefaultValue": false}], "Metadata": {"note": "no"}, "PipelineExperimentConfig": null, "Steps": []}"#
+        let json =
+            #"{"Version": "2020-12-01", "Parameters": [{"Name": "N", "Type": "Integer", "DefaultValue": 3}, {"Name": "F", "Type": "Float", "DefaultValue": 0.5}, {"Name": "B", "Type": "Boolean", "DefaultValue": false}], "Metadata": {"note": "no"}, "PipelineExperimentConfig": null, "Steps": []}"#
         let yaml = """
             # a comment
             Version: "2020-12-01"
@@ -60,14 +62,16 @@ import Testing
     }
 
     @Test func suppressionCommentsAreRead() {
-        let comments = DocumentLoader.suppressions(in: "a: 1 # pipeops: disable=unused-parameter, cycle\n# pipeops:disable cache-without-expiry\n")
+        let comments = DocumentLoader.suppressions(
+            in: "a: 1 # pipeops: disable=unused-parameter, cycle\n# pipeops:disable cache-without-expiry\n")
         #expect(comments[1] == ["unused-parameter", "cycle"])
         #expect(comments[2] == ["cache-without-expiry"])
     }
 
     @Test func propertyPathsParse() throws {
         let path = try PropertyPath.parseProperty(".ProcessingOutputConfig.Outputs['train'].S3Output.S3Uri").get()
-        #expect(path.segments == [.member("ProcessingOutputConfig"), .member("Outputs"), .key("train"), .member("S3Output"), .member("S3Uri")])
+        #expect(
+            path.segments == [.member("ProcessingOutputConfig"), .member("Outputs"), .key("train"), .member("S3Output"), .member("S3Uri")])
         let json = try PropertyPath.parseJSONPath("$.metrics[\"acc\"].values[-1]").get()
         #expect(json.segments == [.member("metrics"), .key("acc"), .member("values"), .index(-1)])
         #expect(throws: PropertyPath.PathError.self) { try PropertyPath.parseJSONPath("a[*].b").get() }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import PipeOpsKit
 
 /// A copy of Fixtures/product in a real git repository, committed.
@@ -28,13 +29,15 @@ final class ProductRepository: @unchecked Sendable {
         let context = try product.context()
         let version = try VersionInfo.gather(from: product.path)
         let first = try Renderer.render(context, environment: try context.environment(named: "staging"), version: version).json
-        let second = try Renderer.render(try product.context(), environment: try context.environment(named: "staging"), version: version).json
+        let second = try Renderer.render(try product.context(), environment: try context.environment(named: "staging"), version: version)
+            .json
         #expect(first == second)
 
         // The same definition written as JSON (different key order, no comments) renders the same bytes.
         let yaml = try DocumentLoader.load(path: product.path + "/pipeline/definition.yaml")
         product.repo.write("pipeline/definition.json", CanonicalJSON.string(yaml.root, sortKeys: false, pretty: true))
-        product.repo.write("pipeops.yaml", try product.read("pipeops.yaml").replacingOccurrences(of: "definition.yaml", with: "definition.json"))
+        product.repo.write(
+            "pipeops.yaml", try product.read("pipeops.yaml").replacingOccurrences(of: "definition.yaml", with: "definition.json"))
         let fromJSON = try product.context()
         let third = try Renderer.render(fromJSON, environment: try fromJSON.environment(named: "staging"), version: version).json
         #expect(third == first)
@@ -43,7 +46,8 @@ final class ProductRepository: @unchecked Sendable {
     @Test func renderAppliesTheEnvironmentAndStamps() throws {
         let product = try ProductRepository(tag: "v1.0.0")
         let context = try product.context()
-        let prod = try Renderer.render(context, environment: try context.environment(named: "prod"), version: try VersionInfo.gather(from: product.path))
+        let prod = try Renderer.render(
+            context, environment: try context.environment(named: "prod"), version: try VersionInfo.gather(from: product.path))
         let request = prod.request
         #expect(request["PipelineName"]?.string == "churn-model")
         #expect(request["RoleArn"]?.string == "arn:aws:iam::222222222222:role/churn-pipeline-prod")
@@ -128,7 +132,10 @@ final class ProductRepository: @unchecked Sendable {
 
     @Test func lintGateFailsAlone() throws {
         let product = try ProductRepository()
-        product.repo.write("pipeline/definition.yaml", try product.read("pipeline/definition.yaml").replacingOccurrences(of: "Get: Parameters.MseThreshold }", with: "Get: Parameters.MseTreshold }"))
+        product.repo.write(
+            "pipeline/definition.yaml",
+            try product.read("pipeline/definition.yaml").replacingOccurrences(
+                of: "Get: Parameters.MseThreshold }", with: "Get: Parameters.MseTreshold }"))
         try product.repo.commitAll("typo")
         try product.repo.git("tag", "-a", "v1.0.1", "-m", "r")
         let outcome = try Promoter.promote(try product.context(), to: "dev", from: nil, dryRun: false)
@@ -164,7 +171,10 @@ final class ProductRepository: @unchecked Sendable {
         #expect(staging.passed)
         let stagedHash = try #require(staging.record?.structureSha256)
         // A change to the pipeline's structure after staging passed.
-        product.repo.write("pipeline/definition.yaml", try product.read("pipeline/definition.yaml").replacingOccurrences(of: "MaxRuntimeInSeconds: 3600", with: "MaxRuntimeInSeconds: 7200"))
+        product.repo.write(
+            "pipeline/definition.yaml",
+            try product.read("pipeline/definition.yaml").replacingOccurrences(
+                of: "MaxRuntimeInSeconds: 3600", with: "MaxRuntimeInSeconds: 7200"))
         try product.repo.commitAll("longer training")
         try product.repo.git("tag", "-a", "v1.1.0", "-m", "r")
         let prod = try Promoter.promote(try product.context(), to: "prod", from: nil, dryRun: false)

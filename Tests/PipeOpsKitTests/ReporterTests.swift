@@ -1,15 +1,21 @@
 import Foundation
 import Testing
+
 @testable import PipeOpsKit
 
 @Suite struct ReporterTests {
-    static let report = LintReport(findings: [
-        Finding(rule: "unknown-step", severity: .error, message: "step 'B' depends on unknown step 'C'\nsecond line, 100%: yes",
+    static let report = LintReport(
+        findings: [
+            Finding(
+                rule: "unknown-step", severity: .error, message: "step 'B' depends on unknown step 'C'\nsecond line, 100%: yes",
                 file: "dir with space/def.yaml", location: SourceLocation(line: 3, column: 7), step: "B"),
-        Finding(rule: "unused-parameter", severity: .warning, message: "parameter 'X' is unused", file: "def.yaml",
+            Finding(
+                rule: "unused-parameter", severity: .warning, message: "parameter 'X' is unused", file: "def.yaml",
                 location: SourceLocation(line: 1, column: 1)),
-        Finding(rule: "parameter-required", severity: .info, message: "no default", file: "def.yaml", location: SourceLocation(line: 2, column: 3)),
-    ], files: ["def.yaml", "dir with space/def.yaml"])
+            Finding(
+                rule: "parameter-required", severity: .info, message: "no default", file: "def.yaml",
+                location: SourceLocation(line: 2, column: 3)),
+        ], files: ["def.yaml", "dir with space/def.yaml"])
 
     @Test func jsonFollowsTheContract() throws {
         let text = LintReporter.render(Self.report, as: .json)
@@ -33,7 +39,10 @@ import Testing
 
     @Test func githubAnnotationsEscapeDataAndProperties() {
         let text = LintReporter.render(Self.report, as: .github)
-        #expect(text.contains("::error file=dir with space/def.yaml,line=3,col=7,title=pipeops unknown-step::step 'B' depends on unknown step 'C'%0Asecond line, 100%25: yes\n"))
+        #expect(
+            text.contains(
+                "::error file=dir with space/def.yaml,line=3,col=7,title=pipeops unknown-step::step 'B' depends on unknown step 'C'%0Asecond line, 100%25: yes\n"
+            ))
         #expect(text.contains("::notice file=def.yaml,line=2,col=3,"))
         #expect(LintReporter.escapeProperty("a:b,c%") == "a%3Ab%2Cc%25")
     }

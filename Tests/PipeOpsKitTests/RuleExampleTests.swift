@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import PipeOpsKit
 
 /// One generic test runs every rule's own examples (see STYLE.md §3).
@@ -12,7 +13,8 @@ import Testing
         case .definition:
             return lintDefinition(text, path: text.hasPrefix("{") ? "example.json" : "example.yaml")
         case .environment:
-            let definition = try! DocumentLoader.parse(data: Data(RuleDescription.environmentExampleDefinition.utf8), path: "definition.yaml")
+            let definition = try! DocumentLoader.parse(
+                data: Data(RuleDescription.environmentExampleDefinition.utf8), path: "definition.yaml")
             do {
                 let document = try DocumentLoader.parse(data: Data(text.utf8), path: "environments/dev.yaml")
                 return Linter().lint(environment: document, named: "dev", against: Pipeline(document: definition))
@@ -97,7 +99,9 @@ import Testing
             for case let relative as String in enumerator where relative != ".pipeops-template" && !relative.contains("__pycache__") {
                 var isDirectory: ObjCBool = false
                 FileManager.default.fileExists(atPath: root.appendingPathComponent(relative).path, isDirectory: &isDirectory)
-                if !isDirectory.boolValue { onDisk[relative] = FileManager.default.contents(atPath: root.appendingPathComponent(relative).path) }
+                if !isDirectory.boolValue {
+                    onDisk[relative] = FileManager.default.contents(atPath: root.appendingPathComponent(relative).path)
+                }
             }
             let embedded = Dictionary(uniqueKeysWithValues: template.files.map { ($0.path, $0.contents) })
             #expect(embedded == onDisk, "templates/\(template.name) changed: run python3 scripts/gen-templates.py")

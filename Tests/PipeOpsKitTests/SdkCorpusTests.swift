@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import PipeOpsKit
 
 /// Every definition the SageMaker SDK wrote for scripts/sdk-corpus lints with zero errors, and
@@ -43,8 +44,10 @@ import Testing
                 for dependency in step.dependsOn { triggers.insert(dependency.trigger.rawValue) }
             }
         }
-        let wanted: Set<String> = ["Processing", "Training", "Tuning", "Transform", "Model", "RegisterModel", "Condition", "Fail",
-                                   "Lambda", "Callback", "EMR", "EMRServerless", "QualityCheck", "ClarifyCheck", "AutoML", "ForEach"]
+        let wanted: Set<String> = [
+            "Processing", "Training", "Tuning", "Transform", "Model", "RegisterModel", "Condition", "Fail",
+            "Lambda", "Callback", "EMR", "EMRServerless", "QualityCheck", "ClarifyCheck", "AutoML", "ForEach",
+        ]
         #expect(wanted.subtracting(types).isEmpty, "missing step types: \(wanted.subtracting(types).sorted())")
         #expect(triggers.isSuperset(of: ["Completed", "Failed", "Stopped", "Any"]))
     }
@@ -55,8 +58,9 @@ import Testing
         let errors = findings.filter { $0.severity == .error }
         #expect(errors.isEmpty, "\(errors.map { "\($0.location) \($0.rule): \($0.message)" })")
         let warnings = findings.filter { $0.severity == .warning }.map { "\($0.rule) \($0.step ?? "-")" }.sorted()
-        #expect(warnings == (Self.expectedWarnings[fixture] ?? []).sorted(),
-                "\(findings.filter { $0.severity == .warning }.map { "\($0.location) \($0.rule): \($0.message)" })")
+        #expect(
+            warnings == (Self.expectedWarnings[fixture] ?? []).sorted(),
+            "\(findings.filter { $0.severity == .warning }.map { "\($0.location) \($0.rule): \($0.message)" })")
     }
 
     @Test func expectationsNameOnlyExistingFixtures() {
@@ -64,7 +68,8 @@ import Testing
     }
 
     @Test func forEachBodyIsAScopeWithItsOwnReferences() throws {
-        let pipeline = Pipeline(document: try DocumentLoader.load(path: TestPaths.sdkCorpus.appendingPathComponent("v3/foreach-selector.json").path))
+        let pipeline = Pipeline(
+            document: try DocumentLoader.load(path: TestPaths.sdkCorpus.appendingPathComponent("v3/foreach-selector.json").path))
         let body = try #require(pipeline.step(named: "ScoreRegion"))
         let forEach = try #require(pipeline.step(named: "PerRegion"))
         #expect(body.forEachParent == forEach.index)
@@ -79,7 +84,8 @@ import Testing
     }
 
     @Test func dependsOnTriggersBecomeEdges() throws {
-        let pipeline = Pipeline(document: try DocumentLoader.load(path: TestPaths.sdkCorpus.appendingPathComponent("v3/step-dependency-triggers.json").path))
+        let pipeline = Pipeline(
+            document: try DocumentLoader.load(path: TestPaths.sdkCorpus.appendingPathComponent("v3/step-dependency-triggers.json").path))
         let graph = DependencyGraph(pipeline: pipeline)
         let cleanup = try #require(pipeline.step(named: "Cleanup"))
         let edges = graph.predecessors[cleanup.index].map { "\(pipeline.steps[$0.from].name):\($0.trigger.rawValue)" }.sorted()

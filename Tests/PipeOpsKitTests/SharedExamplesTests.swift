@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import PipeOpsKit
 
 /// Real SDK output must lint without a single error, and pipeops must understand every construct in it.

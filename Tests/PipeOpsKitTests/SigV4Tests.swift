@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import PipeOpsKit
 
 /// The signer is checked against botocore's SigV4Auth (moto accepts any signature, so it cannot be the check).
@@ -15,37 +16,57 @@ import Testing
     }
 
     static let cases: [Case] = [
-        Case(method: "POST", url: "https://api.sagemaker.us-east-1.amazonaws.com/",
-             headers: [("Content-Type", "application/x-amz-json-1.1"), ("X-Amz-Target", "SageMaker.CreatePipeline")],
-             body: #"{"PipelineName":"churn-model","RoleArn":"arn:aws:iam::111111111111:role/r"}"#, token: "FQoGZXIvYXdzEXAMPLE//token+="),
+        Case(
+            method: "POST", url: "https://api.sagemaker.us-east-1.amazonaws.com/",
+            headers: [("Content-Type", "application/x-amz-json-1.1"), ("X-Amz-Target", "SageMaker.CreatePipeline")],
+            body: #"{"PipelineName":"churn-model","RoleArn":"arn:aws:iam::111111111111:role/r"}"#, token: "FQoGZXIvYXdzEXAMPLE//token+="),
         Case(method: "GET", url: "http://example.amazonaws.com/a/b/../c//d/./e", headers: [], body: ""),
-        Case(method: "GET", url: "https://example.amazonaws.com/?b=2&a=1&a=0&empty=&z", headers: [("X-Amz-Meta", "x")], body: "", service: "s3"),
-        Case(method: "PUT", url: "http://127.0.0.1:5000/bucket/my%20key/~tilde.json",
-             headers: [("Content-Type", "application/json"), ("x-amz-content-sha256", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")],
-             body: "", region: "eu-west-1", service: "s3"),
-        Case(method: "POST", url: "https://api.sagemaker.eu-central-1.amazonaws.com:443/",
-             headers: [("X-Custom", "  spaced    out  value "), ("X-Repeat", "1"), ("x-repeat", "2"), ("User-Agent", "pipeops/0.1"), ("X-Amzn-Trace-Id", "Root=1")],
-             body: "{\"Name\":\"ümlaut ✓\"}", region: "eu-central-1", token: "tok"),
-        Case(method: "DELETE", url: "https://example.amazonaws.com/path%2Fencoded/x", headers: [("Date", "Mon, 01 Jan 2024 00:00:00 GMT")], body: "", service: "service"),
-        Case(method: "post", url: "https://API.SageMaker.us-east-1.amazonaws.com/", headers: [("Content-Type", "application/x-amz-json-1.1")], body: "{}"),
+        Case(
+            method: "GET", url: "https://example.amazonaws.com/?b=2&a=1&a=0&empty=&z", headers: [("X-Amz-Meta", "x")], body: "",
+            service: "s3"),
+        Case(
+            method: "PUT", url: "http://127.0.0.1:5000/bucket/my%20key/~tilde.json",
+            headers: [
+                ("Content-Type", "application/json"),
+                ("x-amz-content-sha256", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"),
+            ],
+            body: "", region: "eu-west-1", service: "s3"),
+        Case(
+            method: "POST", url: "https://api.sagemaker.eu-central-1.amazonaws.com:443/",
+            headers: [
+                ("X-Custom", "  spaced    out  value "), ("X-Repeat", "1"), ("x-repeat", "2"), ("User-Agent", "pipeops/0.1"),
+                ("X-Amzn-Trace-Id", "Root=1"),
+            ],
+            body: "{\"Name\":\"ümlaut ✓\"}", region: "eu-central-1", token: "tok"),
+        Case(
+            method: "DELETE", url: "https://example.amazonaws.com/path%2Fencoded/x", headers: [("Date", "Mon, 01 Jan 2024 00:00:00 GMT")],
+            body: "", service: "service"),
+        Case(
+            method: "post", url: "https://API.SageMaker.us-east-1.amazonaws.com/",
+            headers: [("Content-Type", "application/x-amz-json-1.1")], body: "{}"),
     ]
 
     static let access = "AKIDEXAMPLE"
     static let secret = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"
-    static let date = Date(timeIntervalSince1970: 1_795_310_143)  // 2026-11-22T...
+    static let date = Date(timeIntervalSince1970: 1_795_310_143) // 2026-11-22T...
 
     @Test func matchesBotocoreOnATableOfRequests() throws {
         let timestamp = SigV4Signer.format(Self.date, "yyyyMMdd'T'HHmmss'Z'")
         var table: [[String: Any]] = []
         for c in Self.cases {
-            table.append(["method": c.method, "url": c.url, "headers": c.headers.map { [$0.0, $0.1] }, "body": c.body, "timestamp": timestamp,
-                          "region": c.region, "service": c.service, "accessKey": Self.access, "secretKey": Self.secret, "token": c.token as Any? ?? NSNull()])
+            table.append([
+                "method": c.method, "url": c.url, "headers": c.headers.map { [$0.0, $0.1] }, "body": c.body, "timestamp": timestamp,
+                "region": c.region, "service": c.service, "accessKey": Self.access, "secretKey": Self.secret,
+                "token": c.token as Any? ?? NSNull(),
+            ])
         }
         let input = try JSONSerialization.data(withJSONObject: table)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", TestPaths.repository.appendingPathComponent("Tests/Support/sigv4_reference.py").path]
-        let stdin = Pipe(), stdout = Pipe(), stderr = Pipe()
+        let stdin = Pipe()
+        let stdout = Pipe()
+        let stderr = Pipe()
         process.standardInput = stdin
         process.standardOutput = stdout
         process.standardError = stderr
@@ -61,8 +82,10 @@ import Testing
         for (c, reference) in zip(Self.cases, expected) {
             let credentials = AWSCredentials(accessKeyId: Self.access, secretAccessKey: Self.secret, sessionToken: c.token)
             let signer = SigV4Signer(credentials: credentials, region: c.region, service: c.service)
-            let signed = signer.sign(SigV4Signer.Request(method: c.method, url: try #require(URL(string: c.url)), headers: c.headers.map { ($0.0, $0.1) },
-                                                         body: Data(c.body.utf8)), date: Self.date)
+            let signed = signer.sign(
+                SigV4Signer.Request(
+                    method: c.method, url: try #require(URL(string: c.url)), headers: c.headers.map { ($0.0, $0.1) },
+                    body: Data(c.body.utf8)), date: Self.date)
             #expect(signed.canonicalRequest == reference["canonicalRequest"], "\(c.method) \(c.url)")
             #expect(signed.stringToSign == reference["stringToSign"], "\(c.method) \(c.url)")
             #expect(signed.authorization == reference["authorization"], "\(c.method) \(c.url)")
@@ -70,7 +93,9 @@ import Testing
     }
 
     @Test func credentialsNeverPrint() {
-        let credentials = AWSCredentials(accessKeyId: "AKIAIOSFODNN7EXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", sessionToken: "SESSIONTOKEN123")
+        let credentials = AWSCredentials(
+            accessKeyId: "AKIAIOSFODNN7EXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+            sessionToken: "SESSIONTOKEN123")
         for text in ["\(credentials)", String(describing: credentials), String(reflecting: credentials)] {
             #expect(!text.contains("wJalrXUtnFEMI"))
             #expect(!text.contains("SESSIONTOKEN123"))
@@ -81,7 +106,9 @@ import Testing
 
 @Suite struct AWSConfigTests {
     @Test func environmentVariablesComeFirst() throws {
-        let resolver = AWSConfigResolver(environment: ["AWS_ACCESS_KEY_ID": "AKIDENV", "AWS_SECRET_ACCESS_KEY": "secret", "AWS_SESSION_TOKEN": "token", "HOME": "/nonexistent"])
+        let resolver = AWSConfigResolver(environment: [
+            "AWS_ACCESS_KEY_ID": "AKIDENV", "AWS_SECRET_ACCESS_KEY": "secret", "AWS_SESSION_TOKEN": "token", "HOME": "/nonexistent",
+        ])
         let credentials = try resolver.credentials()
         #expect(credentials.accessKeyId == "AKIDENV")
         #expect(credentials.sessionToken == "token")
@@ -90,16 +117,26 @@ import Testing
 
     @Test func profilesComeFromTheSharedFiles() throws {
         let directory = TemporaryDirectory()
-        let credentialsFile = directory.write("credentials", "[default]\naws_access_key_id = AKIDDEFAULT\naws_secret_access_key = s1\n\n[ci]\naws_access_key_id=AKIDCI\naws_secret_access_key=s2\naws_session_token=t2\n")
-        let configFile = directory.write("config", "[default]\nregion = eu-west-1\n\n[profile staging]\nregion = us-west-2\naws_access_key_id = AKIDSTAGING\naws_secret_access_key = s3\n")
+        let credentialsFile = directory.write(
+            "credentials",
+            "[default]\naws_access_key_id = AKIDDEFAULT\naws_secret_access_key = s1\n\n[ci]\naws_access_key_id=AKIDCI\naws_secret_access_key=s2\naws_session_token=t2\n"
+        )
+        let configFile = directory.write(
+            "config",
+            "[default]\nregion = eu-west-1\n\n[profile staging]\nregion = us-west-2\naws_access_key_id = AKIDSTAGING\naws_secret_access_key = s3\n"
+        )
         let environment = ["AWS_SHARED_CREDENTIALS_FILE": credentialsFile, "AWS_CONFIG_FILE": configFile, "HOME": directory.path]
         #expect(try AWSConfigResolver(environment: environment).credentials().accessKeyId == "AKIDDEFAULT")
         #expect(try AWSConfigResolver(environment: environment, profile: "ci").credentials().sessionToken == "t2")
-        #expect(try AWSConfigResolver(environment: environment.merging(["AWS_PROFILE": "staging"]) { $1 }).credentials().accessKeyId == "AKIDSTAGING")
+        #expect(
+            try AWSConfigResolver(environment: environment.merging(["AWS_PROFILE": "staging"]) { $1 }).credentials().accessKeyId
+                == "AKIDSTAGING")
         #expect(try AWSConfigResolver(environment: environment).region(flag: nil, environmentFile: nil) == "eu-west-1")
         #expect(try AWSConfigResolver(environment: environment, profile: "staging").region(flag: nil, environmentFile: nil) == "us-west-2")
         #expect(try AWSConfigResolver(environment: environment).region(flag: nil, environmentFile: "ap-south-1") == "ap-south-1")
-        #expect(try AWSConfigResolver(environment: environment.merging(["AWS_REGION": "ca-central-1"]) { $1 }).region(flag: nil, environmentFile: nil) == "ca-central-1")
+        #expect(
+            try AWSConfigResolver(environment: environment.merging(["AWS_REGION": "ca-central-1"]) { $1 }).region(
+                flag: nil, environmentFile: nil) == "ca-central-1")
         #expect(try AWSConfigResolver(environment: environment).region(flag: "sa-east-1", environmentFile: "ap-south-1") == "sa-east-1")
     }
 
@@ -148,12 +185,18 @@ final class ScriptedTransport: HTTPTransport, @unchecked Sendable {
         #expect(headers["x-amz-security-token"] == "token")
         #expect(transport.requests[0].url.absoluteString == "https://api.sagemaker.us-east-1.amazonaws.com")
 
-        let failing = ScriptedTransport([HTTPResponse(status: 400, body: Data(#"{"__type":"ResourceNotFound","Message":"Pipeline p does not exist"}"#.utf8))])
+        let failing = ScriptedTransport([
+            HTTPResponse(status: 400, body: Data(#"{"__type":"ResourceNotFound","Message":"Pipeline p does not exist"}"#.utf8))
+        ])
         do {
-            _ = try SageMakerClient(region: "us-east-1", credentials: credentials, transport: failing).call("DescribePipeline", Node(object: []))
+            _ = try SageMakerClient(region: "us-east-1", credentials: credentials, transport: failing).call(
+                "DescribePipeline", Node(object: []))
             Issue.record("an error answer succeeded")
         } catch {
-            guard case .service(let service) = error else { Issue.record("not a service error"); return }
+            guard case .service(let service) = error else {
+                Issue.record("not a service error")
+                return
+            }
             #expect(service.code == "ResourceNotFound")
             #expect(service.message == "Pipeline p does not exist")
             #expect(failing.requests.count == 1, "client errors are not retried")

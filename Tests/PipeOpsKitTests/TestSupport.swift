@@ -1,10 +1,12 @@
 import Foundation
+
 @testable import PipeOpsKit
 
 /// Paths of the repository and its test fixtures (the repository is self-contained: nothing
 /// outside it is read).
 enum TestPaths {
-    static let repository: URL = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let repository: URL = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
     static let fixtures = repository.appendingPathComponent("Tests/PipeOpsKitTests/Fixtures")
     /// SDK-emitted definitions and the abalone evaluation sample.
     static let examples = repository.appendingPathComponent("Tests/Fixtures/examples")

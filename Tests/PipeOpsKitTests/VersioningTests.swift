@@ -1,12 +1,15 @@
 import Foundation
 import Testing
+
 @testable import PipeOpsKit
 
 /// pipeops reads git through libgit2; every field is compared with what git itself says.
 @Suite struct VersioningTests {
     /// `git status --porcelain -uall` lines, for comparison with `changes()`.
     func porcelain(_ fixture: GitFixture, at: String? = nil) throws -> [String] {
-        try fixture.git("status", "--porcelain", "-uall", at: at).split(separator: "\n").map(String.init).sorted { $0.dropFirst(3) < $1.dropFirst(3) }
+        try fixture.git("status", "--porcelain", "-uall", at: at).split(separator: "\n").map(String.init).sorted {
+            $0.dropFirst(3) < $1.dropFirst(3)
+        }
     }
 
     @Test func cleanRepositoryMatchesGit() throws {
@@ -27,12 +30,12 @@ import Testing
         repo.write("pipeline/definition.yaml", "Version: \"2020-12-01\"\nSteps: []\n")
         repo.write("gone.txt", "x\n")
         try repo.commitAll("add files")
-        repo.write("README.md", "# changed\n")                 // unstaged
+        repo.write("README.md", "# changed\n") // unstaged
         repo.write("staged.txt", "new\n")
-        try repo.git("add", "staged.txt")                      // staged
-        repo.write("new/dir/file.txt", "untracked\n")          // untracked, nested
-        repo.write("debug.log", "ignored\n")                   // ignored: not a change
-        try repo.git("rm", "-q", "gone.txt")                   // staged deletion
+        try repo.git("add", "staged.txt") // staged
+        repo.write("new/dir/file.txt", "untracked\n") // untracked, nested
+        repo.write("debug.log", "ignored\n") // ignored: not a change
+        try repo.git("rm", "-q", "gone.txt") // staged deletion
         let info = try VersionInfo.gather(from: repo.path)
         #expect(info.dirty)
         #expect(info.changes.map(\.description) == (try porcelain(repo)))
@@ -52,10 +55,13 @@ import Testing
     @Test func describeCountsCommitsSinceTheNearestReleaseTag() throws {
         let repo = try GitFixture()
         try repo.git("tag", "-a", "v1.0.0", "-m", "one")
-        repo.write("a.txt", "a\n"); try repo.commitAll("a")
-        try repo.git("tag", "v1.1.0")                          // lightweight tags count, as with --tags
-        repo.write("b.txt", "b\n"); try repo.commitAll("b")
-        repo.write("c.txt", "c\n"); try repo.commitAll("c")
+        repo.write("a.txt", "a\n")
+        try repo.commitAll("a")
+        try repo.git("tag", "v1.1.0") // lightweight tags count, as with --tags
+        repo.write("b.txt", "b\n")
+        try repo.commitAll("b")
+        repo.write("c.txt", "c\n")
+        try repo.commitAll("c")
         repo.write("a.txt", "changed\n")
         let info = try VersionInfo.gather(from: repo.path)
         #expect(info.describe == (try repo.git("describe", "--tags", "--dirty", "--long")))
@@ -85,7 +91,8 @@ import Testing
 
     @Test func detachedHeadHasNoBranch() throws {
         let repo = try GitFixture()
-        repo.write("a.txt", "a\n"); try repo.commitAll("a")
+        repo.write("a.txt", "a\n")
+        try repo.commitAll("a")
         try repo.git("checkout", "-q", "--detach", "HEAD~1")
         let info = try VersionInfo.gather(from: repo.path)
         #expect(info.branch == nil)
@@ -109,20 +116,24 @@ import Testing
 
     @Test func shallowCloneWorksAsCIMakesIt() throws {
         let repo = try GitFixture()
-        repo.write("a.txt", "a\n"); try repo.commitAll("a")
+        repo.write("a.txt", "a\n")
+        try repo.commitAll("a")
         try repo.git("tag", "-a", "v1.0.0", "-m", "release")
-        repo.write("b.txt", "b\n"); try repo.commitAll("b")
+        repo.write("b.txt", "b\n")
+        try repo.commitAll("b")
         let clone = repo.directory.url.appendingPathComponent("shallow").path
         try repo.git("clone", "-q", "--depth", "1", "file://\(repo.path)", clone)
         let info = try VersionInfo.gather(from: clone)
         #expect(info.shallow)
         #expect(info.commit == (try repo.git("rev-parse", "HEAD", at: clone)))
-        let gitDescribe = try (try? repo.git("describe", "--tags", "--dirty", "--long", at: clone)) ?? repo.git("describe", "--tags", "--dirty", "--long", "--always", at: clone)
+        let gitDescribe =
+            try (try? repo.git("describe", "--tags", "--dirty", "--long", at: clone))
+            ?? repo.git("describe", "--tags", "--dirty", "--long", "--always", at: clone)
         #expect(info.describe == gitDescribe)
     }
 
     @Test func repositoryOwnedByAnotherUserGetsAClearMessage() throws {
-        guard getuid() == 0 else { return }  // chown needs root; CI and this machine run as root
+        guard getuid() == 0 else { return } // chown needs root; CI and this machine run as root
         let repo = try GitFixture()
         #expect(chownRecursively(repo.path, to: 4242))
         defer { _ = chownRecursively(repo.path, to: getuid()) }
@@ -185,7 +196,8 @@ import Testing
         let repo = try GitFixture()
         try Release.tag(Release.Request(version: "1.0.0", directory: repo.path), tagPrefix: "v", definition: nil)
         let before = try repo.git("rev-parse", "v1.0.0")
-        repo.write("a.txt", "a\n"); try repo.commitAll("a")
+        repo.write("a.txt", "a\n")
+        try repo.commitAll("a")
         #expect(throws: PipeOpsError.git("tag 'v1.0.0' already exists; nothing was changed")) {
             try Release.tag(Release.Request(version: "v1.0.0", directory: repo.path), tagPrefix: "v", definition: nil)
         }
@@ -206,20 +218,29 @@ import Testing
         let repo = try GitFixture()
         let result = try Release.tag(Release.Request(version: "minor", directory: repo.path), tagPrefix: "churn-model/v", definition: nil)
         #expect(result.tag == "churn-model/v0.1.0")
-        #expect((try repo.git("describe", "--tags", "--long")) == "churn-model/v0.1.0-0-g\(String(try repo.git("rev-parse", "HEAD").prefix(7)))")
+        #expect(
+            (try repo.git("describe", "--tags", "--long")) == "churn-model/v0.1.0-0-g\(String(try repo.git("rev-parse", "HEAD").prefix(7)))"
+        )
         #expect(try VersionInfo.gather(from: repo.path, tagPrefix: "churn-model/v").version == "churn-model/v0.1.0")
     }
 
     @Test func refusalsChangeNothing() throws {
         let repo = try GitFixture()
         repo.write("README.md", "dirty\n")
-        #expect(throws: PipeOpsError.self) { try Release.tag(Release.Request(version: "1.0.0", directory: repo.path), tagPrefix: "v", definition: nil) }
-        #expect(throws: PipeOpsError.self) { try Release.tag(Release.Request(version: "1.0", allowDirty: true, directory: repo.path), tagPrefix: "v", definition: nil) }
+        #expect(throws: PipeOpsError.self) {
+            try Release.tag(Release.Request(version: "1.0.0", directory: repo.path), tagPrefix: "v", definition: nil)
+        }
+        #expect(throws: PipeOpsError.self) {
+            try Release.tag(Release.Request(version: "1.0", allowDirty: true, directory: repo.path), tagPrefix: "v", definition: nil)
+        }
         #expect((try repo.git("tag", "--list")).isEmpty)
-        let dirty = try Release.tag(Release.Request(version: "1.0.0", allowDirty: true, directory: repo.path), tagPrefix: "v", definition: nil)
+        let dirty = try Release.tag(
+            Release.Request(version: "1.0.0", allowDirty: true, directory: repo.path), tagPrefix: "v", definition: nil)
         #expect(dirty.message.contains("working-tree: dirty"))
         let empty = try GitFixture(commit: false)
-        #expect(throws: PipeOpsError.self) { try Release.tag(Release.Request(version: "1.0.0", directory: empty.path), tagPrefix: "v", definition: nil) }
+        #expect(throws: PipeOpsError.self) {
+            try Release.tag(Release.Request(version: "1.0.0", directory: empty.path), tagPrefix: "v", definition: nil)
+        }
     }
 
     @Test func semverParsesAndOrders() {
@@ -234,17 +255,28 @@ import Testing
 
 @Suite struct DefinitionHashTests {
     @Test func structureIgnoresDefaultsContentDoesNot() throws {
-        let a = try DocumentLoader.parse(data: Data(#"{"Version":"2020-12-01","Parameters":[{"Name":"N","Type":"Integer","DefaultValue":1}],"Steps":[]}"#.utf8), path: "a.json")
-        let b = try DocumentLoader.parse(data: Data(#"{"Version":"2020-12-01","Parameters":[{"Name":"N","Type":"Integer","DefaultValue":5}],"Steps":[]}"#.utf8), path: "b.json")
-        let ha = DefinitionHashes(root: a.root), hb = DefinitionHashes(root: b.root)
+        let a = try DocumentLoader.parse(
+            data: Data(#"{"Version":"2020-12-01","Parameters":[{"Name":"N","Type":"Integer","DefaultValue":1}],"Steps":[]}"#.utf8),
+            path: "a.json")
+        let b = try DocumentLoader.parse(
+            data: Data(#"{"Version":"2020-12-01","Parameters":[{"Name":"N","Type":"Integer","DefaultValue":5}],"Steps":[]}"#.utf8),
+            path: "b.json")
+        let ha = DefinitionHashes(root: a.root)
+        let hb = DefinitionHashes(root: b.root)
         #expect(ha.structure == hb.structure)
         #expect(ha.content != hb.content)
         #expect(ha.content.count == 64)
     }
 
     @Test func keyOrderWhitespaceAndSyntaxDoNotMatter() throws {
-        let json = try DocumentLoader.parse(data: Data(#"{"Steps": [], "Version": "2020-12-01", "Parameters": [{"Type": "Float", "Name": "T", "DefaultValue": 0.5}]}"#.utf8), path: "a.json")
-        let yaml = try DocumentLoader.parse(data: Data("# comment\nVersion: \"2020-12-01\"\nParameters:\n  - Name: T\n    Type: Float\n    DefaultValue: 0.5\nSteps: []\n".utf8), path: "a.yaml")
+        let json = try DocumentLoader.parse(
+            data: Data(
+                #"{"Steps": [], "Version": "2020-12-01", "Parameters": [{"Type": "Float", "Name": "T", "DefaultValue": 0.5}]}"#.utf8),
+            path: "a.json")
+        let yaml = try DocumentLoader.parse(
+            data: Data(
+                "# comment\nVersion: \"2020-12-01\"\nParameters:\n  - Name: T\n    Type: Float\n    DefaultValue: 0.5\nSteps: []\n".utf8),
+            path: "a.yaml")
         #expect(DefinitionHashes(root: json.root) == DefinitionHashes(root: yaml.root))
     }
 
@@ -259,9 +291,11 @@ import Testing
     @Test func stampTagsFitSageMakersLimits() throws {
         let repo = try GitFixture()
         repo.write("x.txt", "dirty\n")
-        let info = try VersionInfo.gather(from: repo.path, definition: ("d.json", Node(object: [("Version", "2020-12-01"), ("Steps", [])])))
+        let info = try VersionInfo.gather(
+            from: repo.path, definition: ("d.json", Node(object: [("Version", "2020-12-01"), ("Steps", [])])))
         let keys = info.stampTags.map(\.key)
-        #expect(keys == ["pipeops:git-commit", "pipeops:git-dirty", "pipeops:version", "pipeops:structure-sha256", "pipeops:definition-sha256"])
+        #expect(
+            keys == ["pipeops:git-commit", "pipeops:git-dirty", "pipeops:version", "pipeops:structure-sha256", "pipeops:definition-sha256"])
         #expect(keys.count + 1 == TagsRule.reservedByPipeops, "the stamp plus pipeops:environment")
         for (key, value) in info.stampTags {
             #expect(key.count <= 128 && value.count <= 256)

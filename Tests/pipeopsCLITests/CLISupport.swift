@@ -8,7 +8,8 @@ struct CLI {
         var stderr: String
     }
 
-    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
     /// SDK-emitted definitions kept in the repository.
     static let examples = repository.appendingPathComponent("Tests/Fixtures/examples")
 
@@ -33,7 +34,8 @@ struct CLI {
         var env = ProcessInfo.processInfo.environment
         for (key, value) in environment { env[key] = value }
         process.environment = env
-        let out = Pipe(), err = Pipe()
+        let out = Pipe()
+        let err = Pipe()
         process.standardOutput = out
         process.standardError = err
         process.standardInput = FileHandle.nullDevice
@@ -49,7 +51,9 @@ struct CLI {
         let outData = out.fileHandleForReading.readDataToEndOfFile()
         group.wait()
         process.waitUntilExit()
-        return Result(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
+        return Result(
+            status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+            stderr: String(decoding: errData, as: UTF8.self))
     }
 }
 
@@ -98,7 +102,9 @@ extension Scratch {
         try scratch.git("config", "user.name", "CI")
         try scratch.git("config", "user.email", "ci@example.com")
         scratch.write("pipeops.yaml", "version: 1\npipeline: { name: churn-model, definition: pipeline/definition.yaml }\n")
-        scratch.write("pipeline/definition.yaml", "Version: \"2020-12-01\"\nSteps:\n  - { Name: Stop, Type: Fail, Arguments: { ErrorMessage: stop } }\n")
+        scratch.write(
+            "pipeline/definition.yaml",
+            "Version: \"2020-12-01\"\nSteps:\n  - { Name: Stop, Type: Fail, Arguments: { ErrorMessage: stop } }\n")
         try scratch.git("add", "-A")
         try scratch.git("commit", "-q", "-m", "product")
         return scratch

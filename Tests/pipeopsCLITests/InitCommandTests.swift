@@ -19,7 +19,8 @@ func runTool(_ argv: [String], in directory: String) throws -> (status: Int32, o
 @Suite struct InitCommandTests {
     static func scaffold(_ extra: [String] = []) throws -> Scratch {
         let scratch = Scratch()
-        let result = try CLI.run(["init", "product", "--name", "churn-model", "--account", "123456789012", "--region", "eu-west-1"] + extra, in: scratch.path)
+        let result = try CLI.run(
+            ["init", "product", "--name", "churn-model", "--account", "123456789012", "--region", "eu-west-1"] + extra, in: scratch.path)
         #expect(result.status == 0, "\(result.stderr)")
         return scratch
     }
@@ -29,7 +30,8 @@ func runTool(_ argv: [String], in directory: String) throws -> (status: Int32, o
         let product = scratch.path + "/product"
         let lint = try CLI.run(["lint", "--format", "json"], in: product)
         #expect(lint.status == 0)
-        let summary = try #require((try JSONSerialization.jsonObject(with: Data(lint.stdout.utf8)) as? [String: Any])?["summary"] as? [String: Int])
+        let summary = try #require(
+            (try JSONSerialization.jsonObject(with: Data(lint.stdout.utf8)) as? [String: Any])?["summary"] as? [String: Int])
         #expect(summary == ["errors": 0, "warnings": 0, "infos": 0, "files": 5], "\(lint.stdout)")
 
         let run = try CLI.run(["run", "--env", "dev", "--format", "json"], in: product)
@@ -45,7 +47,8 @@ func runTool(_ argv: [String], in directory: String) throws -> (status: Int32, o
 
         // The second run serves every cacheable step from cache.
         let again = try CLI.run(["run", "--env", "dev", "--format", "json"], in: product)
-        let second = try #require((try JSONSerialization.jsonObject(with: Data(again.stdout.utf8)) as? [String: Any])?["steps"] as? [[String: Any]])
+        let second = try #require(
+            (try JSONSerialization.jsonObject(with: Data(again.stdout.utf8)) as? [String: Any])?["steps"] as? [[String: Any]])
         let cached = second.filter { $0["cacheHit"] != nil }.compactMap { $0["name"] as? String }
         #expect(Set(cached) == ["Preprocess", "Train", "Evaluate"])
     }
@@ -64,7 +67,9 @@ func runTool(_ argv: [String], in directory: String) throws -> (status: Int32, o
 
         let cfn = try runTool(["cfn-lint", "infra/pipeline.yaml", "monitoring/alarms.yaml"], in: product)
         #expect(cfn.status == 0, "cfn-lint: \(cfn.output)")
-        let workflows = try FileManager.default.contentsOfDirectory(atPath: product + "/.github/workflows").map { ".github/workflows/" + $0 }
+        let workflows = try FileManager.default.contentsOfDirectory(atPath: product + "/.github/workflows").map {
+            ".github/workflows/" + $0
+        }
         #expect(workflows.count == 3)
         let schema = try runTool(["check-jsonschema", "--builtin-schema", "vendor.github-workflows"] + workflows, in: product)
         #expect(schema.status == 0, "check-jsonschema: \(schema.output)")

@@ -48,7 +48,9 @@ import Testing
 
     @Test func strictFailsOnWarnings() throws {
         let scratch = Scratch()
-        scratch.write("def.yaml", """
+        scratch.write(
+            "def.yaml",
+            """
             Version: "2020-12-01"
             Steps:
               - { Name: Notify, Type: Lambda, FunctionArn: "arn:aws:lambda:us-east-1:111111111111:function:f", CacheConfig: { Enabled: true }, Arguments: {} }
@@ -59,15 +61,18 @@ import Testing
 
     @Test func ioAndUsageErrorsExitTwoWithOneLine() throws {
         let scratch = Scratch()
-        for arguments in [["lint", "missing.json"], ["lint", "."], ["lint", "--format", "xml", "x.json"], ["lint", "--no-such-flag"],
-                          ["lint", "--property-sample", "nofile"]] {
+        for arguments in [
+            ["lint", "missing.json"], ["lint", "."], ["lint", "--format", "xml", "x.json"], ["lint", "--no-such-flag"],
+            ["lint", "--property-sample", "nofile"],
+        ] {
             let result = try CLI.run(arguments, in: scratch.path)
             #expect(result.status == 2, "\(arguments): \(result.stderr)")
             #expect(!result.stderr.isEmpty)
             #expect(!result.stderr.contains("Fatal error") && !result.stderr.contains("Stack dump"))
         }
         let missing = try CLI.run(["lint", "missing.json"], in: scratch.path)
-        #expect(missing.stderr == "pipeops: error: missing.json: no such file; check the path (it is resolved from the current directory)\n")
+        #expect(
+            missing.stderr == "pipeops: error: missing.json: no such file; check the path (it is resolved from the current directory)\n")
         let noManifest = try CLI.run(["lint"], in: scratch.path)
         #expect(noManifest.status == 2)
         #expect(noManifest.stderr.contains("no pipeops.yaml found"))
@@ -92,7 +97,9 @@ import Testing
 
     @Test func manifestLintCoversEnvironmentFiles() throws {
         let scratch = Scratch()
-        scratch.write("pipeops.yaml", """
+        scratch.write(
+            "pipeops.yaml",
+            """
             version: 1
             pipeline: { name: churn-model, definition: pipeline/definition.yaml }
             environments:
@@ -100,7 +107,9 @@ import Testing
               prod: { parameters: environments/prod.yaml, execute: false }
             lint: { disable: [parameter-required] }
             """)
-        scratch.write("pipeline/definition.yaml", """
+        scratch.write(
+            "pipeline/definition.yaml",
+            """
             Version: "2020-12-01"
             Parameters:
               - { Name: InstanceCount, Type: Integer, DefaultValue: 1 }
@@ -115,15 +124,19 @@ import Testing
         scratch.write("sub/dir/.keep", "")
         let result = try CLI.run(["lint"], in: scratch.url.appendingPathComponent("sub/dir").path)
         #expect(result.status == 1)
-        #expect(result.stdout.contains("environments/prod.yaml:2:3: error: environment 'prod' sets unknown parameter 'InstanceCont'; did you mean 'InstanceCount'? [environment-parameter]"),
-                "\(result.stdout)")
+        #expect(
+            result.stdout.contains(
+                "environments/prod.yaml:2:3: error: environment 'prod' sets unknown parameter 'InstanceCont'; did you mean 'InstanceCount'? [environment-parameter]"
+            ),
+            "\(result.stdout)")
         #expect(result.stderr.contains("in 4 files"))
     }
 
     @Test func rulesListsEveryRuleInEachFormat() throws {
         let json = try CLI.run(["rules", "--format", "json"])
         #expect(json.status == 0)
-        let rules = try #require((try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])?["rules"] as? [[String: Any]])
+        let rules = try #require(
+            (try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])?["rules"] as? [[String: Any]])
         #expect(rules.count >= 40)
         #expect(rules.contains { $0["id"] as? String == "cache-without-expiry" && $0["severity"] as? String == "warning" })
         let markdown = try CLI.run(["rules", "--format", "markdown"])
@@ -152,7 +165,8 @@ import Testing
         let own = try CLI.run(["lint", "pipeline/definition.yaml"], in: scratch.path)
         #expect(own.status == 0)
         let definition = scratch.path + "/pipeline/definition.yaml"
-        let broken = try String(contentsOfFile: definition, encoding: .utf8).replacingOccurrences(of: "Path: metrics.accuracy.value", with: "Path: metrics.acc.value")
+        let broken = try String(contentsOfFile: definition, encoding: .utf8).replacingOccurrences(
+            of: "Path: metrics.accuracy.value", with: "Path: metrics.acc.value")
         try broken.write(toFile: definition, atomically: true, encoding: .utf8)
         let caught = try CLI.run(["lint", "pipeline/definition.yaml"], in: scratch.path)
         #expect(caught.status == 1)
@@ -164,7 +178,9 @@ import Testing
     /// Colour only on a terminal, and never with NO_COLOR (script(1) gives the command a pty).
     @Test func colourFollowsTheTerminalAndNoColor() throws {
         let scratch = Scratch()
-        scratch.write("def.yaml", "Version: \"2020-12-01\"\nSteps:\n  - { Name: Alpha, Type: Fail, DependsOn: [Beta], Arguments: { ErrorMessage: x } }\n")
+        scratch.write(
+            "def.yaml",
+            "Version: \"2020-12-01\"\nSteps:\n  - { Name: Alpha, Type: Fail, DependsOn: [Beta], Arguments: { ErrorMessage: x } }\n")
         let command = "\(CLI.binary) lint def.yaml"
         let tty = try runTool(["env", "-u", "NO_COLOR", "TERM=xterm", "script", "-qec", command, "/dev/null"], in: scratch.path)
         #expect(tty.output.contains("\u{1B}[1;31merror\u{1B}[0m"), "\(tty.output)")

@@ -7,25 +7,32 @@ final class MotoServer: @unchecked Sendable {
     var endpoint: String { "http://127.0.0.1:\(port)" }
 
     init() throws {
-        let probe = try runTool(["python3", "-c", "import socket; s = socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])"], in: "/")
-        guard let port = Int(probe.output.trimmingCharacters(in: .whitespacesAndNewlines)) else { throw CLIError("no free port: \(probe.output)") }
+        let probe = try runTool(
+            ["python3", "-c", "import socket; s = socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])"], in: "/")
+        guard let port = Int(probe.output.trimmingCharacters(in: .whitespacesAndNewlines)) else {
+            throw CLIError("no free port: \(probe.output)")
+        }
         self.port = port
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["moto_server", "-H", "127.0.0.1", "-p", String(port)]
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
-        let ready = try runTool(["python3", "-c", """
-            import socket, sys, time
-            deadline = time.time() + 30
-            while time.time() < deadline:
-                try:
-                    socket.create_connection(("127.0.0.1", \(port)), timeout=0.5).close()
-                    sys.exit(0)
-                except OSError:
-                    time.sleep(0.1)
-            sys.exit(1)
-            """], in: "/")
+        let ready = try runTool(
+            [
+                "python3", "-c",
+                """
+                import socket, sys, time
+                deadline = time.time() + 30
+                while time.time() < deadline:
+                    try:
+                        socket.create_connection(("127.0.0.1", \(port)), timeout=0.5).close()
+                        sys.exit(0)
+                    except OSError:
+                        time.sleep(0.1)
+                sys.exit(1)
+                """,
+            ], in: "/")
         guard ready.status == 0 else {
             process.terminate()
             throw CLIError("moto_server did not start on port \(port)")

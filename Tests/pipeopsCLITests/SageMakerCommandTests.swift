@@ -1,13 +1,16 @@
 import Foundation
 import Testing
+
 @testable import PipeOpsKit
 
 /// upsert and start through the pipeops binary against a real moto_server.
 @Suite struct SageMakerCommandTests {
     static let secret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzSECRETzKEY"
     static let token = "IQoJb3JpZ2luX2VjSESSIONzTOKENzVALUE"
-    static let environment = ["AWS_ACCESS_KEY_ID": "AKIAIOSFODNN7EXAMPLE", "AWS_SECRET_ACCESS_KEY": secret, "AWS_SESSION_TOKEN": token,
-                              "AWS_REGION": "us-east-1", "AWS_CONFIG_FILE": "/nonexistent", "AWS_SHARED_CREDENTIALS_FILE": "/nonexistent"]
+    static let environment = [
+        "AWS_ACCESS_KEY_ID": "AKIAIOSFODNN7EXAMPLE", "AWS_SECRET_ACCESS_KEY": secret, "AWS_SESSION_TOKEN": token,
+        "AWS_REGION": "us-east-1", "AWS_CONFIG_FILE": "/nonexistent", "AWS_SHARED_CREDENTIALS_FILE": "/nonexistent",
+    ]
 
     /// A scaffolded product in a git repository (so renders carry the git stamp).
     static func product() throws -> Scratch {
@@ -23,28 +26,42 @@ import Testing
     }
 
     func client(_ moto: MotoServer) -> SageMakerClient {
-        SageMakerClient(region: "us-east-1", credentials: AWSCredentials(accessKeyId: "AKIAIOSFODNN7EXAMPLE", secretAccessKey: Self.secret),
-                        endpoint: URL(string: moto.endpoint))
+        SageMakerClient(
+            region: "us-east-1", credentials: AWSCredentials(accessKeyId: "AKIAIOSFODNN7EXAMPLE", secretAccessKey: Self.secret),
+            endpoint: URL(string: moto.endpoint))
     }
 
     @Test func createUpdateDescribeTagsStartAndList() throws {
         let moto = try MotoServer()
         let product = try Self.product()
-        let created = try CLI.run(["upsert", "--env", "dev", "--endpoint-url", moto.endpoint], in: product.path, environment: Self.environment)
+        let created = try CLI.run(
+            ["upsert", "--env", "dev", "--endpoint-url", moto.endpoint], in: product.path, environment: Self.environment)
         #expect(created.status == 0, "\(created.stderr)")
         #expect(created.stdout.hasPrefix("created arn:aws:sagemaker:us-east-1:"))
 
         let sagemaker = client(moto)
         let arn = try sagemaker.call("DescribePipeline", Node(object: [("PipelineName", "churn-model")]))["PipelineArn"]?.string ?? ""
         // A tag someone added by hand survives the upsert's merge; a stamp tag is replaced.
-        _ = try sagemaker.call("AddTags", Node(object: [("ResourceArn", Node(.string(arn))), ("Tags", [Node(object: [("Key", "owner"), ("Value", "data-team")]),
-                                                                                                       Node(object: [("Key", "pipeops:environment"), ("Value", "stale")])])]))
+        _ = try sagemaker.call(
+            "AddTags",
+            Node(object: [
+                ("ResourceArn", Node(.string(arn))),
+                (
+                    "Tags",
+                    [
+                        Node(object: [("Key", "owner"), ("Value", "data-team")]),
+                        Node(object: [("Key", "pipeops:environment"), ("Value", "stale")]),
+                    ]
+                ),
+            ]))
         // Change the structure, commit, upsert again: an update.
         let definition = product.path + "/pipeline/definition.yaml"
-        let text = try String(contentsOfFile: definition, encoding: .utf8).replacingOccurrences(of: "MaxRuntimeInSeconds: 3600", with: "MaxRuntimeInSeconds: 5400")
+        let text = try String(contentsOfFile: definition, encoding: .utf8).replacingOccurrences(
+            of: "MaxRuntimeInSeconds: 3600", with: "MaxRuntimeInSeconds: 5400")
         try text.write(toFile: definition, atomically: true, encoding: .utf8)
         try product.git("commit", "-qam", "longer training")
-        let updated = try CLI.run(["upsert", "--env", "dev", "--endpoint-url", moto.endpoint], in: product.path, environment: Self.environment)
+        let updated = try CLI.run(
+            ["upsert", "--env", "dev", "--endpoint-url", moto.endpoint], in: product.path, environment: Self.environment)
         #expect(updated.status == 0, "\(updated.stderr)")
         #expect(updated.stdout.hasPrefix("updated "))
 
@@ -62,17 +79,22 @@ import Testing
         #expect(tagMap["pipeops:git-commit"] == (try product.git("rev-parse", "HEAD")))
         #expect(tagMap["product"] == "churn-model")
 
-        let started = try CLI.run(["start", "--env", "dev", "--param", "Epochs=50", "--endpoint-url", moto.endpoint, "--wait", "--poll-interval", "0.2"],
-                                  in: product.path, environment: Self.environment)
+        let started = try CLI.run(
+            ["start", "--env", "dev", "--param", "Epochs=50", "--endpoint-url", moto.endpoint, "--wait", "--poll-interval", "0.2"],
+            in: product.path, environment: Self.environment)
         #expect(started.status == 0, "\(started.stdout)\(started.stderr)")
         let executionArn = try #require(started.stdout.split(separator: "\n").first.map(String.init))
         #expect(executionArn.contains(":pipeline/churn-model/execution/"))
         #expect(started.stdout.contains("execution Succeeded"))
 
-        let execution = try sagemaker.call("DescribePipelineExecution", Node(object: [("PipelineExecutionArn", Node(.string(executionArn)))]))
+        let execution = try sagemaker.call(
+            "DescribePipelineExecution", Node(object: [("PipelineExecutionArn", Node(.string(executionArn)))]))
         #expect(execution["PipelineExecutionStatus"]?.string == "Succeeded")
-        let parameters = try sagemaker.call("ListPipelineParametersForExecution", Node(object: [("PipelineExecutionArn", Node(.string(executionArn)))]))
-        let values = Dictionary((parameters["PipelineParameters"]?.elements ?? []).map { ($0["Name"]?.string ?? "", $0["Value"]?.string ?? "") }, uniquingKeysWith: { _, last in last })
+        let parameters = try sagemaker.call(
+            "ListPipelineParametersForExecution", Node(object: [("PipelineExecutionArn", Node(.string(executionArn)))]))
+        let values = Dictionary(
+            (parameters["PipelineParameters"]?.elements ?? []).map { ($0["Name"]?.string ?? "", $0["Value"]?.string ?? "") },
+            uniquingKeysWith: { _, last in last })
         #expect(values["Epochs"] == "50")
         #expect(values["AccuracyThreshold"] == "0.6")
         let list = try sagemaker.call("ListPipelineExecutions", Node(object: [("PipelineName", "churn-model")]))
@@ -100,21 +122,29 @@ import Testing
             if output.contains("pipeops: POST ") { sawVerbose = true }
         }
         #expect(sawVerbose, "--verbose logged requests")
-        let startWithoutPipeline = try CLI.run(["start", "--env", "staging", "--region", "eu-west-2", "--endpoint-url", moto.endpoint], in: product.path, environment: Self.environment)
+        let startWithoutPipeline = try CLI.run(
+            ["start", "--env", "staging", "--region", "eu-west-2", "--endpoint-url", moto.endpoint], in: product.path,
+            environment: Self.environment)
         #expect(startWithoutPipeline.status == 2)
         #expect(startWithoutPipeline.stderr.contains("SageMaker"))
     }
 
     @Test func missingRegionAndCredentialsAreClearErrors() throws {
         let product = try Self.product()
-        let noRegion = try CLI.run(["upsert", "--env", "dev"], in: product.path,
-                                   environment: ["AWS_ACCESS_KEY_ID": "AKIDX", "AWS_SECRET_ACCESS_KEY": "s", "AWS_REGION": "", "AWS_DEFAULT_REGION": "",
-                                                 "AWS_CONFIG_FILE": "/nonexistent", "HOME": "/nonexistent"])
+        let noRegion = try CLI.run(
+            ["upsert", "--env", "dev"], in: product.path,
+            environment: [
+                "AWS_ACCESS_KEY_ID": "AKIDX", "AWS_SECRET_ACCESS_KEY": "s", "AWS_REGION": "", "AWS_DEFAULT_REGION": "",
+                "AWS_CONFIG_FILE": "/nonexistent", "HOME": "/nonexistent",
+            ])
         #expect(noRegion.status == 2)
         #expect(noRegion.stderr.contains("no AWS region"))
-        let noCredentials = try CLI.run(["upsert", "--env", "dev", "--region", "us-east-1"], in: product.path,
-                                        environment: ["AWS_ACCESS_KEY_ID": "", "AWS_SECRET_ACCESS_KEY": "", "AWS_SHARED_CREDENTIALS_FILE": "/nonexistent/c",
-                                                      "AWS_CONFIG_FILE": "/nonexistent/cfg", "HOME": "/nonexistent"])
+        let noCredentials = try CLI.run(
+            ["upsert", "--env", "dev", "--region", "us-east-1"], in: product.path,
+            environment: [
+                "AWS_ACCESS_KEY_ID": "", "AWS_SECRET_ACCESS_KEY": "", "AWS_SHARED_CREDENTIALS_FILE": "/nonexistent/c",
+                "AWS_CONFIG_FILE": "/nonexistent/cfg", "HOME": "/nonexistent",
+            ])
         #expect(noCredentials.status == 2)
         #expect(noCredentials.stderr.contains("no AWS credentials found; looked at"))
     }
@@ -123,11 +153,13 @@ import Testing
         let moto = try MotoServer()
         let product = try Self.product()
         try product.git("tag", "-a", "v1.0.0", "-m", "release")
-        let promoted = try CLI.run(["promote", "--to", "dev", "--upsert", "--endpoint-url", moto.endpoint], in: product.path, environment: Self.environment)
+        let promoted = try CLI.run(
+            ["promote", "--to", "dev", "--upsert", "--endpoint-url", moto.endpoint], in: product.path, environment: Self.environment)
         #expect(promoted.status == 0, "\(promoted.stdout)\(promoted.stderr)")
         #expect(promoted.stdout.contains("promoted v1.0.0 to dev"))
         #expect(promoted.stdout.contains("created arn:aws:sagemaker:us-east-1:"))
-        let prod = try CLI.run(["start", "--env", "prod", "--endpoint-url", moto.endpoint], in: product.path, environment: Self.environment)
+        let prod = try CLI.run(
+            ["start", "--env", "prod", "--endpoint-url", moto.endpoint], in: product.path, environment: Self.environment)
         #expect(prod.status == 2)
         #expect(prod.stderr.contains("execute: false"))
     }
@@ -137,25 +169,38 @@ import Testing
         let product = try Self.product()
         let padding = (0..<120).map { "  note\($0): \"" + String(repeating: "x", count: 1000) + "\"" }.joined(separator: "\n")
         let definition = product.path + "/pipeline/definition.yaml"
-        let text = try String(contentsOfFile: definition, encoding: .utf8).replacingOccurrences(of: "Metadata: {}", with: "Metadata:\n" + padding)
+        let text = try String(contentsOfFile: definition, encoding: .utf8).replacingOccurrences(
+            of: "Metadata: {}", with: "Metadata:\n" + padding)
         try text.write(toFile: definition, atomically: true, encoding: .utf8)
         let environment = product.path + "/environments/dev.yaml"
-        try (try String(contentsOfFile: environment, encoding: .utf8) + "definitionBucket: pipeline-definitions\n").write(toFile: environment, atomically: true, encoding: .utf8)
-        let bucket = try runTool(["python3", "-c", """
-            import boto3
-            boto3.client("s3", endpoint_url="\(moto.endpoint)", region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="y").create_bucket(Bucket="pipeline-definitions")
-            """], in: product.path)
+        try (try String(contentsOfFile: environment, encoding: .utf8) + "definitionBucket: pipeline-definitions\n").write(
+            toFile: environment, atomically: true, encoding: .utf8)
+        let bucket = try runTool(
+            [
+                "python3", "-c",
+                """
+                import boto3
+                boto3.client("s3", endpoint_url="\(moto.endpoint)", region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="y").create_bucket(Bucket="pipeline-definitions")
+                """,
+            ], in: product.path)
         try #require(bucket.status == 0, "\(bucket.output)")
-        let upserted = try CLI.run(["upsert", "--env", "dev", "--endpoint-url", moto.endpoint], in: product.path, environment: Self.environment)
+        let upserted = try CLI.run(
+            ["upsert", "--env", "dev", "--endpoint-url", moto.endpoint], in: product.path, environment: Self.environment)
         #expect(upserted.status == 0, "\(upserted.stderr)")
         #expect(upserted.stdout.contains("definition s3://pipeline-definitions/pipeops/churn-model/"))
-        let rendered = try DocumentLoader.parse(data: Data(try CLI.run(["render", "--env", "dev"], in: product.path).stdout.utf8), path: "r.json").root
-        let stored = try runTool(["python3", "-c", """
-            import boto3
-            s3 = boto3.client("s3", endpoint_url="\(moto.endpoint)", region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="y")
-            key = s3.list_objects_v2(Bucket="pipeline-definitions")["Contents"][0]["Key"]
-            print(s3.get_object(Bucket="pipeline-definitions", Key=key)["Body"].read().decode(), end="")
-            """], in: product.path)
+        let rendered = try DocumentLoader.parse(
+            data: Data(try CLI.run(["render", "--env", "dev"], in: product.path).stdout.utf8), path: "r.json"
+        ).root
+        let stored = try runTool(
+            [
+                "python3", "-c",
+                """
+                import boto3
+                s3 = boto3.client("s3", endpoint_url="\(moto.endpoint)", region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="y")
+                key = s3.list_objects_v2(Bucket="pipeline-definitions")["Contents"][0]["Key"]
+                print(s3.get_object(Bucket="pipeline-definitions", Key=key)["Body"].read().decode(), end="")
+                """,
+            ], in: product.path)
         #expect(stored.status == 0, "\(stored.output)")
         #expect(stored.output == rendered["PipelineDefinition"]?.string)
         #expect(stored.output.utf8.count > 102_400)

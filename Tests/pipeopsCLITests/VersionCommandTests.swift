@@ -57,7 +57,9 @@ import Testing
         for case let item as String in enumerator { _ = lchown(repo.path + "/" + item, 4343, 4343) }
         defer {
             _ = chown(repo.path, 0, 0)
-            if let again = FileManager.default.enumerator(atPath: repo.path) { for case let item as String in again { _ = lchown(repo.path + "/" + item, 0, 0) } }
+            if let again = FileManager.default.enumerator(atPath: repo.path) {
+                for case let item as String in again { _ = lchown(repo.path + "/" + item, 0, 0) }
+            }
         }
         let refused = try CLI.run(["version"], in: repo.path, environment: ["HOME": home.path, "XDG_CONFIG_HOME": home.path])
         #expect(refused.status == 2)

@@ -18,10 +18,11 @@ public struct Document: Sendable {
     /// `# pipeops: disable=rule[,rule]` comments, by line.
     public var suppressionComments: [Int: Set<String>]
 
-    public init(path: String, syntax: Syntax, root: Node, byteCount: Int = 0,
-                duplicateKeys: [DuplicateKey] = [], ambiguousScalars: [(text: String, location: SourceLocation)] = [],
-                suppressionComments: [Int: Set<String>] = [:])
-    {
+    public init(
+        path: String, syntax: Syntax, root: Node, byteCount: Int = 0,
+        duplicateKeys: [DuplicateKey] = [], ambiguousScalars: [(text: String, location: SourceLocation)] = [],
+        suppressionComments: [Int: Set<String>] = [:]
+    ) {
         self.path = path
         self.syntax = syntax
         self.root = root
@@ -101,7 +102,11 @@ public enum DocumentLoader {
     public static func parse(data: Data, path: String, syntax forced: Document.Syntax? = nil) throws(LoadError) -> Document {
         if let offset = firstInvalidUTF8(in: data) {
             let location = location(ofByte: offset, in: data)
-            throw .syntax(path: path, SyntaxError(String(format: "the file is not valid UTF-8 (byte 0x%02X); save it as UTF-8", data[data.startIndex + offset]), at: location))
+            throw .syntax(
+                path: path,
+                SyntaxError(
+                    String(format: "the file is not valid UTF-8 (byte 0x%02X); save it as UTF-8", data[data.startIndex + offset]),
+                    at: location))
         }
         let syntax = forced ?? detectSyntax(path: path, data: data)
         switch syntax {
@@ -127,8 +132,9 @@ public enum DocumentLoader {
                     throw SyntaxError("the document is empty", at: .start)
                 }
                 let root = try converter.convert(composed)
-                return Document(path: path, syntax: .yaml, root: root, byteCount: data.count,
-                                ambiguousScalars: converter.ambiguous, suppressionComments: suppressions(in: text))
+                return Document(
+                    path: path, syntax: .yaml, root: root, byteCount: data.count,
+                    ambiguousScalars: converter.ambiguous, suppressionComments: suppressions(in: text))
             } catch let error as SyntaxError {
                 throw .syntax(path: path, error)
             } catch let error as YamlError {
@@ -183,13 +189,24 @@ public enum DocumentLoader {
             let n = bytes.count
             while i < n {
                 let b = bytes[i]
-                if b < 0x80 { i += 1; continue }
+                if b < 0x80 {
+                    i += 1
+                    continue
+                }
                 let length: Int
                 let minimum: UInt32
-                if b & 0xE0 == 0xC0 { length = 2; minimum = 0x80 }
-                else if b & 0xF0 == 0xE0 { length = 3; minimum = 0x800 }
-                else if b & 0xF8 == 0xF0 { length = 4; minimum = 0x10000 }
-                else { return i }
+                if b & 0xE0 == 0xC0 {
+                    length = 2
+                    minimum = 0x80
+                } else if b & 0xF0 == 0xE0 {
+                    length = 3
+                    minimum = 0x800
+                } else if b & 0xF8 == 0xF0 {
+                    length = 4
+                    minimum = 0x10000
+                } else {
+                    return i
+                }
                 guard i + length <= n else { return i }
                 var scalar = UInt32(b) & (0xFF >> (length + 1))
                 for k in 1..<length {
@@ -211,7 +228,12 @@ public enum DocumentLoader {
         let end = data.startIndex + min(offset, data.count)
         while index < end {
             let byte = data[index]
-            if byte == 0x0A { line += 1; column = 1 } else if byte & 0xC0 != 0x80 { column += 1 }
+            if byte == 0x0A {
+                line += 1
+                column = 1
+            } else if byte & 0xC0 != 0x80 {
+                column += 1
+            }
             index += 1
         }
         return SourceLocation(line: line, column: column)
@@ -224,7 +246,7 @@ public enum DocumentLoader {
         }
         switch error {
         case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
-             .composer(let context, let problem, let mark, _):
+            .composer(let context, let problem, let mark, _):
             var message = describe(context, problem)
             if problem.contains("exceeded maximum nesting depth") || problem.contains("depth") {
                 message = "nesting is too deep (\(problem)); a pipeline definition never needs that"
@@ -234,8 +256,9 @@ public enum DocumentLoader {
             return SyntaxError("invalid YAML: \(problem)", at: offset.map { location(ofByte: $0, in: data) } ?? .start)
         case .duplicatedKeysInMapping(let duplicates, let context):
             let keys = duplicates.map { "'\($0)'" }.joined(separator: ", ")
-            return SyntaxError("duplicate key \(keys) in one mapping; the later value would silently replace the earlier one",
-                               at: SourceLocation(line: max(context.mark.line, 1), column: max(context.mark.column, 1)))
+            return SyntaxError(
+                "duplicate key \(keys) in one mapping; the later value would silently replace the earlier one",
+                at: SourceLocation(line: max(context.mark.line, 1), column: max(context.mark.column, 1)))
         default:
             return SyntaxError("invalid YAML: \(error)", at: .start)
         }
@@ -245,7 +268,10 @@ public enum DocumentLoader {
 /// Turns a composed Yams tree into `Node`s, resolving plain scalars with the YAML 1.2 core
 /// schema (so `no` stays a string, as in JSON) and refusing alias bombs.
 struct YAMLConverter {
-    private struct Key: Hashable { var line: Int; var column: Int }
+    private struct Key: Hashable {
+        var line: Int
+        var column: Int
+    }
     private var memo: [Key: (node: Node, size: Int)] = [:]
     private(set) var ambiguous: [(text: String, location: SourceLocation)] = []
     private var expanded = 0
@@ -293,7 +319,8 @@ struct YAMLConverter {
                     if case .mapping = keyNode { kind = "mapping" } else { kind = "sequence" }
                     throw SyntaxError("a mapping key must be a plain string, not a \(kind)", at: at)
                 }
-                let keyLocation = SourceLocation(line: keyScalar.mark?.line ?? location.line, column: keyScalar.mark?.column ?? location.column)
+                let keyLocation = SourceLocation(
+                    line: keyScalar.mark?.line ?? location.line, column: keyScalar.mark?.column ?? location.column)
                 let (value, count) = try convertCounting(valueNode)
                 size += count
                 if keyScalar.string == "<<" && keyScalar.style == .plain {
@@ -324,7 +351,9 @@ struct YAMLConverter {
     private mutating func account(_ count: Int, at location: SourceLocation) throws {
         expanded += count
         if expanded > DocumentLoader.maximumExpandedValues {
-            throw SyntaxError("YAML aliases expand this document to more than \(DocumentLoader.maximumExpandedValues) values (an alias bomb?); remove the repeated aliases", at: location)
+            throw SyntaxError(
+                "YAML aliases expand this document to more than \(DocumentLoader.maximumExpandedValues) values (an alias bomb?); remove the repeated aliases",
+                at: location)
         }
     }
 
@@ -340,8 +369,10 @@ struct YAMLConverter {
             return .string(text)
         default: break
         }
-        guard let first = text.utf8.first, first == UInt8(ascii: "-") || first == UInt8(ascii: "+") || first == UInt8(ascii: ".")
-            || (first >= 0x30 && first <= 0x39) else { return .string(text) }
+        guard let first = text.utf8.first,
+            first == UInt8(ascii: "-") || first == UInt8(ascii: "+") || first == UInt8(ascii: ".")
+                || (first >= 0x30 && first <= 0x39)
+        else { return .string(text) }
         if let int = YAMLConverter.integer(text) { return .integer(int) }
         if YAMLConverter.isFloat(text), let double = Double(text), double.isFinite { return .number(double) }
         return .string(text)
@@ -350,13 +381,23 @@ struct YAMLConverter {
     static func integer(_ text: String) -> Int? {
         var body = Substring(text)
         var negative = false
-        if body.hasPrefix("-") { negative = true; body = body.dropFirst() } else if body.hasPrefix("+") { body = body.dropFirst() }
+        if body.hasPrefix("-") {
+            negative = true
+            body = body.dropFirst()
+        } else if body.hasPrefix("+") {
+            body = body.dropFirst()
+        }
         guard !body.isEmpty else { return nil }
         let value: Int?
-        if body.hasPrefix("0x") { value = Int(body.dropFirst(2), radix: 16) }
-        else if body.hasPrefix("0o") { value = Int(body.dropFirst(2), radix: 8) }
-        else if body.allSatisfy({ $0.isASCII && $0.isNumber }) { value = Int(body) }
-        else { value = nil }
+        if body.hasPrefix("0x") {
+            value = Int(body.dropFirst(2), radix: 16)
+        } else if body.hasPrefix("0o") {
+            value = Int(body.dropFirst(2), radix: 8)
+        } else if body.allSatisfy({ $0.isASCII && $0.isNumber }) {
+            value = Int(body)
+        } else {
+            value = nil
+        }
         return value.map { negative ? -$0 : $0 }
     }
 
@@ -365,10 +406,16 @@ struct YAMLConverter {
         var chars = Substring(text)
         if chars.first == "-" || chars.first == "+" { chars = chars.dropFirst() }
         var digits = 0
-        while let c = chars.first, c.isASCII, c.isNumber { digits += 1; chars = chars.dropFirst() }
+        while let c = chars.first, c.isASCII, c.isNumber {
+            digits += 1
+            chars = chars.dropFirst()
+        }
         if chars.first == "." {
             chars = chars.dropFirst()
-            while let c = chars.first, c.isASCII, c.isNumber { digits += 1; chars = chars.dropFirst() }
+            while let c = chars.first, c.isASCII, c.isNumber {
+                digits += 1
+                chars = chars.dropFirst()
+            }
         }
         guard digits > 0 else { return false }
         if chars.first == "e" || chars.first == "E" {

@@ -50,7 +50,8 @@ public indirect enum Expression: Sendable {
         switch member.key {
         case "Get":
             guard let text = member.value.string else {
-                return .malformed("'Get' takes a string such as \"Parameters.Name\" or \"Steps.Step.Property\", not a \(member.value.typeName)", node)
+                return .malformed(
+                    "'Get' takes a string such as \"Parameters.Name\" or \"Steps.Step.Property\", not a \(member.value.typeName)", node)
             }
             return .get(Reference.parse(text), member.value)
         case "Std:Join":
@@ -58,11 +59,14 @@ public indirect enum Expression: Sendable {
                 return .malformed("'Std:Join' takes an object {\"On\": separator, \"Values\": [...]}, not a \(member.value.typeName)", node)
             }
             for extra in body where extra.key != "On" && extra.key != "Values" {
-                return .malformed("unknown key '\(extra.key)' in 'Std:Join' (expected On and Values)", Node(member.value.value, at: extra.keyLocation))
+                return .malformed(
+                    "unknown key '\(extra.key)' in 'Std:Join' (expected On and Values)", Node(member.value.value, at: extra.keyLocation))
             }
             var on = ""
             if let onNode = member.value["On"] {
-                guard let string = onNode.string else { return .malformed("'Std:Join' On must be a string, not a \(onNode.typeName)", onNode) }
+                guard let string = onNode.string else {
+                    return .malformed("'Std:Join' On must be a string, not a \(onNode.typeName)", onNode)
+                }
                 on = string
             }
             guard let valuesNode = member.value["Values"] else {
@@ -74,7 +78,8 @@ public indirect enum Expression: Sendable {
             return .join(on: on, values: values.map(parse), node)
         case "Std:JsonGet":
             guard member.value.members != nil else {
-                return .malformed("'Std:JsonGet' takes an object with 'PropertyFile' or 'S3Uri' and 'Path', not a \(member.value.typeName)", node)
+                return .malformed(
+                    "'Std:JsonGet' takes an object with 'PropertyFile' or 'S3Uri' and 'Path', not a \(member.value.typeName)", node)
             }
             return JsonGet.parse(member.value, whole: node)
         default:
@@ -119,7 +124,9 @@ public struct JsonGet: Sendable {
         let hasFile = body["PropertyFile"] != nil
         let hasS3 = body["S3Uri"] != nil
         for extra in body.members ?? [] where !["PropertyFile", "S3Uri", "Path", "StepName"].contains(extra.key) {
-            return .malformed("unknown key '\(extra.key)' in 'Std:JsonGet' (expected PropertyFile or S3Uri, and Path)", Node(body.value, at: extra.keyLocation))
+            return .malformed(
+                "unknown key '\(extra.key)' in 'Std:JsonGet' (expected PropertyFile or S3Uri, and Path)",
+                Node(body.value, at: extra.keyLocation))
         }
         if hasFile && hasS3 {
             return .malformed("'Std:JsonGet' takes either PropertyFile or S3Uri, not both", body)
@@ -136,7 +143,8 @@ public struct JsonGet: Sendable {
             switch expression {
             case .get(.propertyFile, _): source = .propertyFile(expression)
             case .get(let reference, let node):
-                return .malformed("'Std:JsonGet' PropertyFile must be {\"Get\": \"Steps.<Step>.PropertyFiles.<Name>\"}, not \"\(reference.text)\"", node)
+                return .malformed(
+                    "'Std:JsonGet' PropertyFile must be {\"Get\": \"Steps.<Step>.PropertyFiles.<Name>\"}, not \"\(reference.text)\"", node)
             case .malformed: return expression
             default:
                 return .malformed("'Std:JsonGet' PropertyFile must be {\"Get\": \"Steps.<Step>.PropertyFiles.<Name>\"}", file)
@@ -148,7 +156,9 @@ public struct JsonGet: Sendable {
             case .literal where uri.string != nil: source = .s3Uri(expression)
             case .malformed: return expression
             default:
-                return .malformed("'Std:JsonGet' S3Uri must be a string or a Std:Join of strings, parameters, execution variables and step properties", uri)
+                return .malformed(
+                    "'Std:JsonGet' S3Uri must be a string or a Std:Join of strings, parameters, execution variables and step properties",
+                    uri)
             }
         } else {
             return .malformed("'Std:JsonGet' needs a PropertyFile or an S3Uri to read from", body)
@@ -231,6 +241,10 @@ public enum Reference: Sendable, Equatable {
             return .stepProperty(step: step, path: path)
         }
         let root = text.split(separator: ".").first.map(String.init) ?? text
-        return .invalid(text, reason: "'\(root)' is not a reference root (use Parameters., Execution., Steps., PipelineExperimentConfig., or in a ForEach ForEach.CurrentItem and IterationOutput.)")
+        return .invalid(
+            text,
+            reason:
+                "'\(root)' is not a reference root (use Parameters., Execution., Steps., PipelineExperimentConfig., or in a ForEach ForEach.CurrentItem and IterationOutput.)"
+        )
     }
 }

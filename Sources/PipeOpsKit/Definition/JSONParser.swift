@@ -88,9 +88,15 @@ struct JSONParser {
         case UInt8(ascii: "{"): return try parseObject(start)
         case UInt8(ascii: "["): return try parseArray(start)
         case UInt8(ascii: "\""): return Node(.string(try parseString()), at: start)
-        case UInt8(ascii: "t"): try expectLiteral("true"); return Node(.bool(true), at: start)
-        case UInt8(ascii: "f"): try expectLiteral("false"); return Node(.bool(false), at: start)
-        case UInt8(ascii: "n"): try expectLiteral("null"); return Node(.null, at: start)
+        case UInt8(ascii: "t"):
+            try expectLiteral("true")
+            return Node(.bool(true), at: start)
+        case UInt8(ascii: "f"):
+            try expectLiteral("false")
+            return Node(.bool(false), at: start)
+        case UInt8(ascii: "n"):
+            try expectLiteral("null")
+            return Node(.null, at: start)
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return try parseNumber(start)
         default: throw SyntaxError("expected a JSON value but found \(describeCurrent())", at: start)
         }
@@ -116,7 +122,9 @@ struct JSONParser {
         }
         while true {
             skipWhitespace()
-            guard index < bytes.count else { throw SyntaxError("unexpected end of file inside an object opened at \(start); the document is truncated", at: location) }
+            guard index < bytes.count else {
+                throw SyntaxError("unexpected end of file inside an object opened at \(start); the document is truncated", at: location)
+            }
             guard bytes[index] == UInt8(ascii: "\"") else {
                 throw SyntaxError("expected a quoted key but found \(describeCurrent())", at: location)
             }
@@ -144,9 +152,17 @@ struct JSONParser {
             }
             members.append(Node.Member(key: key, keyLocation: keyLocation, value: value))
             skipWhitespace()
-            guard index < bytes.count else { throw SyntaxError("unexpected end of file inside an object opened at \(start); the document is truncated", at: location) }
-            if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
-            if bytes[index] == UInt8(ascii: "}") { index += 1; break }
+            guard index < bytes.count else {
+                throw SyntaxError("unexpected end of file inside an object opened at \(start); the document is truncated", at: location)
+            }
+            if bytes[index] == UInt8(ascii: ",") {
+                index += 1
+                continue
+            }
+            if bytes[index] == UInt8(ascii: "}") {
+                index += 1
+                break
+            }
             throw SyntaxError("expected ',' or '}' but found \(describeCurrent())", at: location)
         }
         return Node(.object(members), at: start)
@@ -166,9 +182,17 @@ struct JSONParser {
             skipWhitespace()
             elements.append(try parseValue())
             skipWhitespace()
-            guard index < bytes.count else { throw SyntaxError("unexpected end of file inside an array opened at \(start); the document is truncated", at: location) }
-            if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
-            if bytes[index] == UInt8(ascii: "]") { index += 1; break }
+            guard index < bytes.count else {
+                throw SyntaxError("unexpected end of file inside an array opened at \(start); the document is truncated", at: location)
+            }
+            if bytes[index] == UInt8(ascii: ",") {
+                index += 1
+                continue
+            }
+            if bytes[index] == UInt8(ascii: "]") {
+                index += 1
+                break
+            }
             throw SyntaxError("expected ',' or ']' but found \(describeCurrent())", at: location)
         }
         return Node(.array(elements), at: start)
@@ -192,21 +216,27 @@ struct JSONParser {
         guard index < bytes.count, isDigit(bytes[index]) else { throw SyntaxError("invalid number: expected a digit", at: start) }
         if bytes[index] == UInt8(ascii: "0") {
             index += 1
-            if index < bytes.count, isDigit(bytes[index]) { throw SyntaxError("invalid number: leading zeros are not allowed in JSON", at: start) }
+            if index < bytes.count, isDigit(bytes[index]) {
+                throw SyntaxError("invalid number: leading zeros are not allowed in JSON", at: start)
+            }
         } else {
             while index < bytes.count, isDigit(bytes[index]) { index += 1 }
         }
         if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
             isInteger = false
             index += 1
-            guard index < bytes.count, isDigit(bytes[index]) else { throw SyntaxError("invalid number: expected a digit after '.'", at: start) }
+            guard index < bytes.count, isDigit(bytes[index]) else {
+                throw SyntaxError("invalid number: expected a digit after '.'", at: start)
+            }
             while index < bytes.count, isDigit(bytes[index]) { index += 1 }
         }
         if index < bytes.count, bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") {
             isInteger = false
             index += 1
             if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") { index += 1 }
-            guard index < bytes.count, isDigit(bytes[index]) else { throw SyntaxError("invalid number: expected a digit in the exponent", at: start) }
+            guard index < bytes.count, isDigit(bytes[index]) else {
+                throw SyntaxError("invalid number: expected a digit in the exponent", at: start)
+            }
             while index < bytes.count, isDigit(bytes[index]) { index += 1 }
         }
         let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[begin..<index]), as: UTF8.self)
@@ -233,7 +263,10 @@ struct JSONParser {
             }
             if byte == UInt8(ascii: "\\") { break }
             if byte < 0x20 {
-                throw SyntaxError(byte == 0x0A ? "unterminated string (a raw line break is not allowed inside a JSON string)" : "control character in string; escape it", at: location)
+                throw SyntaxError(
+                    byte == 0x0A
+                        ? "unterminated string (a raw line break is not allowed inside a JSON string)"
+                        : "control character in string; escape it", at: location)
             }
             if byte & 0xC0 == 0x80 { continuationBytes += 1 }
             index += 1
@@ -247,7 +280,10 @@ struct JSONParser {
                 return String(decoding: scalars, as: UTF8.self)
             }
             if byte < 0x20 {
-                throw SyntaxError(byte == 0x0A ? "unterminated string (a raw line break is not allowed inside a JSON string)" : "control character in string; escape it", at: location)
+                throw SyntaxError(
+                    byte == 0x0A
+                        ? "unterminated string (a raw line break is not allowed inside a JSON string)"
+                        : "control character in string; escape it", at: location)
             }
             if byte == UInt8(ascii: "\\") {
                 let escapeLocation = location
@@ -272,7 +308,9 @@ struct JSONParser {
                         }
                         index += 2
                         let low = try readHex4(escapeLocation)
-                        guard (0xDC00...0xDFFF).contains(low) else { throw SyntaxError("unpaired UTF-16 surrogate in \\u escape", at: escapeLocation) }
+                        guard (0xDC00...0xDFFF).contains(low) else {
+                            throw SyntaxError("unpaired UTF-16 surrogate in \\u escape", at: escapeLocation)
+                        }
                         code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
                     } else if (0xDC00...0xDFFF).contains(code) {
                         throw SyntaxError("unpaired UTF-16 surrogate in \\u escape", at: escapeLocation)

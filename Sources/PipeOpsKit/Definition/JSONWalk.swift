@@ -7,7 +7,9 @@ enum JSONWalk {
 
     /// The value at `path`, or why the path breaks: where, and what exists there.
     /// `root` names the starting point in messages ("the top level", "step 'Train'").
-    static func walk(_ value: Node, _ path: PropertyPath, root: String = "the top level", keyedLists: Bool = false) -> Result<Node, WalkError> {
+    static func walk(_ value: Node, _ path: PropertyPath, root: String = "the top level", keyedLists: Bool = false) -> Result<
+        Node, WalkError
+    > {
         var current = value
         var walked: [PropertyPath.Segment] = []
         for segment in path.segments {
@@ -16,23 +18,32 @@ enum JSONWalk {
             case (.member(let key), .object(let members)), (.key(let key), .object(let members)):
                 guard let next = members.first(where: { $0.key == key }) else {
                     let keys = members.map(\.key)
-                    return .failure(WalkError("'\(key)' does not exist at \(here) (keys there: \(keys.isEmpty ? "none" : StepProperties.listing(keys)))"))
+                    return .failure(
+                        WalkError(
+                            "'\(key)' does not exist at \(here) (keys there: \(keys.isEmpty ? "none" : StepProperties.listing(keys)))"))
                 }
                 current = next.value
             case (.key(let key), .array(let elements)) where keyedLists:
                 guard let next = elements.first(where: { element in nameFields.contains { element[$0]?.string == key } }) else {
                     let names = elements.compactMap { element in nameFields.lazy.compactMap { element[$0]?.string }.first }
-                    return .failure(WalkError("no entry named '\(key)' at \(here) (names there: \(names.isEmpty ? "none" : StepProperties.listing(names)))"))
+                    return .failure(
+                        WalkError(
+                            "no entry named '\(key)' at \(here) (names there: \(names.isEmpty ? "none" : StepProperties.listing(names)))"))
                 }
                 current = next
             case (.index(let index), .array(let elements)):
                 let resolved = index < 0 ? elements.count + index : index
                 guard elements.indices.contains(resolved) else {
-                    return .failure(WalkError("index [\(index)] is out of range at \(here), which has \(elements.count) element\(elements.count == 1 ? "" : "s")"))
+                    return .failure(
+                        WalkError(
+                            "index [\(index)] is out of range at \(here), which has \(elements.count) element\(elements.count == 1 ? "" : "s")"
+                        ))
                 }
                 current = elements[resolved]
             default:
-                let what = current.typeName == "array" ? "a list" : current.typeName == "object" ? "an object" : "a \(current.typeName) (\(current.brief))"
+                let what =
+                    current.typeName == "array"
+                    ? "a list" : current.typeName == "object" ? "an object" : "a \(current.typeName) (\(current.brief))"
                 return .failure(WalkError("\(here) is \(what), so \(segment) cannot follow it"))
             }
             walked.append(segment)

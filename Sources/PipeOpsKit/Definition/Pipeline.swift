@@ -52,7 +52,7 @@ public enum StepType: Hashable, Sendable, CustomStringConvertible {
     public var supportsCaching: Bool {
         switch self {
         case .processing, .training, .tuning, .autoML, .transform, .clarifyCheck, .qualityCheck, .emr, .emrServerless,
-             .lambda, .callback, .endpointConfig, .endpoint:
+            .lambda, .callback, .endpointConfig, .endpoint:
             return true
         default: return false
         }
@@ -62,7 +62,7 @@ public enum StepType: Hashable, Sendable, CustomStringConvertible {
     public var supportsRetry: Bool {
         switch self {
         case .processing, .training, .tuning, .autoML, .transform, .model, .registerModel, .emr, .emrServerless,
-             .endpointConfig:
+            .endpointConfig:
             return true
         default: return false
         }
@@ -71,7 +71,10 @@ public enum StepType: Hashable, Sendable, CustomStringConvertible {
 
 /// Which branch of a Condition step a step sits in.
 public struct BranchMembership: Hashable, Sendable {
-    public enum Branch: String, Sendable { case ifSteps = "IfSteps", elseSteps = "ElseSteps" }
+    public enum Branch: String, Sendable {
+        case ifSteps = "IfSteps"
+        case elseSteps = "ElseSteps"
+    }
     /// Index of the Condition step in `Pipeline.steps`.
     public var condition: Int
     public var branch: Branch
@@ -82,7 +85,10 @@ public struct BranchMembership: Hashable, Sendable {
 public struct Dependency: Sendable {
     /// The upstream outcome that lets the dependent step run (SDK v3 `TriggerCondition`).
     public enum Trigger: String, Sendable, CaseIterable {
-        case completed = "Completed", failed = "Failed", stopped = "Stopped", any = "Any"
+        case completed = "Completed"
+        case failed = "Failed"
+        case stopped = "Stopped"
+        case any = "Any"
 
         /// Whether an upstream step that ended in `status` lets the dependent step run.
         public func allows(succeeded: Bool, stopped wasStopped: Bool = false) -> Bool {
@@ -104,7 +110,12 @@ public struct Dependency: Sendable {
 
 /// A declared pipeline parameter.
 public struct Parameter: Sendable {
-    public enum Kind: String, Sendable, CaseIterable { case string = "String", integer = "Integer", float = "Float", boolean = "Boolean" }
+    public enum Kind: String, Sendable, CaseIterable {
+        case string = "String"
+        case integer = "Integer"
+        case float = "Float"
+        case boolean = "Boolean"
+    }
 
     public var name: String
     public var kind: Kind?
@@ -140,9 +151,10 @@ public final class Step: Sendable {
     /// Every expression in the step outside nested branch steps.
     public let expressions: [Expression]
 
-    public init(index: Int, name: String, node: Node, type: StepType?, arguments: Node?, dependsOn: [Dependency],
-                membership: BranchMembership?, forEachParent: Int? = nil, expressions: [Expression])
-    {
+    public init(
+        index: Int, name: String, node: Node, type: StepType?, arguments: Node?, dependsOn: [Dependency],
+        membership: BranchMembership?, forEachParent: Int? = nil, expressions: [Expression]
+    ) {
         self.forEachParent = forEachParent
         self.index = index
         self.name = name
@@ -207,9 +219,10 @@ public struct Pipeline: Sendable {
         parameters = (root["Parameters"]?.elements ?? []).compactMap { node -> Parameter? in
             guard let name = node["Name"]?.string else { return nil }
             let typeString = node["Type"]?.string
-            return Parameter(name: name, kind: typeString.flatMap(Parameter.Kind.init(rawValue:)), typeString: typeString,
-                             defaultValue: node["DefaultValue"].flatMap { $0.isNull ? nil : $0 },
-                             enumValues: node["EnumValues"]?.elements, node: node)
+            return Parameter(
+                name: name, kind: typeString.flatMap(Parameter.Kind.init(rawValue:)), typeString: typeString,
+                defaultValue: node["DefaultValue"].flatMap { $0.isNull ? nil : $0 },
+                enumValues: node["EnumValues"]?.elements, node: node)
         }
         var steps: [Step] = []
         func add(_ nodes: [Node], membership: BranchMembership?, forEachParent: Int?) {
@@ -217,16 +230,19 @@ public struct Pipeline: Sendable {
                 let index = steps.count
                 let typeString = node["Type"]?.string
                 let type = typeString.map(StepType.init)
-                let step = Step(index: index, name: node["Name"]?.string ?? "", node: node, type: type,
-                                arguments: node["Arguments"], dependsOn: Pipeline.dependencies(of: node), membership: membership,
-                                forEachParent: forEachParent,
-                                expressions: Pipeline.collectExpressions(in: node, type: type))
+                let step = Step(
+                    index: index, name: node["Name"]?.string ?? "", node: node, type: type,
+                    arguments: node["Arguments"], dependsOn: Pipeline.dependencies(of: node), membership: membership,
+                    forEachParent: forEachParent,
+                    expressions: Pipeline.collectExpressions(in: node, type: type))
                 steps.append(step)
                 guard let arguments = node["Arguments"] else { continue }
                 if type == .condition {
-                    add(arguments["IfSteps"]?.elements ?? [], membership: BranchMembership(condition: index, branch: .ifSteps),
+                    add(
+                        arguments["IfSteps"]?.elements ?? [], membership: BranchMembership(condition: index, branch: .ifSteps),
                         forEachParent: forEachParent)
-                    add(arguments["ElseSteps"]?.elements ?? [], membership: BranchMembership(condition: index, branch: .elseSteps),
+                    add(
+                        arguments["ElseSteps"]?.elements ?? [], membership: BranchMembership(condition: index, branch: .elseSteps),
                         forEachParent: forEachParent)
                 } else if type == .forEach {
                     add(arguments["ForEachBody"]?.elements ?? [], membership: nil, forEachParent: index)
@@ -256,8 +272,9 @@ public struct Pipeline: Sendable {
             guard let name = (entry["Step"] ?? entry["StepName"] ?? entry["Name"])?.string else { return nil }
             let written = entry["Trigger"]?.string
             let trigger = written.flatMap(Dependency.Trigger.init(rawValue:)) ?? .completed
-            return Dependency(name: name, node: entry["Step"] ?? entry["StepName"] ?? entry["Name"] ?? entry, trigger: trigger,
-                              unknownTrigger: written.flatMap { Dependency.Trigger(rawValue: $0) == nil ? $0 : nil })
+            return Dependency(
+                name: name, node: entry["Step"] ?? entry["StepName"] ?? entry["Name"] ?? entry, trigger: trigger,
+                unknownTrigger: written.flatMap { Dependency.Trigger(rawValue: $0) == nil ? $0 : nil })
         }
     }
 

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A parsed property path (`.A.B[0].C['key']`) or JSON path (`a.b[0]['k']`).
 public struct PropertyPath: Sendable, Equatable, CustomStringConvertible {
     public enum Segment: Sendable, Equatable, CustomStringConvertible {
@@ -37,12 +39,20 @@ public struct PropertyPath: Sendable, Equatable, CustomStringConvertible {
     /// Parses a `Std:JsonGet` Path. A leading `$` or `$.` (Jayway JsonPath root) is accepted.
     public static func parseJSONPath(_ text: String) -> Result<PropertyPath, PathError> {
         var body = Substring(text)
-        if body.hasPrefix("$.") { body = body.dropFirst(2) } else if body.hasPrefix("$[") { body = body.dropFirst(1) } else if body == "$" {
+        if body.hasPrefix("$.") {
+            body = body.dropFirst(2)
+        } else if body.hasPrefix("$[") {
+            body = body.dropFirst(1)
+        } else if body == "$" {
             return .success(PropertyPath(segments: []))
         }
         if body.isEmpty { return .failure(PathError(message: "the path is empty", offset: 0)) }
         for unsupported in ["..", "*", "?(", "[?", ":"] where body.contains(unsupported) {
-            return .failure(PathError(message: "'\(unsupported)' (wildcards, filters, slices, deep scan) selects many values; JsonGet needs a path to one value", offset: 0))
+            return .failure(
+                PathError(
+                    message:
+                        "'\(unsupported)' (wildcards, filters, slices, deep scan) selects many values; JsonGet needs a path to one value",
+                    offset: 0))
         }
         return parse(String(body), leadingDot: false)
     }
@@ -63,16 +73,25 @@ public struct PropertyPath: Sendable, Equatable, CustomStringConvertible {
                 || b == UInt8(ascii: "_") || b == UInt8(ascii: "-") || b == UInt8(ascii: ":") || b == UInt8(ascii: "@")
                 || b == UInt8(ascii: "$") || b == UInt8(ascii: " ")
         }
-        let dot = UInt8(ascii: "."), open = UInt8(ascii: "["), close = UInt8(ascii: "]")
+        let dot = UInt8(ascii: ".")
+        let open = UInt8(ascii: "[")
+        let close = UInt8(ascii: "]")
         while i < bytes.count || expectName {
             if expectName {
                 let start = i
                 while i < bytes.count, bytes[i] != dot, bytes[i] != open { i += 1 }
                 if start == i {
-                    return .failure(PathError(message: i < bytes.count ? "expected a name before '\(string(i..<i + 1))'" : "the path ends with '.'", offset: start))
+                    return .failure(
+                        PathError(
+                            message: i < bytes.count ? "expected a name before '\(string(i..<i + 1))'" : "the path ends with '.'",
+                            offset: start))
                 }
                 if let bad = bytes[start..<i].first(where: { !isNameByte($0) }) {
-                    return .failure(PathError(message: "unexpected '\(Character(UnicodeScalar(bad)))' in name '\(string(start..<i))'; quote keys with special characters as ['...']", offset: start))
+                    return .failure(
+                        PathError(
+                            message:
+                                "unexpected '\(Character(UnicodeScalar(bad)))' in name '\(string(start..<i))'; quote keys with special characters as ['...']",
+                            offset: start))
                 }
                 segments.append(.member(string(start..<i)))
                 expectName = false
@@ -93,7 +112,9 @@ public struct PropertyPath: Sendable, Equatable, CustomStringConvertible {
                     guard i < bytes.count else { return .failure(PathError(message: "unterminated quoted key", offset: start - 1)) }
                     let key = string(start..<i)
                     i += 1
-                    guard i < bytes.count, bytes[i] == close else { return .failure(PathError(message: "expected ']' after the quoted key", offset: i)) }
+                    guard i < bytes.count, bytes[i] == close else {
+                        return .failure(PathError(message: "expected ']' after the quoted key", offset: i))
+                    }
                     i += 1
                     segments.append(.key(key))
                 } else {
@@ -102,7 +123,8 @@ public struct PropertyPath: Sendable, Equatable, CustomStringConvertible {
                     guard i < bytes.count else { return .failure(PathError(message: "unclosed '['", offset: start - 1)) }
                     let body = string(start..<i).trimmingCharacters(in: .whitespaces)
                     guard let index = Int(body) else {
-                        return .failure(PathError(message: "'[\(body)]' is neither an index nor a quoted key; write [0] or ['\(body)']", offset: start))
+                        return .failure(
+                            PathError(message: "'[\(body)]' is neither an index nor a quoted key; write [0] or ['\(body)']", offset: start))
                     }
                     i += 1
                     segments.append(.index(index))
@@ -115,5 +137,3 @@ public struct PropertyPath: Sendable, Equatable, CustomStringConvertible {
         return .success(PropertyPath(segments: segments))
     }
 }
-
-import Foundation

@@ -41,15 +41,19 @@ public enum StepProperties {
         case .lambda, .callback:
             return .fixed(["OutputParameters": .keyed(.scalar, keys: step.outputParameterNames, what: "OutputParameters")])
         case .qualityCheck:
-            return .fixed(["CalculatedBaselineConstraints": .scalar, "CalculatedBaselineStatistics": .scalar,
-                           "BaselineUsedForDriftCheckStatistics": .scalar, "BaselineUsedForDriftCheckConstraints": .scalar])
+            return .fixed([
+                "CalculatedBaselineConstraints": .scalar, "CalculatedBaselineStatistics": .scalar,
+                "BaselineUsedForDriftCheckStatistics": .scalar, "BaselineUsedForDriftCheckConstraints": .scalar,
+            ])
         case .clarifyCheck:
             return .fixed(["CalculatedBaselineConstraints": .scalar, "BaselineUsedForDriftCheckConstraints": .scalar])
         case .lineage:
-            return .fixed(["ActionArns": .keyed(.scalar, keys: nil, what: "ActionArns"),
-                           "ArtifactArns": .keyed(.scalar, keys: nil, what: "ArtifactArns"),
-                           "ContextArns": .keyed(.scalar, keys: nil, what: "ContextArns"),
-                           "Associations": .opaque])
+            return .fixed([
+                "ActionArns": .keyed(.scalar, keys: nil, what: "ActionArns"),
+                "ArtifactArns": .keyed(.scalar, keys: nil, what: "ArtifactArns"),
+                "ContextArns": .keyed(.scalar, keys: nil, what: "ContextArns"),
+                "Associations": .opaque,
+            ])
         case .fail, .forEach, .unknown: return nil
         }
     }
@@ -59,7 +63,8 @@ public enum StepProperties {
         switch type {
         case .tuning?:
             guard case .structure(let members, _)? = shapes["ListTrainingJobsForHyperParameterTuningJobResponse"],
-                  let list = members["TrainingJobSummaries"] else { return [:] }
+                let list = members["TrainingJobSummaries"]
+            else { return [:] }
             return ["TrainingJobSummaries": .shape(list)]
         case .autoML?:
             return ["BestCandidateProperties": .fixed(["ModelInsightsJsonReportPath": .scalar, "ExplainabilityJsonReportPath": .scalar])]
@@ -68,15 +73,19 @@ public enum StepProperties {
     }
 
     /// Checks `path` (the text after `Steps.<Name>`) against what `step` exposes.
-    public static func resolve(_ path: PropertyPath, on step: Step, in pipeline: Pipeline? = nil, shapes: ServiceShapes = .shared) -> Resolution {
+    public static func resolve(_ path: PropertyPath, on step: Step, in pipeline: Pipeline? = nil, shapes: ServiceShapes = .shared)
+        -> Resolution
+    {
         resolveDetailed(path, on: step, in: pipeline, shapes: shapes).0
     }
 
     /// The botocore scalar type (`string`, `integer`, `double`, `boolean`, …) a valid path ends on,
     /// or the declared OutputType of a Lambda/Callback output; nil when it is not known.
-    public static func scalarType(of path: PropertyPath, on step: Step, in pipeline: Pipeline? = nil, shapes: ServiceShapes = .shared) -> String? {
+    public static func scalarType(of path: PropertyPath, on step: Step, in pipeline: Pipeline? = nil, shapes: ServiceShapes = .shared)
+        -> String?
+    {
         if step.type == .lambda || step.type == .callback, path.segments.count == 2, path.segments[0] == .member("OutputParameters"),
-           case .key(let name) = path.segments[1]
+            case .key(let name) = path.segments[1]
         {
             let declared = step.node["OutputParameters"]?.elements?.first { $0["OutputName"]?.string == name }
             guard let declared else { return nil }
@@ -101,7 +110,9 @@ public enum StepProperties {
     static func resolveDetailed(_ path: PropertyPath, on step: Step, in pipeline: Pipeline?, shapes: ServiceShapes) -> (Resolution, Node?) {
         if step.type == .forEach { return resolveForEach(path, on: step, in: pipeline, shapes: shapes) }
         guard let root = root(for: step) else { return (.unchecked, nil) }
-        guard !path.segments.isEmpty else { return (.invalid("a step reference must name a property, such as Steps.\(step.name).\(sampleMember(root, shapes))"), nil) }
+        guard !path.segments.isEmpty else {
+            return (.invalid("a step reference must name a property, such as Steps.\(step.name).\(sampleMember(root, shapes))"), nil)
+        }
         var current = root
         var walked: [PropertyPath.Segment] = []
         let extras = extras(for: step.type, shapes)
@@ -110,7 +121,11 @@ public enum StepProperties {
             switch (segment, expand(current, shapes)) {
             case (.member(let name), .fixed(let members)):
                 guard let next = members[name] ?? (walked.isEmpty ? extras[name] : nil) else {
-                    return (.invalid("'\(name)' is not a property of \(here) (has: \(listing(members.keys + (walked.isEmpty ? Array(extras.keys) : []))))"), nil)
+                    return (
+                        .invalid(
+                            "'\(name)' is not a property of \(here) (has: \(listing(members.keys + (walked.isEmpty ? Array(extras.keys) : []))))"
+                        ), nil
+                    )
                 }
                 current = next
             case (.member(let name), .shape(let shapeName)):
@@ -125,9 +140,12 @@ public enum StepProperties {
                 }
             case (.key(let key), .keyed(let element, let keys, let what)):
                 if let keys, !keys.contains(key) {
-                    return (.undeclared(keys.isEmpty
-                        ? "\(what)['\(key)'] names an undeclared output; step '\(step.name)' declares none"
-                        : "\(what)['\(key)'] names no declared output of step '\(step.name)' (declared: \(listing(keys)))"), nil)
+                    return (
+                        .undeclared(
+                            keys.isEmpty
+                                ? "\(what)['\(key)'] names an undeclared output; step '\(step.name)' declares none"
+                                : "\(what)['\(key)'] names no declared output of step '\(step.name)' (declared: \(listing(keys)))"), nil
+                    )
                 }
                 current = element
             case (.index, .keyed(let element, _, _)):
@@ -137,14 +155,20 @@ public enum StepProperties {
                 case .list(let element)?:
                     if case .key(let key) = segment, let declared = declaredNames(for: walked, on: step) {
                         guard declared.names.contains(key) else {
-                            return (.undeclared(declared.names.isEmpty
-                                ? "\(declared.what)['\(key)'] names an undeclared entry; step '\(step.name)' declares none"
-                                : "\(declared.what)['\(key)'] names no declared entry of step '\(step.name)' (declared: \(listing(declared.names)))"), nil)
+                            return (
+                                .undeclared(
+                                    declared.names.isEmpty
+                                        ? "\(declared.what)['\(key)'] names an undeclared entry; step '\(step.name)' declares none"
+                                        : "\(declared.what)['\(key)'] names no declared entry of step '\(step.name)' (declared: \(listing(declared.names)))"
+                                ), nil
+                            )
                         }
                     }
                     current = .shape(element)
                 case .map(let value)?:
-                    if case .index = segment { return (.invalid("'\(here)' is a map; use a quoted key such as ['name'], not \(segment)"), nil) }
+                    if case .index = segment {
+                        return (.invalid("'\(here)' is a map; use a quoted key such as ['name'], not \(segment)"), nil)
+                    }
                     current = .shape(value)
                 default:
                     return (.invalid("'\(here)' is not a list or map, so \(segment) cannot follow it"), nil)
@@ -162,7 +186,9 @@ public enum StepProperties {
     }
 
     /// Scalar results of a ForEach step (SDK v3 `ForEachStep._AGGREGATE_PROPERTY_MEMBERS`).
-    static let forEachAggregates = ["Status", "InputItemCount", "TotalStepCount", "SucceededStepCount", "FailedStepCount", "StoppedStepCount"]
+    static let forEachAggregates = [
+        "Status", "InputItemCount", "TotalStepCount", "SucceededStepCount", "FailedStepCount", "StoppedStepCount",
+    ]
 
     /// A ForEach step exposes its aggregates, `IterationOutputs[i].<BodyStep>.<member>` and
     /// `Selected.<member>` (the body step its Selector compares); the rest of the path is checked
@@ -182,10 +208,15 @@ public enum StepProperties {
         }
         switch first {
         case _ where forEachAggregates.contains(first):
-            return rest.isEmpty ? (.valid, .typed(first == "Status" ? "string" : "integer")) : (.invalid("'\(first)' of ForEach step '\(step.name)' is a single value; nothing can follow it"), nil)
+            return rest.isEmpty
+                ? (.valid, .typed(first == "Status" ? "string" : "integer"))
+                : (.invalid("'\(first)' of ForEach step '\(step.name)' is a single value; nothing can follow it"), nil)
         case "IterationOutputs":
             guard case .index(let index)? = rest.first else {
-                return (.invalid("IterationOutputs of ForEach step '\(step.name)' must be indexed: IterationOutputs[0].<BodyStep>.<member>"), nil)
+                return (
+                    .invalid("IterationOutputs of ForEach step '\(step.name)' must be indexed: IterationOutputs[0].<BodyStep>.<member>"),
+                    nil
+                )
             }
             let bodyNames = step.forEachBodyNames
             guard rest.count > 1, case .member(let name) = rest[1] else {
@@ -197,7 +228,11 @@ public enum StepProperties {
             return onBody(name, Array(rest.dropFirst(2)), via: "IterationOutputs[\(index)].\(name)")
         case "Selected":
             guard let field = step.arguments?["Selector"]?["Field"] else {
-                return (.invalid("ForEach step '\(step.name)' has no Selector, so 'Selected' has no value; read IterationOutputs[i].<BodyStep> instead"), nil)
+                return (
+                    .invalid(
+                        "ForEach step '\(step.name)' has no Selector, so 'Selected' has no value; read IterationOutputs[i].<BodyStep> instead"
+                    ), nil
+                )
             }
             guard case .get(.iterationOutput(let name, _), _) = Expression.parse(field) else { return (.unchecked, nil) }
             return onBody(name, rest, via: "Selected")

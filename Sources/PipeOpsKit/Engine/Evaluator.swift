@@ -39,7 +39,8 @@ enum Evaluator {
                 var resolved: [Node.Member] = []
                 resolved.reserveCapacity(members.count)
                 for member in members {
-                    resolved.append(Node.Member(key: member.key, keyLocation: member.keyLocation, value: try resolve(member.value, context)))
+                    resolved.append(
+                        Node.Member(key: member.key, keyLocation: member.keyLocation, value: try resolve(member.value, context)))
                 }
                 return Node(.object(resolved), at: node.location)
             }
@@ -83,7 +84,8 @@ enum Evaluator {
             case "TrainingJobName" where context.stepType == .training, "ProcessingJobName" where context.stepType == .processing:
                 return Node(.string(context.jobName ?? ""))
             case "TrainingJobName", "ProcessingJobName":
-                throw EvaluationError("Execution.\(name) only has a value inside a \(name == "TrainingJobName" ? "Training" : "Processing") step")
+                throw EvaluationError(
+                    "Execution.\(name) only has a value inside a \(name == "TrainingJobName" ? "Training" : "Processing") step")
             default: throw EvaluationError("'Execution.\(name)' is not an execution variable")
             }
         case .experimentConfig(let name):
@@ -112,7 +114,11 @@ enum Evaluator {
             if path.segments.isEmpty { return item }
             // Items are commonly JSON-object strings whose fields the body reads (SDK v3 docs).
             var value = item
-            if let string = item.string, let parsed = try? DocumentLoader.parse(data: Data(string.utf8), path: "item", syntax: .json).root, parsed.members != nil || parsed.elements != nil { value = parsed }
+            if let string = item.string, let parsed = try? DocumentLoader.parse(data: Data(string.utf8), path: "item", syntax: .json).root,
+                parsed.members != nil || parsed.elements != nil
+            {
+                value = parsed
+            }
             return try walk(value, path, describing: "'\(reference.text)'", root: "the current item")
         case .iterationOutput(let step, let text):
             guard let iteration = context.iterationProperties else {
@@ -146,15 +152,20 @@ enum Evaluator {
         case .propertyFile:
             guard let (stepName, fileName, _) = jsonGet.propertyFile else { throw EvaluationError("invalid Std:JsonGet property file") }
             guard let producer = context.pipeline.step(named: stepName),
-                  let declaration = producer.propertyFiles.first(where: { $0.name == fileName }) else {
+                let declaration = producer.propertyFiles.first(where: { $0.name == fileName })
+            else {
                 throw EvaluationError("step '\(stepName)' declares no property file '\(fileName)'")
             }
             guard let properties = context.properties(stepName) else {
                 throw EvaluationError("property file '\(fileName)' belongs to step '\(stepName)', which has not run in this execution")
             }
             let outputName = declaration.outputName ?? ""
-            let output = try walk(properties, PropertyPath(segments: [.member("ProcessingOutputConfig"), .member("Outputs"), .key(outputName), .member("S3Output"), .member("S3Uri")]),
-                                  describing: "the output '\(outputName)' of property file '\(fileName)'", root: "step '\(stepName)'")
+            let output = try walk(
+                properties,
+                PropertyPath(segments: [
+                    .member("ProcessingOutputConfig"), .member("Outputs"), .key(outputName), .member("S3Output"), .member("S3Uri"),
+                ]),
+                describing: "the output '\(outputName)' of property file '\(fileName)'", root: "step '\(stepName)'")
             guard let base = output.string else { throw EvaluationError("output '\(outputName)' of step '\(stepName)' has no S3 URI") }
             uri = base.hasSuffix("/") ? base + (declaration.filePath ?? "") : base + "/" + (declaration.filePath ?? "")
             fileLabel = "property file '\(fileName)' (\(uri))"
@@ -178,7 +189,8 @@ enum Evaluator {
         }
         let value = try walk(document.root, path, describing: "JsonGet path '\(text)' in \(fileLabel)", root: "the top level")
         if value.members != nil || value.elements != nil {
-            throw EvaluationError("JsonGet path '\(text)' in \(fileLabel) ends at \(value.members != nil ? "an object" : "a list"), not a single value")
+            throw EvaluationError(
+                "JsonGet path '\(text)' in \(fileLabel) ends at \(value.members != nil ? "an object" : "a list"), not a single value")
         }
         return value
     }
@@ -241,12 +253,14 @@ enum Evaluator {
         switch (left.value, right.value) {
         case (.integer(let a), .integer(let b)): return a < b ? .orderedAscending : a > b ? .orderedDescending : .orderedSame
         case (.integer, .number), (.number, .integer), (.number, .number):
-            let a = left.double!, b = right.double!
+            let a = left.double!
+            let b = right.double!
             return a < b ? .orderedAscending : a > b ? .orderedDescending : .orderedSame
         case (.string(let a), .string(let b)): return a < b ? .orderedAscending : a > b ? .orderedDescending : .orderedSame
         case (.bool(let a), .bool(let b)) where type == "Equals" || type == "In": return a == b ? .orderedSame : .orderedAscending
         default:
-            throw EvaluationError("\(type) cannot compare \(left.brief) (\(left.typeName)) with \(right.brief) (\(right.typeName)); convert one side")
+            throw EvaluationError(
+                "\(type) cannot compare \(left.brief) (\(left.typeName)) with \(right.brief) (\(right.typeName)); convert one side")
         }
     }
 }

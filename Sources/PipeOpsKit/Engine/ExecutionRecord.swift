@@ -3,12 +3,30 @@ import Foundation
 extension Node: Codable {
     public init(from decoder: Decoder) throws {
         let container = try decoder.singleValueContainer()
-        if container.decodeNil() { self.init(.null); return }
-        if let bool = try? container.decode(Bool.self) { self.init(.bool(bool)); return }
-        if let int = try? container.decode(Int.self) { self.init(.integer(int)); return }
-        if let double = try? container.decode(Double.self) { self.init(.number(double)); return }
-        if let string = try? container.decode(String.self) { self.init(.string(string)); return }
-        if let array = try? container.decode([Node].self) { self.init(.array(array)); return }
+        if container.decodeNil() {
+            self.init(.null)
+            return
+        }
+        if let bool = try? container.decode(Bool.self) {
+            self.init(.bool(bool))
+            return
+        }
+        if let int = try? container.decode(Int.self) {
+            self.init(.integer(int))
+            return
+        }
+        if let double = try? container.decode(Double.self) {
+            self.init(.number(double))
+            return
+        }
+        if let string = try? container.decode(String.self) {
+            self.init(.string(string))
+            return
+        }
+        if let array = try? container.decode([Node].self) {
+            self.init(.array(array))
+            return
+        }
         let object = try container.decode([String: Node].self)
         self.init(.object(object.keys.sorted().map { Node.Member(key: $0, keyLocation: .start, value: object[$0]!) }))
     }
@@ -22,7 +40,8 @@ extension Node: Codable {
         case .number(let double): try container.encode(double)
         case .string(let string): try container.encode(string)
         case .array(let elements): try container.encode(elements)
-        case .object(let members): try container.encode(Dictionary(members.map { ($0.key, $0.value) }, uniquingKeysWith: { _, last in last }))
+        case .object(let members):
+            try container.encode(Dictionary(members.map { ($0.key, $0.value) }, uniquingKeysWith: { _, last in last }))
         }
     }
 }
@@ -30,7 +49,10 @@ extension Node: Codable {
 /// One step of a local execution, as recorded under .pipeops/executions/<id>/.
 public struct StepRecord: Codable, Sendable {
     public enum Status: String, Codable, Sendable {
-        case pending = "Pending", executing = "Executing", succeeded = "Succeeded", failed = "Failed"
+        case pending = "Pending"
+        case executing = "Executing"
+        case succeeded = "Succeeded"
+        case failed = "Failed"
         /// Not run because a Condition took the other branch (or a step it needs was skipped).
         case skipped = "Skipped"
         /// Not run because a step it needs failed, or a Fail step stopped the execution.
@@ -63,7 +85,10 @@ public struct StepRecord: Codable, Sendable {
 /// A local execution.
 public struct ExecutionRecord: Codable, Sendable {
     public enum Status: String, Codable, Sendable {
-        case executing = "Executing", succeeded = "Succeeded", failed = "Failed", interrupted = "Interrupted"
+        case executing = "Executing"
+        case succeeded = "Succeeded"
+        case failed = "Failed"
+        case interrupted = "Interrupted"
         /// Every failed step was handled by a step that runs on its failure (a DependsOn with
         /// Trigger Failed or Any), as the service reports such executions (SDK v3 step_dependency.py).
         case completedWithFailures = "CompletedWithFailures"

@@ -36,7 +36,8 @@ struct ForEachExecutor {
             }
             limit = value
         } catch {
-            return Outcome(result: .init(outcome: .failure(StepFailure(message: error.message, exceptionType: nil)), attempts: 1), children: [])
+            return Outcome(
+                result: .init(outcome: .failure(StepFailure(message: error.message, exceptionType: nil)), attempts: 1), children: [])
         }
         let board = Board(count: items.count)
         let group = DispatchGroup()
@@ -87,8 +88,9 @@ struct ForEachExecutor {
         }
         let value = try Evaluator.resolve(source, context)
         if let elements = value.elements { return elements }
-        guard let text = value.string, let parsed = try? DocumentLoader.parse(data: Data(text.utf8), path: "IterableItems", syntax: .json).root,
-              let elements = parsed.elements
+        guard let text = value.string,
+            let parsed = try? DocumentLoader.parse(data: Data(text.utf8), path: "IterableItems", syntax: .json).root,
+            let elements = parsed.elements
         else {
             throw EvaluationError("IterableItems resolved to \(value.brief), which is not a JSON list such as [\"a\", \"b\"]")
         }
@@ -112,10 +114,13 @@ struct ForEachExecutor {
             bodyContext.jobName = LocalEngine.jobName(step: name, execution: context.executionId)
             bodyContext.properties = { siblings[$0] ?? outer($0) }
             let started = Date()
-            var child = StepRecord(name: name, type: body.type?.rawValue ?? "?", status: .executing, startedAt: Timestamp.string(started),
-                                   attempts: 0)
-            let result = engine.isInterrupted
-                ? StepExecutor.Result(outcome: .failure(StepFailure(message: "the execution was interrupted", exceptionType: nil)), attempts: 0)
+            var child = StepRecord(
+                name: name, type: body.type?.rawValue ?? "?", status: .executing, startedAt: Timestamp.string(started),
+                attempts: 0)
+            let result =
+                engine.isInterrupted
+                ? StepExecutor.Result(
+                    outcome: .failure(StepFailure(message: "the execution was interrupted", exceptionType: nil)), attempts: 0)
                 : executor.run(body, as: name, context: bodyContext)
             child.endedAt = Timestamp.string(Date())
             child.durationSeconds = Date().timeIntervalSince(started)
@@ -142,7 +147,8 @@ struct ForEachExecutor {
                 case .run(let next): ready.append(next)
                 case .skip(let next, let reason), .notRun(let next, let reason):
                     let skipped = engine.pipeline.steps[next]
-                    var entry = StepRecord(name: "\(skipped.name)-\(index)", type: skipped.type?.rawValue ?? "?", status: .notRun, attempts: 0)
+                    var entry = StepRecord(
+                        name: "\(skipped.name)-\(index)", type: skipped.type?.rawValue ?? "?", status: .notRun, attempts: 0)
                     if case .skip = settlement { entry.status = .skipped }
                     entry.reason = reason
                     iteration.children.append(entry)
@@ -165,9 +171,12 @@ struct ForEachExecutor {
             member("SucceededStepCount", .integer(succeeded)),
             member("FailedStepCount", .integer(failed.count)),
             member("StoppedStepCount", .integer(0)),
-            member("IterationOutputs", .array(iterations.map { iteration in
-                Node(.object(iteration.properties.keys.sorted().map { member($0, iteration.properties[$0]!.value) }))
-            })),
+            member(
+                "IterationOutputs",
+                .array(
+                    iterations.map { iteration in
+                        Node(.object(iteration.properties.keys.sorted().map { member($0, iteration.properties[$0]!.value) }))
+                    })),
         ]
         var selectorProblem: String?
         if failed.isEmpty, let selector = step.arguments?["Selector"] {
@@ -178,12 +187,15 @@ struct ForEachExecutor {
         }
         let properties = Node(.object(members))
         if let selectorProblem {
-            return Outcome(result: .init(outcome: .failure(StepFailure(message: selectorProblem, exceptionType: nil)), attempts: 1), children: children)
+            return Outcome(
+                result: .init(outcome: .failure(StepFailure(message: selectorProblem, exceptionType: nil)), attempts: 1), children: children
+            )
         }
         guard failed.isEmpty else {
             let names = failed.prefix(5).map { "\($0.name) (\($0.failureReason ?? "failed"))" }.joined(separator: "; ")
             let message = "\(failed.count) of \(children.count) child steps failed: \(names)\(failed.count > 5 ? "; …" : "")"
-            return Outcome(result: .init(outcome: .failure(StepFailure(message: message, exceptionType: nil)), attempts: 1), children: children)
+            return Outcome(
+                result: .init(outcome: .failure(StepFailure(message: message, exceptionType: nil)), attempts: 1), children: children)
         }
         return Outcome(result: .init(outcome: .success(properties), attempts: 1), children: children)
     }
@@ -203,7 +215,8 @@ struct ForEachExecutor {
             let value: Node
             do { value = try Evaluator.resolve(field, selectorContext) } catch { return .failure(error) }
             guard let number = value.double ?? value.string.flatMap(Double.init), number.isFinite else {
-                return .failure(EvaluationError("Selector.Field is \(value.brief) in iteration \(index), not a number MaxBy/MinBy can compare"))
+                return .failure(
+                    EvaluationError("Selector.Field is \(value.brief) in iteration \(index), not a number MaxBy/MinBy can compare"))
             }
             if best == nil || (maximize ? number > best!.value : number < best!.value) { best = (index, number) }
         }

@@ -33,10 +33,11 @@ public final class LocalEngine: @unchecked Sendable {
         public var s3Mounts: [LocalS3.Mount]
         public var isolation: IsolationMode
 
-        public init(pipelineName: String, environment: String? = nil, definitionPath: String, parameters: [String: Node], parallelism: Int,
-                    useCache: Bool = true, productRoot: String, stateDirectory: String, standIns: [String: [String]] = [:],
-                    fixedOutputs: [String: Node] = [:], s3Mounts: [LocalS3.Mount] = [], isolation: IsolationMode = .detected)
-        {
+        public init(
+            pipelineName: String, environment: String? = nil, definitionPath: String, parameters: [String: Node], parallelism: Int,
+            useCache: Bool = true, productRoot: String, stateDirectory: String, standIns: [String: [String]] = [:],
+            fixedOutputs: [String: Node] = [:], s3Mounts: [LocalS3.Mount] = [], isolation: IsolationMode = .detected
+        ) {
             self.pipelineName = pipelineName
             self.environment = environment
             self.definitionPath = definitionPath
@@ -105,11 +106,15 @@ public final class LocalEngine: @unchecked Sendable {
             case .processing?, .training?, .model?, .registerModel?, .condition?, .fail?, .forEach?: continue
             case .lambda?, .callback?:
                 if !hasStandIn && fixedOutputs[step.name] == nil {
-                    problems.append("\(step.type!.rawValue) step '\(step.name)' needs a stand-in: set local.steps.\(step.name).command (prints the output parameters as JSON) or local.steps.\(step.name).outputs in pipeops.yaml")
+                    problems.append(
+                        "\(step.type!.rawValue) step '\(step.name)' needs a stand-in: set local.steps.\(step.name).command (prints the output parameters as JSON) or local.steps.\(step.name).outputs in pipeops.yaml"
+                    )
                 }
             default:
                 if !hasStandIn {
-                    problems.append("\(step.type?.rawValue ?? "untyped") step '\(step.name)' cannot run locally: set local.steps.\(step.name).command in pipeops.yaml to run a stand-in in its place")
+                    problems.append(
+                        "\(step.type?.rawValue ?? "untyped") step '\(step.name)' cannot run locally: set local.steps.\(step.name).command in pipeops.yaml to run a stand-in in its place"
+                    )
                 }
             }
         }
@@ -159,11 +164,12 @@ public final class LocalEngine: @unchecked Sendable {
         let failed = record.steps.indices.filter { record.steps[$0].status == .failed && pipeline.steps[$0].forEachParent == nil }
         if failed.isEmpty { return .succeeded }
         let handled = failed.allSatisfy { index in
-            pipeline.steps[index].type != .fail && graph.successors[index].contains { edge in
-                let ran = [.succeeded, .failed].contains(record.steps[edge.to].status)
-                let trigger = pipeline.steps[edge.to].dependsOn.first { $0.name == pipeline.steps[index].name }?.trigger
-                return ran && (trigger == .failed || trigger == .any)
-            }
+            pipeline.steps[index].type != .fail
+                && graph.successors[index].contains { edge in
+                    let ran = [.succeeded, .failed].contains(record.steps[edge.to].status)
+                    let trigger = pipeline.steps[edge.to].dependsOn.first { $0.name == pipeline.steps[index].name }?.trigger
+                    return ran && (trigger == .failed || trigger == .any)
+                }
         }
         return handled ? .completedWithFailures : .failed
     }
@@ -226,9 +232,10 @@ public final class LocalEngine: @unchecked Sendable {
     }
 
     func makeExecutor() -> StepExecutor {
-        StepExecutor(options: options, executionId: record.id, executionFolder: store.folder(for: record.id),
-                     cache: StepCache(directory: options.stateDirectory + "/cache/" + Self.safeName(options.pipelineName)),
-                     emit: { [self] in self.emit($0) }, sleep: { [self] in self.sleepUnlessInterrupted($0) })
+        StepExecutor(
+            options: options, executionId: record.id, executionFolder: store.folder(for: record.id),
+            cache: StepCache(directory: options.stateDirectory + "/cache/" + Self.safeName(options.pipelineName)),
+            emit: { [self] in self.emit($0) }, sleep: { [self] in self.sleepUnlessInterrupted($0) })
     }
 
     /// What expressions see while `step` runs: parameters, execution variables and the
@@ -237,8 +244,9 @@ public final class LocalEngine: @unchecked Sendable {
         condition.lock()
         let known = properties
         condition.unlock()
-        return RuntimeContext(pipeline: pipeline, pipelineName: options.pipelineName, executionId: record.id, startTime: started,
-                              parameters: options.parameters, properties: { known[$0] }, s3: s3, jobName: jobName, stepType: step.type)
+        return RuntimeContext(
+            pipeline: pipeline, pipelineName: options.pipelineName, executionId: record.id, startTime: started,
+            parameters: options.parameters, properties: { known[$0] }, s3: s3, jobName: jobName, stepType: step.type)
     }
 
     private func execute(_ index: Int) {
@@ -322,7 +330,8 @@ public final class LocalEngine: @unchecked Sendable {
         for index in pipeline.steps.indices where pipeline.steps[index].forEachParent == forEach.index {
             record.steps[index].status = entry.status
             let runs = entry.children?.filter { $0.name.hasPrefix(pipeline.steps[index].name + "-") }.count ?? 0
-            record.steps[index].reason = entry.status == .skipped || entry.status == .notRun
+            record.steps[index].reason =
+                entry.status == .skipped || entry.status == .notRun
                 ? entry.reason : "ran \(runs) time\(runs == 1 ? "" : "s") in ForEach '\(forEach.name)' (see its children)"
         }
     }

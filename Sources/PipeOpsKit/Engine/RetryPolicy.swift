@@ -18,9 +18,10 @@ struct RetryPolicy: Sendable {
 
     init(step: Step) {
         rules = (step.node["RetryPolicies"]?.elements ?? []).map { policy in
-            Rule(exceptionTypes: Set(policy["ExceptionType"]?.elements?.compactMap(\.string) ?? []),
-                 interval: policy["IntervalSeconds"]?.double ?? 1, backoff: policy["BackoffRate"]?.double ?? 2,
-                 maxAttempts: policy["MaxAttempts"]?.int ?? 5, expireAfterMinutes: policy["ExpireAfterMin"]?.double)
+            Rule(
+                exceptionTypes: Set(policy["ExceptionType"]?.elements?.compactMap(\.string) ?? []),
+                interval: policy["IntervalSeconds"]?.double ?? 1, backoff: policy["BackoffRate"]?.double ?? 2,
+                maxAttempts: policy["MaxAttempts"]?.int ?? 5, expireAfterMinutes: policy["ExpireAfterMin"]?.double)
         }
     }
 

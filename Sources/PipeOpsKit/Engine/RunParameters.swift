@@ -2,7 +2,9 @@
 /// environment's parameter set, then `--param NAME=VALUE` overrides. Every problem is
 /// collected and reported before anything runs.
 public enum RunParameters {
-    public static func resolve(_ pipeline: Pipeline, environment: [String: Node], overrides: [(name: String, value: String)]) throws(PipeOpsError) -> [String: Node] {
+    public static func resolve(_ pipeline: Pipeline, environment: [String: Node], overrides: [(name: String, value: String)])
+        throws(PipeOpsError) -> [String: Node]
+    {
         var values: [String: Node] = [:]
         var problems: [String] = []
         let names = pipeline.parameters.map(\.name)
@@ -14,7 +16,9 @@ public enum RunParameters {
                 problems.append("the environment sets unknown parameter '\(name)'\(hint(name, names))")
                 continue
             }
-            if parameter.accepts(value) { values[name] = Node(value.value) } else {
+            if parameter.accepts(value) {
+                values[name] = Node(value.value)
+            } else {
                 problems.append("parameter '\(name)' is \(parameter.kind?.rawValue ?? "?") but the environment gives \(value.brief)")
             }
         }
@@ -31,11 +35,16 @@ public enum RunParameters {
         }
         for parameter in pipeline.parameters {
             guard let value = values[parameter.name] else {
-                problems.append("parameter '\(parameter.name)' has no default and no value; pass --param \(parameter.name)=VALUE or set it in the environment file")
+                problems.append(
+                    "parameter '\(parameter.name)' has no default and no value; pass --param \(parameter.name)=VALUE or set it in the environment file"
+                )
                 continue
             }
-            if let allowed = parameter.enumValues?.compactMap(\.string), let string = value.string, !allowed.isEmpty, !allowed.contains(string) {
-                problems.append("parameter '\(parameter.name)' is \"\(string)\", not one of its EnumValues (\(allowed.joined(separator: ", ")))")
+            if let allowed = parameter.enumValues?.compactMap(\.string), let string = value.string, !allowed.isEmpty,
+                !allowed.contains(string)
+            {
+                problems.append(
+                    "parameter '\(parameter.name)' is \"\(string)\", not one of its EnumValues (\(allowed.joined(separator: ", ")))")
             }
             if let string = value.string, string.isEmpty {
                 problems.append("parameter '\(parameter.name)' is empty; the service requires at least one character")
@@ -47,7 +56,8 @@ public enum RunParameters {
 
     /// Parses `NAME=VALUE` assignments (`--param`, `--property-sample`): the one parser every
     /// command uses. The value may be empty or contain `=`; the name may not be empty.
-    public static func assignments(_ entries: [String], option: String = "--param") throws(PipeOpsError) -> [(name: String, value: String)] {
+    public static func assignments(_ entries: [String], option: String = "--param") throws(PipeOpsError) -> [(name: String, value: String)]
+    {
         var parsed: [(name: String, value: String)] = []
         for entry in entries {
             guard let equals = entry.firstIndex(of: "="), equals != entry.startIndex else {

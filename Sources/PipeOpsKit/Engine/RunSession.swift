@@ -13,9 +13,10 @@ public struct RunSession {
         public var parallelism: Int?
         public var useCache: Bool
 
-        public init(directory: String = FileManager.default.currentDirectoryPath, environment: String? = nil, definition: String? = nil,
-                    parameters: [(name: String, value: String)] = [], parallelism: Int? = nil, useCache: Bool = true)
-        {
+        public init(
+            directory: String = FileManager.default.currentDirectoryPath, environment: String? = nil, definition: String? = nil,
+            parameters: [(name: String, value: String)] = [], parallelism: Int? = nil, useCache: Bool = true
+        ) {
             self.directory = directory
             self.environment = environment
             self.definition = definition
@@ -63,7 +64,8 @@ public struct RunSession {
             let errors = Linter(options: lint).lint(definition: document).filter { $0.severity == .error }
             if !errors.isEmpty { throw Refusal.lintErrors(errors) }
             let pipeline = Pipeline(document: document)
-            let problems = LocalEngine.preflight(pipeline, standIns: manifest?.localSteps ?? [:], fixedOutputs: manifest?.localStepOutputs ?? [:])
+            let problems = LocalEngine.preflight(
+                pipeline, standIns: manifest?.localSteps ?? [:], fixedOutputs: manifest?.localStepOutputs ?? [:])
             if !problems.isEmpty { throw PipeOpsError.message(problems.joined(separator: "\n")) }
             let parameters = try RunParameters.resolve(pipeline, environment: values, overrides: request.parameters)
             let root = manifest?.directory ?? request.directory
@@ -73,8 +75,9 @@ public struct RunSession {
                 useCache: request.useCache, productRoot: root, stateDirectory: root + "/.pipeops",
                 standIns: manifest?.localSteps ?? [:], fixedOutputs: manifest?.localStepOutputs ?? [:],
                 s3Mounts: (manifest?.localS3 ?? []).map { LocalS3.Mount(prefix: $0.prefix, directory: manifest!.resolve($0.path)) })
-            return RunSession(request: request, pipeline: pipeline, options: options,
-                              stateDisplay: DisplayPath(base: request.directory)(root + "/.pipeops"), context: context)
+            return RunSession(
+                request: request, pipeline: pipeline, options: options,
+                stateDisplay: DisplayPath(base: request.directory)(root + "/.pipeops"), context: context)
         } catch let refusal as Refusal {
             throw refusal
         } catch let error as PipeOpsError {

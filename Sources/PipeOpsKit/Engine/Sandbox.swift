@@ -18,11 +18,14 @@ public enum IsolationMode: String, Sendable {
         guard fm.isExecutableFile(atPath: "/usr/bin/unshare") else { return .rewrite }
         if getuid() == 0 {
             if !fm.fileExists(atPath: "/opt/ml") { try? fm.createDirectory(atPath: "/opt/ml", withIntermediateDirectories: true) }
-            if fm.fileExists(atPath: "/opt/ml"), ProcessRunner.succeeds(["/usr/bin/unshare", "--mount", "--propagation", "private", "/bin/true"]) {
+            if fm.fileExists(atPath: "/opt/ml"),
+                ProcessRunner.succeeds(["/usr/bin/unshare", "--mount", "--propagation", "private", "/bin/true"])
+            {
                 return .namespace
             }
         } else if fm.fileExists(atPath: "/opt/ml"),
-                  ProcessRunner.succeeds(["/usr/bin/unshare", "--user", "--map-root-user", "--mount", "--propagation", "private", "/bin/true"]) {
+            ProcessRunner.succeeds(["/usr/bin/unshare", "--user", "--map-root-user", "--mount", "--propagation", "private", "/bin/true"])
+        {
             return .userNamespace
         }
         return .rewrite
@@ -56,7 +59,9 @@ public struct Sandbox: Sendable {
 
     /// `pipeops-sandbox` next to the running binary (or $PIPEOPS_SANDBOX_HELPER), when present.
     static let helper: String? = {
-        if let path = ProcessInfo.processInfo.environment["PIPEOPS_SANDBOX_HELPER"], FileManager.default.isExecutableFile(atPath: path) { return path }
+        if let path = ProcessInfo.processInfo.environment["PIPEOPS_SANDBOX_HELPER"], FileManager.default.isExecutableFile(atPath: path) {
+            return path
+        }
         let executable = URL(fileURLWithPath: CommandLine.arguments.first ?? "").resolvingSymlinksInPath().deletingLastPathComponent()
         let candidate = executable.appendingPathComponent("pipeops-sandbox").path
         return FileManager.default.isExecutableFile(atPath: candidate) ? candidate : nil
@@ -70,7 +75,9 @@ public struct Sandbox: Sendable {
             if let helper = Self.helper { return [helper, root] + argv }
             return ["/usr/bin/unshare", "--mount", "--propagation", "private", "--", "/bin/sh", "-c", script, root] + argv
         case .userNamespace:
-            return ["/usr/bin/unshare", "--user", "--map-root-user", "--mount", "--propagation", "private", "--", "/bin/sh", "-c", script, root] + argv
+            return [
+                "/usr/bin/unshare", "--user", "--map-root-user", "--mount", "--propagation", "private", "--", "/bin/sh", "-c", script, root,
+            ] + argv
         case .rewrite:
             return argv.map(rewrite)
         }
@@ -110,9 +117,10 @@ public final class ProcessRunner: @unchecked Sendable {
     }
 
     /// Runs `argv` (resolved on PATH when not absolute) and waits; stdout and stderr go to files.
-    public func run(_ argv: [String], environment: [String: String], directory: String, stdoutPath: String, stderrPath: String,
-                    stdin: Data? = nil, timeout: TimeInterval? = nil) throws(PipeOpsError) -> Outcome
-    {
+    public func run(
+        _ argv: [String], environment: [String: String], directory: String, stdoutPath: String, stderrPath: String,
+        stdin: Data? = nil, timeout: TimeInterval? = nil
+    ) throws(PipeOpsError) -> Outcome {
         guard let first = argv.first else { throw .message("empty command") }
         let process = Process()
         if first.hasPrefix("/") {
@@ -129,20 +137,29 @@ public final class ProcessRunner: @unchecked Sendable {
         guard let out = FileHandle(forWritingAtPath: stdoutPath), let err = FileHandle(forWritingAtPath: stderrPath) else {
             throw .message("cannot open the step's log files")
         }
-        defer { try? out.close(); try? err.close() }
+        defer {
+            try? out.close()
+            try? err.close()
+        }
         process.standardOutput = out
         process.standardError = err
-        let input = Pipe()
-        process.standardInput = stdin == nil ? FileHandle.nullDevice : input
+        // Standard input comes from a file beside the logs, not a pipe: a step that exits without
+        // reading its input must not make pipeops die of SIGPIPE while writing it.
+        var input: FileHandle?
+        if let stdin {
+            let path = (stdoutPath as NSString).deletingLastPathComponent + "/stdin"
+            guard FileManager.default.createFile(atPath: path, contents: stdin), let handle = FileHandle(forReadingAtPath: path) else {
+                throw .message("cannot write the step's standard input beside its logs")
+            }
+            input = handle
+        }
+        defer { try? input?.close() }
+        process.standardInput = input ?? FileHandle.nullDevice
         do { try process.run() } catch {
             throw .message("cannot start \(first): \(error.localizedDescription)")
         }
         lock.withLock { running[process.processIdentifier] = process }
         defer { _ = lock.withLock { running.removeValue(forKey: process.processIdentifier) } }
-        if let stdin {
-            input.fileHandleForWriting.write(stdin)
-            try? input.fileHandleForWriting.close()
-        }
         var timedOut = false
         if let timeout {
             let deadline = Date().addingTimeInterval(timeout)

@@ -81,14 +81,18 @@ struct Scheduler {
             case .stopped where trigger == .stopped || trigger == .any: continue
             case .failed, .stopped:
                 if trigger == .completed { return .notRun(index, reason: "step '\(name)' \(result == .failed ? "failed" : "was stopped")") }
-                return .skip(index, reason: "runs only when step '\(name)' \(Self.phrase(trigger)); it \(result == .failed ? "failed" : "was stopped")")
+                return .skip(
+                    index,
+                    reason: "runs only when step '\(name)' \(Self.phrase(trigger)); it \(result == .failed ? "failed" : "was stopped")")
             case .succeeded:
                 return .skip(index, reason: "runs only when step '\(name)' \(Self.phrase(trigger)); it succeeded")
             }
         }
-        if let membership = step.membership, case .succeeded(let outcome?)? = outcomes[membership.condition], outcome != membership.outcome {
+        if let membership = step.membership, case .succeeded(let outcome?)? = outcomes[membership.condition], outcome != membership.outcome
+        {
             let condition = pipeline.steps[membership.condition].name
-            return .skip(index, reason: "Condition '\(condition)' was \(outcome ? "true" : "false"), so \(membership.branch.rawValue) did not run")
+            return .skip(
+                index, reason: "Condition '\(condition)' was \(outcome ? "true" : "false"), so \(membership.branch.rawValue) did not run")
         }
         return .run(index)
     }

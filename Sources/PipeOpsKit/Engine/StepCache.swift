@@ -4,11 +4,18 @@ import Foundation
 struct StepCache: Sendable {
     let directory: String
 
-    struct Hit { var properties: Node; var execution: String; var completedAt: String }
+    struct Hit {
+        var properties: Node
+        var execution: String
+        var completedAt: String
+    }
 
     static let keyAttributes: [StepType: [String]] = [
         .processing: ["AppSpecification", "Environment", "ProcessingInputs"],
-        .training: ["AlgorithmSpecification", "CheckpointConfig", "DebugHookConfig", "DebugRuleConfigurations", "Environment", "HyperParameters", "InputDataConfig"],
+        .training: [
+            "AlgorithmSpecification", "CheckpointConfig", "DebugHookConfig", "DebugRuleConfigurations", "Environment", "HyperParameters",
+            "InputDataConfig",
+        ],
         .transform: ["DataProcessing", "Environment", "ModelName", "TransformInput"],
         .tuning: ["HyperParameterTuningJobConfig", "TrainingJobDefinition", "TrainingJobDefinitions"],
         .autoML: ["AutoMLJobConfig", "AutoMLJobObjective", "InputDataConfig", "ProblemType"],
@@ -28,16 +35,19 @@ struct StepCache: Sendable {
 
     func lookup(_ key: String, expireAfter: String?) -> Hit? {
         guard let data = FileManager.default.contents(atPath: "\(directory)/\(key).json"),
-              let entry = try? DocumentLoader.parse(data: data, path: key, syntax: .json).root,
-              let completed = entry["completedAt"]?.string, let date = Timestamp.date(from: completed),
-              let props = entry["properties"], let execution = entry["execution"]?.string else { return nil }
+            let entry = try? DocumentLoader.parse(data: data, path: key, syntax: .json).root,
+            let completed = entry["completedAt"]?.string, let date = Timestamp.date(from: completed),
+            let props = entry["properties"], let execution = entry["execution"]?.string
+        else { return nil }
         if let expireAfter, let seconds = CacheDuration.seconds(expireAfter), Date().timeIntervalSince(date) > seconds { return nil }
         return Hit(properties: props, execution: execution, completedAt: completed)
     }
 
     func store(_ key: String, properties: Node, execution: String, step: String) {
-        let entry = Node(object: [("completedAt", Node(.string(Timestamp.string(Date())))), ("execution", Node(.string(execution))),
-                                  ("step", Node(.string(step))), ("properties", properties)])
+        let entry = Node(object: [
+            ("completedAt", Node(.string(Timestamp.string(Date())))), ("execution", Node(.string(execution))),
+            ("step", Node(.string(step))), ("properties", properties),
+        ])
         try? AtomicFile.write(CanonicalJSON.data(entry, pretty: true), to: "\(directory)/\(key).json")
     }
 }

@@ -45,12 +45,14 @@ struct StepExecutor: Sendable {
         }
         // The service's cache key attributes, after expression resolution.
         let cacheConfig = step.node["CacheConfig"]
-        let cacheKey = (options.useCache && cacheConfig?["Enabled"]?.bool == true && step.type?.supportsCaching == true)
+        let cacheKey =
+            (options.useCache && cacheConfig?["Enabled"]?.bool == true && step.type?.supportsCaching == true)
             ? StepCache.key(step: step, arguments: arguments, standIn: options.standIns[step.name]) : nil
         if let cacheKey, let hit = cache.lookup(cacheKey, expireAfter: cacheConfig?["ExpireAfter"]?.string) {
             emit(.note("\(name): cache hit from execution \(hit.execution)"))
-            return Result(outcome: .success(hit.properties), attempts: 0,
-                          cacheHit: StepRecord.CacheHit(sourceExecution: hit.execution, completedAt: hit.completedAt))
+            return Result(
+                outcome: .success(hit.properties), attempts: 0,
+                cacheHit: StepRecord.CacheHit(sourceExecution: hit.execution, completedAt: hit.completedAt))
         }
 
         let runner = StepRunners.runner(for: step, hasStandIn: options.standIns[step.name] != nil)
@@ -65,7 +67,7 @@ struct StepExecutor: Sendable {
             let logs = (stdout: attemptFolder + "/stdout.log", stderr: attemptFolder + "/stderr.log")
             let outcome = attemptOnce(step, runner: runner, arguments: arguments, context: context, folder: attemptFolder)
             if case .failure(let failure) = outcome,
-               let delay = policy.delay(after: failure, attempt: attempt, elapsed: Date().timeIntervalSince(firstStart))
+                let delay = policy.delay(after: failure, attempt: attempt, elapsed: Date().timeIntervalSince(firstStart))
             {
                 emit(.stepRetrying(name: name, attempt: attempt + 1, delay: delay, reason: failure.message))
                 if sleep(delay) { continue }
@@ -84,14 +86,17 @@ struct StepExecutor: Sendable {
         do {
             try sandbox.prepare(runner.sandboxFolders)
             var environment = ProcessInfo.processInfo.environment
-            for secret in ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN"] { environment[secret] = nil }
+            for secret in ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN"] {
+                environment[secret] = nil
+            }
             environment["PYTHONUNBUFFERED"] = "1"
             environment["PIPEOPS_EXECUTION_ID"] = executionId
             environment["PIPEOPS_STEP"] = step.name
-            let job = StepJob(step: step, arguments: arguments, context: context, sandbox: sandbox, logDirectory: folder,
-                              productRoot: options.productRoot, stateDirectory: options.stateDirectory, standIn: options.standIns[step.name],
-                              fixedOutputs: options.fixedOutputs[step.name], jobName: context.jobName ?? step.name,
-                              baseEnvironment: environment)
+            let job = StepJob(
+                step: step, arguments: arguments, context: context, sandbox: sandbox, logDirectory: folder,
+                productRoot: options.productRoot, stateDirectory: options.stateDirectory, standIn: options.standIns[step.name],
+                fixedOutputs: options.fixedOutputs[step.name], jobName: context.jobName ?? step.name,
+                baseEnvironment: environment)
             return .success(try runner.run(job))
         } catch let failure as StepFailure {
             return .failure(failure)

@@ -45,7 +45,8 @@ public struct DependencyGraph: Sendable {
         /// hold them: a body step runs inside its ForEach, so what it needs from outside, its
         /// ForEach needs first (and what reads a body step from outside waits for the ForEach).
         func link(_ from: Int, _ to: Int, _ kind: EdgeKind, trigger: Dependency.Trigger = .completed) {
-            let scopeFrom = pipeline.steps[from].forEachParent, scopeTo = pipeline.steps[to].forEachParent
+            let scopeFrom = pipeline.steps[from].forEachParent
+            let scopeTo = pipeline.steps[to].forEachParent
             if scopeFrom == scopeTo { return add(from, to, kind, trigger: trigger) }
             add(scopeFrom ?? from, scopeTo ?? to, kind, trigger: trigger)
         }
@@ -105,16 +106,22 @@ public struct DependencyGraph: Sendable {
         var components: [[Int]] = []
         for start in 0..<stepCount where index[start] < 0 {
             var work: [(node: Int, edge: Int)] = [(start, 0)]
-            index[start] = next; lowlink[start] = next; next += 1
-            stack.append(start); onStack[start] = true
+            index[start] = next
+            lowlink[start] = next
+            next += 1
+            stack.append(start)
+            onStack[start] = true
             while !work.isEmpty {
                 let (node, edgeIndex) = work[work.count - 1]
                 if edgeIndex < successors[node].count {
                     work[work.count - 1].edge += 1
                     let target = successors[node][edgeIndex].to
                     if index[target] < 0 {
-                        index[target] = next; lowlink[target] = next; next += 1
-                        stack.append(target); onStack[target] = true
+                        index[target] = next
+                        lowlink[target] = next
+                        next += 1
+                        stack.append(target)
+                        onStack[target] = true
                         work.append((target, 0))
                     } else if onStack[target] {
                         lowlink[node] = min(lowlink[node], index[target])
@@ -146,9 +153,13 @@ public struct DependencyGraph: Sendable {
         var head = 0
         var closing: Edge?
         search: while head < queue.count {
-            let node = queue[head]; head += 1
+            let node = queue[head]
+            head += 1
             for edge in successors[node] where component.contains(edge.to) {
-                if edge.to == start { closing = edge; break search }
+                if edge.to == start {
+                    closing = edge
+                    break search
+                }
                 if previous[edge.to] == nil && edge.to != start {
                     previous[edge.to] = edge
                     queue.append(edge.to)

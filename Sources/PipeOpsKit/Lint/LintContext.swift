@@ -32,9 +32,10 @@ public final class LintContext: @unchecked Sendable {
     /// The manifest, when linting a manifest.
     public let manifest: Manifest?
 
-    public init(document: Document, role: Role, pipeline: Pipeline?, propertySamples: [String: PropertySample] = [:],
-                manifest: Manifest? = nil)
-    {
+    public init(
+        document: Document, role: Role, pipeline: Pipeline?, propertySamples: [String: PropertySample] = [:],
+        manifest: Manifest? = nil
+    ) {
         self.document = document
         self.role = role
         self.pipeline = pipeline
@@ -55,7 +56,9 @@ public final class LintContext: @unchecked Sendable {
     /// How `Steps.<step><path>` resolves (parsed and checked once per distinct reference text).
     /// Nil when the path does not parse or the step does not exist.
     func resolution(of reference: Reference) -> StepProperties.Resolution? {
-        guard case .stepProperty(let name, let text) = reference, let pipeline = definition, let target = pipeline.step(named: name) else { return nil }
+        guard case .stepProperty(let name, let text) = reference, let pipeline = definition, let target = pipeline.step(named: name) else {
+            return nil
+        }
         let key = reference.text
         if let cached = resolutions[key] { return cached }
         guard case .success(let path) = PropertyPath.parseProperty(text) else { return nil }

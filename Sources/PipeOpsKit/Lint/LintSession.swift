@@ -9,7 +9,10 @@ public struct LintRequest: Sendable {
     /// Directory paths are shown relative to, and where the manifest search starts.
     public var workingDirectory: String
 
-    public init(files: [String] = [], propertySamples: [(name: String, path: String)] = [], workingDirectory: String = FileManager.default.currentDirectoryPath) {
+    public init(
+        files: [String] = [], propertySamples: [(name: String, path: String)] = [],
+        workingDirectory: String = FileManager.default.currentDirectoryPath
+    ) {
         self.files = files
         self.propertySamples = propertySamples
         self.workingDirectory = workingDirectory

@@ -2,7 +2,9 @@
 /// metadata, the generated docs and the generic example test.
 public struct RuleDescription: Sendable {
     public enum Category: String, Sendable, CaseIterable {
-        case syntax, structure, references, graph, jsonGet = "json-get", caching, retry, parameters, environments
+        case syntax, structure, references, graph
+        case jsonGet = "json-get"
+        case caching, retry, parameters, environments
     }
 
     /// What the examples are: definitions, environment files (checked against
@@ -20,9 +22,10 @@ public struct RuleDescription: Sendable {
     public var nonTriggering: [String]
     public var exampleKind: ExampleKind
 
-    public init(id: String, title: String, category: Category, severity: Severity, rationale: String,
-                triggering: [String], nonTriggering: [String], exampleKind: ExampleKind = .definition)
-    {
+    public init(
+        id: String, title: String, category: Category, severity: Severity, rationale: String,
+        triggering: [String], nonTriggering: [String], exampleKind: ExampleKind = .definition
+    ) {
         self.exampleKind = exampleKind
         self.id = id
         self.title = title
@@ -79,8 +82,10 @@ public struct FindingSink {
     var findings: [Finding] = []
 
     public mutating func report(_ message: String, at location: SourceLocation, step: String? = nil, severity: Severity? = nil) {
-        findings.append(Finding(rule: rule.id, severity: severity ?? rule.severity, message: message, file: file,
-                                location: location, step: step))
+        findings.append(
+            Finding(
+                rule: rule.id, severity: severity ?? rule.severity, message: message, file: file,
+                location: location, step: step))
     }
 
     public mutating func report(_ message: String, at node: Node, step: Step? = nil, severity: Severity? = nil) {

@@ -23,13 +23,17 @@ public struct EnvironmentFile: Sendable {
             return
         }
         guard root.members != nil else {
-            reader.problem("an environment file must be a mapping with 'parameters:' (and optional tags, roleArn, region, pipelineName, parallelism)", at: root)
+            reader.problem(
+                "an environment file must be a mapping with 'parameters:' (and optional tags, roleArn, region, pipelineName, parallelism)",
+                at: root)
             problems = reader.problems
             return
         }
         reader.allowOnly(root, EnvironmentFile.keys, in: "the environment file")
         if let parameters = root["parameters"], !parameters.isNull {
-            if let members = parameters.members { self.parameters = members } else {
+            if let members = parameters.members {
+                self.parameters = members
+            } else {
                 reader.problem("'parameters' must be a mapping of parameter name to value, not a \(parameters.typeName)", at: parameters)
             }
         }
@@ -39,7 +43,8 @@ public struct EnvironmentFile: Sendable {
                     switch member.value.value {
                     case .string(let value): self.tags.append((member.key, value, member.value))
                     case .integer, .number, .bool: self.tags.append((member.key, member.value.brief, member.value))
-                    default: reader.problem("tag '\(member.key)' must have a string value, not a \(member.value.typeName)", at: member.value)
+                    default:
+                        reader.problem("tag '\(member.key)' must have a string value, not a \(member.value.typeName)", at: member.value)
                     }
                 }
             } else {
@@ -51,8 +56,12 @@ public struct EnvironmentFile: Sendable {
         pipelineName = reader.string(root, "pipelineName", in: "the environment file")
         definitionBucket = reader.string(root, "definitionBucket", in: "the environment file")
         if let parallelism = root["parallelism"] {
-            if let value = parallelism.int, case .integer = parallelism.value, value >= 1 { self.parallelism = value } else {
-                reader.problem("'parallelism' must be a whole number of at least 1 (MaxParallelExecutionSteps), not \(parallelism.brief)", at: parallelism)
+            if let value = parallelism.int, case .integer = parallelism.value, value >= 1 {
+                self.parallelism = value
+            } else {
+                reader.problem(
+                    "'parallelism' must be a whole number of at least 1 (MaxParallelExecutionSteps), not \(parallelism.brief)",
+                    at: parallelism)
             }
         }
         problems = reader.problems

@@ -87,7 +87,9 @@ public struct Manifest: Sendable {
         }
         reader.allowOnly(root, ["version", "pipeline", "environments", "propertyFiles", "local", "lint", "release"], in: "pipeops.yaml")
         if let version = root["version"] {
-            if version.int != 1 { reader.problem("unsupported manifest version \(version.brief); this pipeops reads version 1", at: version) }
+            if version.int != 1 {
+                reader.problem("unsupported manifest version \(version.brief); this pipeops reads version 1", at: version)
+            }
         } else {
             reader.problem("missing 'version: 1' at the top of pipeops.yaml", at: root, severity: .warning)
         }
@@ -100,7 +102,9 @@ public struct Manifest: Sendable {
         if let environments = reader.object(root, "environments", in: "pipeops.yaml") {
             for member in environments.members ?? [] {
                 guard member.value.members != nil else {
-                    reader.problem("environment '\(member.key)' must be a mapping such as { parameters: environments/\(member.key).yaml }", at: member.value)
+                    reader.problem(
+                        "environment '\(member.key)' must be a mapping such as { parameters: environments/\(member.key).yaml }",
+                        at: member.value)
                     continue
                 }
                 reader.allowOnly(member.value, ["parameters", "execute"], in: "environments.\(member.key)")
@@ -129,10 +133,15 @@ public struct Manifest: Sendable {
             if let s3 = reader.object(local, "s3", in: "local") {
                 for member in s3.members ?? [] {
                     if !member.key.hasPrefix("s3://") {
-                        reader.problem("local.s3 key '\(member.key)' must be an S3 prefix such as s3://bucket/prefix/", at: Node(.null, at: member.keyLocation))
+                        reader.problem(
+                            "local.s3 key '\(member.key)' must be an S3 prefix such as s3://bucket/prefix/",
+                            at: Node(.null, at: member.keyLocation))
                     }
-                    if let path = member.value.string { localS3.append((member.key, path)) } else {
-                        reader.problem("local.s3 '\(member.key)' must map to a folder path, not a \(member.value.typeName)", at: member.value)
+                    if let path = member.value.string {
+                        localS3.append((member.key, path))
+                    } else {
+                        reader.problem(
+                            "local.s3 '\(member.key)' must map to a folder path, not a \(member.value.typeName)", at: member.value)
                     }
                 }
             }
@@ -147,7 +156,9 @@ public struct Manifest: Sendable {
                         }
                     }
                     if let outputs = member.value["outputs"] {
-                        if outputs.members != nil { localStepOutputs[member.key] = outputs } else {
+                        if outputs.members != nil {
+                            localStepOutputs[member.key] = outputs
+                        } else {
                             reader.problem("local.steps.\(member.key).outputs must be a mapping of output name to value", at: outputs)
                         }
                     }
@@ -184,7 +195,9 @@ struct StructureReader {
     mutating func allowOnly(_ node: Node, _ keys: [String], in context: String) {
         for member in node.members ?? [] where !keys.contains(member.key) {
             let hint = Suggestion.hint(member.key, in: keys) ?? " (known: \(keys.joined(separator: ", ")))"
-            problems.append(StructureProblem(message: "unknown key '\(member.key)' in \(context)\(hint)", location: member.keyLocation, severity: .warning))
+            problems.append(
+                StructureProblem(
+                    message: "unknown key '\(member.key)' in \(context)\(hint)", location: member.keyLocation, severity: .warning))
         }
     }
 

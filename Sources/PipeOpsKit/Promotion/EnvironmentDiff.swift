@@ -21,13 +21,17 @@ public struct EnvironmentDiff: Sendable {
         func compare(_ section: String, _ key: String, _ a: String?, _ b: String?) {
             if a != b { rows.append(Row(section: section, key: key, left: a, right: b)) }
         }
-        let a = context.effectiveParameters(left.environment), b = context.effectiveParameters(right.environment)
+        let a = context.effectiveParameters(left.environment)
+        let b = context.effectiveParameters(right.environment)
         for (i, parameter) in a.enumerated() {
             compare("parameter", parameter.name, parameter.value.map(\.brief), b[i].value.map(\.brief))
         }
         // Stamp tags that name the environment or its values differ by design; compare the user's tags.
-        let userTags = { (r: RenderedEnvironment) in Dictionary(r.environment.tags.map { ($0.key, $0.value) }, uniquingKeysWith: { _, last in last }) }
-        let ta = userTags(left), tb = userTags(right)
+        let userTags = { (r: RenderedEnvironment) in
+            Dictionary(r.environment.tags.map { ($0.key, $0.value) }, uniquingKeysWith: { _, last in last })
+        }
+        let ta = userTags(left)
+        let tb = userTags(right)
         for key in Set(ta.keys).union(tb.keys).sorted() { compare("tag", key, ta[key], tb[key]) }
         compare("pipeline", "name", left.environment.pipelineName, right.environment.pipelineName)
         compare("pipeline", "roleArn", left.environment.roleArn, right.environment.roleArn)
@@ -39,39 +43,58 @@ public struct EnvironmentDiff: Sendable {
 
     /// A readable table and the structure statement.
     public var text: String {
-        let a = left.environment.name, b = right.environment.name
+        let a = left.environment.name
+        let b = right.environment.name
         var lines: [String] = []
         if rows.isEmpty {
             lines.append("\(a) and \(b) set the same values.")
         } else {
             let keyWidth = max(12, rows.map { $0.section.count + 1 + $0.key.count }.max() ?? 0)
             let leftWidth = max(a.count, rows.map { ($0.left ?? "(unset)").count }.max() ?? 0)
-            lines.append("".padding(toLength: keyWidth, withPad: " ", startingAt: 0) + "  " + a.padding(toLength: leftWidth, withPad: " ", startingAt: 0) + "  " + b)
+            lines.append(
+                "".padding(toLength: keyWidth, withPad: " ", startingAt: 0) + "  "
+                    + a.padding(toLength: leftWidth, withPad: " ", startingAt: 0) + "  " + b)
             for row in rows {
                 let key = "\(row.section) \(row.key)"
-                lines.append(key.padding(toLength: keyWidth, withPad: " ", startingAt: 0) + "  "
-                    + (row.left ?? "(unset)").padding(toLength: leftWidth, withPad: " ", startingAt: 0) + "  " + (row.right ?? "(unset)"))
+                lines.append(
+                    key.padding(toLength: keyWidth, withPad: " ", startingAt: 0) + "  "
+                        + (row.left ?? "(unset)").padding(toLength: leftWidth, withPad: " ", startingAt: 0) + "  "
+                        + (row.right ?? "(unset)"))
             }
         }
         lines.append("")
         lines.append("structure sha256  \(a): \(left.hashes.structure)")
         lines.append("                  \(b): \(right.hashes.structure)")
-        lines.append(structureIdentical
-            ? "The pipeline structure is identical: \(b) runs exactly the steps \(a) runs; only the values above differ."
-            : "The pipeline structure differs between \(a) and \(b).")
+        lines.append(
+            structureIdentical
+                ? "The pipeline structure is identical: \(b) runs exactly the steps \(a) runs; only the values above differ."
+                : "The pipeline structure differs between \(a) and \(b).")
         return lines.joined(separator: "\n") + "\n"
     }
 
     public var json: Node {
-        return Node(.object([
-            member("left", .string(left.environment.name)),
-            member("right", .string(right.environment.name)),
-            member("structureIdentical", .bool(structureIdentical)),
-            member("structureSha256", .object([member(left.environment.name, .string(left.hashes.structure)), member(right.environment.name, .string(right.hashes.structure))])),
-            member("differences", .array(rows.map { row in
-                Node(.object([member("section", .string(row.section)), member("key", .string(row.key)),
-                              member("left", row.left.map { .string($0) } ?? .null), member("right", row.right.map { .string($0) } ?? .null)]))
-            })),
-        ]))
+        return Node(
+            .object([
+                member("left", .string(left.environment.name)),
+                member("right", .string(right.environment.name)),
+                member("structureIdentical", .bool(structureIdentical)),
+                member(
+                    "structureSha256",
+                    .object([
+                        member(left.environment.name, .string(left.hashes.structure)),
+                        member(right.environment.name, .string(right.hashes.structure)),
+                    ])),
+                member(
+                    "differences",
+                    .array(
+                        rows.map { row in
+                            Node(
+                                .object([
+                                    member("section", .string(row.section)), member("key", .string(row.key)),
+                                    member("left", row.left.map { .string($0) } ?? .null),
+                                    member("right", row.right.map { .string($0) } ?? .null),
+                                ]))
+                        })),
+            ]))
     }
 }

@@ -51,7 +51,8 @@ public struct ProductContext: Sendable {
         guard let index = manifest.environments.firstIndex(where: { $0.name == name }) else {
             let names = environmentNames
             let hint = Suggestion.didYouMean(name, in: names)
-            throw .invalidArgument("unknown environment '\(name)'\(hint) (pipeops.yaml defines: \(names.isEmpty ? "none" : names.joined(separator: ", ")))")
+            throw .invalidArgument(
+                "unknown environment '\(name)'\(hint) (pipeops.yaml defines: \(names.isEmpty ? "none" : names.joined(separator: ", ")))")
         }
         let entry = manifest.environments[index]
         var file: EnvironmentFile?

@@ -17,11 +17,15 @@ public struct RenderedEnvironment: Sendable {
 public enum Renderer {
     /// Renders `environment`. `version` adds the git stamp; without it (outside a repository) the
     /// request carries only the definition and environment stamps.
-    public static func render(_ context: ProductContext, environment: ResolvedEnvironment, version: VersionInfo?) throws(PipeOpsError) -> RenderedEnvironment {
+    public static func render(_ context: ProductContext, environment: ResolvedEnvironment, version: VersionInfo?) throws(PipeOpsError)
+        -> RenderedEnvironment
+    {
         let definition = applyDefaults(environment.values, to: context.pipeline.root)
         let hashes = DefinitionHashes(root: definition)
         guard let role = environment.roleArn else {
-            throw .message("environment '\(environment.name)' has no role: set roleArn in \(environment.filePath ?? "its environment file") or pipeline.roleArn in pipeops.yaml")
+            throw .message(
+                "environment '\(environment.name)' has no role: set roleArn in \(environment.filePath ?? "its environment file") or pipeline.roleArn in pipeops.yaml"
+            )
         }
         var tags = environment.tags
         if let version {
@@ -43,7 +47,8 @@ public enum Renderer {
         if let parallelism = environment.parallelism {
             members.append(member("ParallelismConfiguration", .object([member("MaxParallelExecutionSteps", .integer(parallelism))])))
         }
-        return RenderedEnvironment(environment: environment, definition: definition, hashes: hashes, request: Node(.object(members)), tags: tags)
+        return RenderedEnvironment(
+            environment: environment, definition: definition, hashes: hashes, request: Node(.object(members)), tags: tags)
     }
 
     static func description(_ environment: ResolvedEnvironment, version: VersionInfo?, hashes: DefinitionHashes) -> String {
@@ -56,9 +61,12 @@ public enum Renderer {
     /// The definition with `values` written as the parameters' DefaultValue.
     public static func applyDefaults(_ values: [String: Node], to root: Node) -> Node {
         guard !values.isEmpty, case .object(var members) = root.value,
-              let index = members.firstIndex(where: { $0.key == "Parameters" }), case .array(let parameters) = members[index].value.value else { return root }
+            let index = members.firstIndex(where: { $0.key == "Parameters" }), case .array(let parameters) = members[index].value.value
+        else { return root }
         let updated = parameters.map { parameter -> Node in
-            guard case .object(var fields) = parameter.value, let name = parameter["Name"]?.string, let value = values[name] else { return parameter }
+            guard case .object(var fields) = parameter.value, let name = parameter["Name"]?.string, let value = values[name] else {
+                return parameter
+            }
             let stripped = Node(value.value)
             if let existing = fields.firstIndex(where: { $0.key == "DefaultValue" }) {
                 fields[existing].value = stripped

@@ -30,7 +30,8 @@ public enum LintReporter {
     /// One-line summary, e.g. `2 errors, 1 warning, 0 infos in 3 files`.
     public static func summary(_ report: LintReport) -> String {
         func plural(_ n: Int, _ word: String) -> String { "\(n) \(word)\(n == 1 ? "" : "s")" }
-        return "\(plural(report.count(.error), "error")), \(plural(report.count(.warning), "warning")), \(plural(report.count(.info), "info")) in \(plural(report.files.count, "file"))"
+        return
+            "\(plural(report.count(.error), "error")), \(plural(report.count(.warning), "warning")), \(plural(report.count(.info), "info")) in \(plural(report.files.count, "file"))"
     }
 
     static func text(_ report: LintReport, options: ReportOptions) -> String {
@@ -41,28 +42,31 @@ public enum LintReporter {
 
     static func json(_ report: LintReport) -> String {
         let findings: [Node] = report.findings.map { finding in
-            Node(.object([
-                member("rule", .string(finding.rule)),
-                member("severity", .string(finding.severity.rawValue)),
-                member("message", .string(finding.message)),
-                member("file", .string(finding.file)),
-                member("line", .integer(finding.location.line)),
-                member("column", .integer(finding.location.column)),
-                member("step", finding.step.map { .string($0) } ?? .null),
-            ]))
+            Node(
+                .object([
+                    member("rule", .string(finding.rule)),
+                    member("severity", .string(finding.severity.rawValue)),
+                    member("message", .string(finding.message)),
+                    member("file", .string(finding.file)),
+                    member("line", .integer(finding.location.line)),
+                    member("column", .integer(finding.location.column)),
+                    member("step", finding.step.map { .string($0) } ?? .null),
+                ]))
         }
-        let root = Node(.object([
-            member("findings", .array(findings)),
-            member("summary", .object([
-                member("errors", .integer(report.count(.error))),
-                member("warnings", .integer(report.count(.warning))),
-                member("infos", .integer(report.count(.info))),
-                member("files", .integer(report.files.count)),
-            ])),
-        ]))
+        let root = Node(
+            .object([
+                member("findings", .array(findings)),
+                member(
+                    "summary",
+                    .object([
+                        member("errors", .integer(report.count(.error))),
+                        member("warnings", .integer(report.count(.warning))),
+                        member("infos", .integer(report.count(.info))),
+                        member("files", .integer(report.files.count)),
+                    ])),
+            ]))
         return CanonicalJSON.string(root, sortKeys: false, pretty: true) + "\n"
     }
-
 
     static func sarifLevel(_ severity: Severity) -> String {
         switch severity {
@@ -76,52 +80,84 @@ public enum LintReporter {
         let rules = RuleRegistry.rules.map { $0.description }
         let ruleIndex = Dictionary(uniqueKeysWithValues: rules.enumerated().map { ($1.id, $0) })
         let ruleNodes: [Node] = rules.map { rule in
-            Node(.object([
-                member("id", .string(rule.id)),
-                member("name", .string(RuleDocs.pascalCase(rule.id))),
-                member("shortDescription", .object([member("text", .string(rule.title))])),
-                member("fullDescription", .object([member("text", .string(rule.rationale))])),
-                member("defaultConfiguration", .object([member("level", .string(sarifLevel(rule.severity)))])),
-                member("help", .object([member("text", .string(rule.rationale)), member("markdown", .string(RuleDocs.markdown(for: rule)))])),
-                member("properties", .object([member("category", .string(rule.category.rawValue)), member("tags", .array([Node(.string(rule.category.rawValue))]))])),
-            ]))
+            Node(
+                .object([
+                    member("id", .string(rule.id)),
+                    member("name", .string(RuleDocs.pascalCase(rule.id))),
+                    member("shortDescription", .object([member("text", .string(rule.title))])),
+                    member("fullDescription", .object([member("text", .string(rule.rationale))])),
+                    member("defaultConfiguration", .object([member("level", .string(sarifLevel(rule.severity)))])),
+                    member(
+                        "help",
+                        .object([member("text", .string(rule.rationale)), member("markdown", .string(RuleDocs.markdown(for: rule)))])),
+                    member(
+                        "properties",
+                        .object([
+                            member("category", .string(rule.category.rawValue)),
+                            member("tags", .array([Node(.string(rule.category.rawValue))])),
+                        ])),
+                ]))
         }
         let results: [Node] = report.findings.map { finding in
             var result: [Node.Member] = [
                 member("ruleId", .string(finding.rule)),
                 member("level", .string(sarifLevel(finding.severity))),
                 member("message", .object([member("text", .string(finding.message))])),
-                member("locations", .array([Node(.object([
-                    member("physicalLocation", .object([
-                        member("artifactLocation", .object([member("uri", .string(sarifURI(finding.file)))])),
-                        member("region", .object([
-                            member("startLine", .integer(max(1, finding.location.line))),
-                            member("startColumn", .integer(max(1, finding.location.column))),
-                        ])),
+                member(
+                    "locations",
+                    .array([
+                        Node(
+                            .object([
+                                member(
+                                    "physicalLocation",
+                                    .object([
+                                        member("artifactLocation", .object([member("uri", .string(sarifURI(finding.file)))])),
+                                        member(
+                                            "region",
+                                            .object([
+                                                member("startLine", .integer(max(1, finding.location.line))),
+                                                member("startColumn", .integer(max(1, finding.location.column))),
+                                            ])),
+                                    ]))
+                            ]))
                     ])),
-                ]))])),
             ]
             if let index = ruleIndex[finding.rule] { result.insert(member("ruleIndex", .integer(index)), at: 1) }
             if let step = finding.step { result.append(member("properties", .object([member("step", .string(step))]))) }
             return Node(.object(result))
         }
-        let root = Node(.object([
-            member("$schema", .string("https://json.schemastore.org/sarif-2.1.0.json")),
-            member("version", .string("2.1.0")),
-            member("runs", .array([Node(.object([
-                member("tool", .object([member("driver", .object([
-                    member("name", .string("pipeops")),
-                    member("semanticVersion", .string(options.toolVersion)),
-                    member("informationUri", .string("https://github.com/pipeops/pipeops")),
-                    member("rules", .array(ruleNodes)),
-                ]))])),
-                member("artifacts", .array(report.files.map { file in
-                    Node(.object([member("location", .object([member("uri", .string(sarifURI(file)))]))]))
-                })),
-                member("results", .array(results)),
-                member("columnKind", .string("unicodeCodePoints")),
-            ]))])),
-        ]))
+        let root = Node(
+            .object([
+                member("$schema", .string("https://json.schemastore.org/sarif-2.1.0.json")),
+                member("version", .string("2.1.0")),
+                member(
+                    "runs",
+                    .array([
+                        Node(
+                            .object([
+                                member(
+                                    "tool",
+                                    .object([
+                                        member(
+                                            "driver",
+                                            .object([
+                                                member("name", .string("pipeops")),
+                                                member("semanticVersion", .string(options.toolVersion)),
+                                                member("informationUri", .string("https://github.com/pipeops/pipeops")),
+                                                member("rules", .array(ruleNodes)),
+                                            ]))
+                                    ])),
+                                member(
+                                    "artifacts",
+                                    .array(
+                                        report.files.map { file in
+                                            Node(.object([member("location", .object([member("uri", .string(sarifURI(file)))]))]))
+                                        })),
+                                member("results", .array(results)),
+                                member("columnKind", .string("unicodeCodePoints")),
+                            ]))
+                    ])),
+            ]))
         return CanonicalJSON.string(root, sortKeys: false, pretty: true) + "\n"
     }
 
@@ -157,7 +193,8 @@ public enum LintReporter {
 
     /// Workflow-command escaping of the message part.
     static func escapeData(_ text: String) -> String {
-        text.replacingOccurrences(of: "%", with: "%25").replacingOccurrences(of: "\r", with: "%0D").replacingOccurrences(of: "\n", with: "%0A")
+        text.replacingOccurrences(of: "%", with: "%25").replacingOccurrences(of: "\r", with: "%0D").replacingOccurrences(
+            of: "\n", with: "%0A")
     }
 
     /// Workflow-command escaping of a property value.
@@ -165,4 +202,3 @@ public enum LintReporter {
         escapeData(text).replacingOccurrences(of: ":", with: "%3A").replacingOccurrences(of: ",", with: "%2C")
     }
 }
-

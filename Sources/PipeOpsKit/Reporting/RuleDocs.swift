@@ -8,17 +8,19 @@ public enum RuleDocs {
         case .text:
             let width = rules.map(\.id.count).max() ?? 0
             return rules.map { rule in
-                rule.id.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + rule.severity.rawValue.padding(toLength: 7, withPad: " ", startingAt: 0) + "  " + rule.title
+                rule.id.padding(toLength: width, withPad: " ", startingAt: 0) + "  "
+                    + rule.severity.rawValue.padding(toLength: 7, withPad: " ", startingAt: 0) + "  " + rule.title
             }.joined(separator: "\n") + "\n"
         case .json:
             let nodes = rules.map { rule in
-                Node(.object([
-                    member("id", .string(rule.id)),
-                    member("title", .string(rule.title)),
-                    member("category", .string(rule.category.rawValue)),
-                    member("severity", .string(rule.severity.rawValue)),
-                    member("rationale", .string(rule.rationale)),
-                ]))
+                Node(
+                    .object([
+                        member("id", .string(rule.id)),
+                        member("title", .string(rule.title)),
+                        member("category", .string(rule.category.rawValue)),
+                        member("severity", .string(rule.severity.rawValue)),
+                        member("rationale", .string(rule.rationale)),
+                    ]))
             }
             return CanonicalJSON.string(Node(.object([member("rules", .array(nodes))])), sortKeys: false, pretty: true) + "\n"
         case .markdown:
@@ -28,7 +30,9 @@ public enum RuleDocs {
             out += "`lint: { steps: { StepName: { disable: [id] } } }`, or in a YAML definition with a comment\n"
             out += "`# pipeops: disable=id` inside the step (or on the line before a finding outside any step).\n\n"
             out += "| id | severity | category | title |\n|---|---|---|---|\n"
-            for rule in rules { out += "| [`\(rule.id)`](#\(rule.id)) | \(rule.severity.rawValue) | \(rule.category.rawValue) | \(rule.title) |\n" }
+            for rule in rules {
+                out += "| [`\(rule.id)`](#\(rule.id)) | \(rule.severity.rawValue) | \(rule.category.rawValue) | \(rule.title) |\n"
+            }
             for rule in rules { out += "\n" + markdown(for: rule) }
             return out
         }

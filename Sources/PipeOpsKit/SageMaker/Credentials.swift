@@ -61,11 +61,14 @@ public struct AWSConfigResolver: Sendable {
             looked.append("[\(section)] in \(file)")
             guard let values = Self.ini(file)[section] else { continue }
             if let id = values["aws_access_key_id"], let secret = values["aws_secret_access_key"] {
-                return AWSCredentials(accessKeyId: id, secretAccessKey: secret, sessionToken: values["aws_session_token"],
-                                      source: "profile \(name) in \(file)")
+                return AWSCredentials(
+                    accessKeyId: id, secretAccessKey: secret, sessionToken: values["aws_session_token"],
+                    source: "profile \(name) in \(file)")
             }
         }
-        throw .message("no AWS credentials found; looked at \(looked.joined(separator: ", ")). Set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or pass --profile")
+        throw .message(
+            "no AWS credentials found; looked at \(looked.joined(separator: ", ")). Set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or pass --profile"
+        )
     }
 
     /// Flag, then the environment file, then AWS_REGION/AWS_DEFAULT_REGION, then the config file.
@@ -76,7 +79,9 @@ public struct AWSConfigResolver: Sendable {
         if let value = environment["AWS_DEFAULT_REGION"], !value.isEmpty { return value }
         let section = profileName == "default" ? "default" : "profile \(profileName)"
         if let value = Self.ini(configFile)[section]?["region"], !value.isEmpty { return value }
-        throw .message("no AWS region: pass --region, set region in the environment file, set AWS_REGION or AWS_DEFAULT_REGION, or add region to [\(section)] in \(configFile)")
+        throw .message(
+            "no AWS region: pass --region, set region in the environment file, set AWS_REGION or AWS_DEFAULT_REGION, or add region to [\(section)] in \(configFile)"
+        )
     }
 
     /// A minimal INI reader for the AWS shared files.

@@ -14,7 +14,6 @@ public enum Deployer {
     /// Definitions this large go through PipelineDefinitionS3Location, as the SDK does.
     public static let s3Threshold = 102_400
 
-
     static func tagList(_ tags: [(key: String, value: String)]) -> Node.Value {
         .array(tags.map { Node(.object([member("Key", .string($0.key)), member("Value", .string($0.value))])) })
     }
@@ -23,7 +22,10 @@ public enum Deployer {
     public static func createRequest(_ rendered: RenderedEnvironment, token: String, s3Location: (bucket: String, key: String)?) -> Node {
         var members = (rendered.request.members ?? []).filter { $0.key != "PipelineDefinition" || s3Location == nil }
         if let s3Location {
-            members.append(member("PipelineDefinitionS3Location", .object([member("Bucket", .string(s3Location.bucket)), member("ObjectKey", .string(s3Location.key))])))
+            members.append(
+                member(
+                    "PipelineDefinitionS3Location",
+                    .object([member("Bucket", .string(s3Location.bucket)), member("ObjectKey", .string(s3Location.key))])))
         }
         members.append(member("ClientRequestToken", .string(token)))
         return Node(.object(members))
@@ -34,12 +36,17 @@ public enum Deployer {
         Node(.object((create.members ?? []).filter { !["Tags", "ClientRequestToken"].contains($0.key) }))
     }
 
-    public static func upsert(_ rendered: RenderedEnvironment, client: SageMakerClient, definitionBucket: String?, s3Endpoint: URL?) throws(SageMakerClient.CallError) -> UpsertResult {
+    public static func upsert(_ rendered: RenderedEnvironment, client: SageMakerClient, definitionBucket: String?, s3Endpoint: URL?)
+        throws(SageMakerClient.CallError) -> UpsertResult
+    {
         let definition = rendered.request["PipelineDefinition"]?.string ?? ""
         var location: (bucket: String, key: String)?
         if definition.utf8.count >= s3Threshold {
             guard let bucket = definitionBucket else {
-                throw .tool(.message("the definition is \(ByteCount.format(definition.utf8.count)); over 100 KiB it is uploaded to S3 first: set definitionBucket in the environment file"))
+                throw .tool(
+                    .message(
+                        "the definition is \(ByteCount.format(definition.utf8.count)); over 100 KiB it is uploaded to S3 first: set definitionBucket in the environment file"
+                    ))
             }
             let key = "pipeops/\(rendered.environment.pipelineName)/\(rendered.hashes.content).json"
             try uploadDefinition(Data(definition.utf8), bucket: bucket, key: key, client: client, endpoint: s3Endpoint)
@@ -49,14 +56,18 @@ public enum Deployer {
         let where_ = location.map { "s3://\($0.bucket)/\($0.key)" } ?? "inline"
         do {
             let answer = try client.call("CreatePipeline", create)
-            return UpsertResult(created: true, pipelineArn: answer["PipelineArn"]?.string ?? "", versionId: nil, tags: rendered.tags, definitionLocation: where_)
-        } catch .service(let error) where error.code == "ValidationException" && error.message.contains("already exists")
+            return UpsertResult(
+                created: true, pipelineArn: answer["PipelineArn"]?.string ?? "", versionId: nil, tags: rendered.tags,
+                definitionLocation: where_)
+        } catch .service(let error)
+            where error.code == "ValidationException" && error.message.contains("already exists")
             || error.code == "ResourceInUse" || error.code == "ConflictException" && error.message.contains("already exists")
         {
             let answer = try client.call("UpdatePipeline", updateRequest(create))
             let arn = answer["PipelineArn"]?.string ?? ""
             // Keep existing tags whose keys are not being replaced, then add the merged set.
-            let existing = try client.call("ListTags", Node(.object([member("ResourceArn", .string(arn)), member("MaxResults", .integer(100))])))
+            let existing = try client.call(
+                "ListTags", Node(.object([member("ResourceArn", .string(arn)), member("MaxResults", .integer(100))])))
             var merged: [(key: String, value: String)] = []
             let newKeys = Set(rendered.tags.map(\.key))
             for tag in existing["Tags"]?.elements ?? [] {
@@ -64,45 +75,64 @@ public enum Deployer {
             }
             merged += rendered.tags
             _ = try client.call("AddTags", Node(.object([member("ResourceArn", .string(arn)), member("Tags", tagList(merged))])))
-            return UpsertResult(created: false, pipelineArn: arn, versionId: answer["PipelineVersionId"]?.int, tags: merged, definitionLocation: where_)
+            return UpsertResult(
+                created: false, pipelineArn: arn, versionId: answer["PipelineVersionId"]?.int, tags: merged, definitionLocation: where_)
         }
     }
 
     /// PUT the definition to S3 with the same credentials (SigV4, service s3, path-style URL).
-    static func uploadDefinition(_ data: Data, bucket: String, key: String, client: SageMakerClient, endpoint: URL?) throws(SageMakerClient.CallError) {
+    static func uploadDefinition(_ data: Data, bucket: String, key: String, client: SageMakerClient, endpoint: URL?) throws(SageMakerClient
+        .CallError)
+    {
         let region = client.signer.region
         let base = endpoint ?? URL(string: "https://s3.\(region).amazonaws.com")!
-        guard let url = URL(string: base.absoluteString.trimmingCharacters(in: CharacterSet(charactersIn: "/")) + "/\(bucket)/\(key)") else {
+        guard let url = URL(string: base.absoluteString.trimmingCharacters(in: CharacterSet(charactersIn: "/")) + "/\(bucket)/\(key)")
+        else {
             throw .tool(.message("invalid S3 location s3://\(bucket)/\(key)"))
         }
         let signer = SigV4Signer(credentials: client.signer.credentials, region: region, service: "s3")
         let hash = SHA256.hash(data: data).hex
-        let signed = signer.sign(SigV4Signer.Request(method: "PUT", url: url, headers: [
-            ("Host", SigV4Signer.host(of: url)), ("Content-Type", "application/json"), ("x-amz-content-sha256", hash),
-        ], body: data))
+        let signed = signer.sign(
+            SigV4Signer.Request(
+                method: "PUT", url: url,
+                headers: [
+                    ("Host", SigV4Signer.host(of: url)), ("Content-Type", "application/json"), ("x-amz-content-sha256", hash),
+                ], body: data))
         let response: HTTPResponse
         do { response = try client.transport.send(HTTPRequest(method: "PUT", url: url, headers: signed.headers, body: data)) } catch {
             throw .tool(error)
         }
         guard (200..<300).contains(response.status) else {
-            throw .tool(.message("S3 PutObject s3://\(bucket)/\(key) failed with HTTP \(response.status): \(String(decoding: response.body.prefix(300), as: UTF8.self))"))
+            throw .tool(
+                .message(
+                    "S3 PutObject s3://\(bucket)/\(key) failed with HTTP \(response.status): \(String(decoding: response.body.prefix(300), as: UTF8.self))"
+                ))
         }
         client.log?("PUT \(url.absoluteString) → \(response.status)")
     }
 
     /// Starts an execution with string parameter values; returns its ARN.
-    public static func start(pipelineName: String, parameters: [String: Node], parallelism: Int?, displayName: String?, client: SageMakerClient) throws(SageMakerClient.CallError) -> String {
+    public static func start(
+        pipelineName: String, parameters: [String: Node], parallelism: Int?, displayName: String?, client: SageMakerClient
+    ) throws(SageMakerClient.CallError) -> String {
         var members: [Node.Member] = [
             member("PipelineName", .string(pipelineName)),
             member("ClientRequestToken", .string(UUID().uuidString)),
-            member("PipelineParameters", .array(parameters.keys.sorted().map { name in
-                Node(.object([member("Name", .string(name)), member("Value", .string(Evaluator.text(parameters[name]!)))]))
-            })),
+            member(
+                "PipelineParameters",
+                .array(
+                    parameters.keys.sorted().map { name in
+                        Node(.object([member("Name", .string(name)), member("Value", .string(Evaluator.text(parameters[name]!)))]))
+                    })),
         ]
         if let displayName { members.append(member("PipelineExecutionDisplayName", .string(displayName))) }
-        if let parallelism { members.append(member("ParallelismConfiguration", .object([member("MaxParallelExecutionSteps", .integer(parallelism))]))) }
+        if let parallelism {
+            members.append(member("ParallelismConfiguration", .object([member("MaxParallelExecutionSteps", .integer(parallelism))])))
+        }
         let answer = try client.call("StartPipelineExecution", Node(.object(members)))
-        guard let arn = answer["PipelineExecutionArn"]?.string else { throw .tool(.message("StartPipelineExecution returned no PipelineExecutionArn")) }
+        guard let arn = answer["PipelineExecutionArn"]?.string else {
+            throw .tool(.message("StartPipelineExecution returned no PipelineExecutionArn"))
+        }
         return arn
     }
 
@@ -116,29 +146,39 @@ public enum Deployer {
 
     /// The execution's status and, when `withSteps`, its steps. A service that cannot list steps
     /// (moto, for one) yields `stepsUnavailable` instead of failing the whole wait.
-    public static func describe(_ arn: String, client: SageMakerClient, withSteps: Bool = true) throws(SageMakerClient.CallError) -> ExecutionState {
+    public static func describe(_ arn: String, client: SageMakerClient, withSteps: Bool = true) throws(SageMakerClient.CallError)
+        -> ExecutionState
+    {
         let execution = try client.call("DescribePipelineExecution", Node(.object([member("PipelineExecutionArn", .string(arn))])))
         var steps: [(String, String, String?)] = []
         var token: String?
         var stepsUnavailable: String?
-        if withSteps { repeat {
-            var body: [Node.Member] = [member("PipelineExecutionArn", .string(arn)), member("MaxResults", .integer(100)), member("SortOrder", .string("Ascending"))]
-            if let token { body.append(member("NextToken", .string(token))) }
-            let page: Node
-            do { page = try client.call("ListPipelineExecutionSteps", Node(.object(body))) } catch {
-                stepsUnavailable = error.description
-                break
-            }
-            for step in page["PipelineExecutionSteps"]?.elements ?? [] {
-                steps.append((step["StepName"]?.string ?? "?", step["StepStatus"]?.string ?? "?", step["FailureReason"]?.string))
-            }
-            token = page["NextToken"]?.string
-        } while token != nil }
-        return ExecutionState(status: execution["PipelineExecutionStatus"]?.string ?? "Unknown", failureReason: execution["FailureReason"]?.string,
-                              steps: steps, stepsUnavailable: stepsUnavailable)
+        if withSteps {
+            repeat {
+                var body: [Node.Member] = [
+                    member("PipelineExecutionArn", .string(arn)), member("MaxResults", .integer(100)),
+                    member("SortOrder", .string("Ascending")),
+                ]
+                if let token { body.append(member("NextToken", .string(token))) }
+                let page: Node
+                do { page = try client.call("ListPipelineExecutionSteps", Node(.object(body))) } catch {
+                    stepsUnavailable = error.description
+                    break
+                }
+                for step in page["PipelineExecutionSteps"]?.elements ?? [] {
+                    steps.append((step["StepName"]?.string ?? "?", step["StepStatus"]?.string ?? "?", step["FailureReason"]?.string))
+                }
+                token = page["NextToken"]?.string
+            } while token != nil
+        }
+        return ExecutionState(
+            status: execution["PipelineExecutionStatus"]?.string ?? "Unknown", failureReason: execution["FailureReason"]?.string,
+            steps: steps, stepsUnavailable: stepsUnavailable)
     }
 
     public static func stop(_ arn: String, client: SageMakerClient) throws(SageMakerClient.CallError) {
-        _ = try client.call("StopPipelineExecution", Node(.object([member("PipelineExecutionArn", .string(arn)), member("ClientRequestToken", .string(UUID().uuidString))])))
+        _ = try client.call(
+            "StopPipelineExecution",
+            Node(.object([member("PipelineExecutionArn", .string(arn)), member("ClientRequestToken", .string(UUID().uuidString))])))
     }
 }

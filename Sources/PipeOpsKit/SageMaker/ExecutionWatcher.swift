@@ -35,9 +35,10 @@ public struct ExecutionWatcher {
     let interval: Double
     let clock: any Clock
 
-    public init(interval: Double, clock: any Clock = SystemClock(),
-                describe: @escaping (_ withSteps: Bool) throws(SageMakerClient.CallError) -> Deployer.ExecutionState)
-    {
+    public init(
+        interval: Double, clock: any Clock = SystemClock(),
+        describe: @escaping (_ withSteps: Bool) throws(SageMakerClient.CallError) -> Deployer.ExecutionState
+    ) {
         self.interval = interval
         self.clock = clock
         self.describe = describe

@@ -7,8 +7,11 @@ public struct AWSServiceError: Error, Sendable, Equatable {
     public var status: Int
 
     public var isThrottling: Bool {
-        ["ThrottlingException", "Throttling", "TooManyRequestsException", "RequestLimitExceeded", "ProvisionedThroughputExceededException",
-         "RequestThrottled", "SlowDown"].contains(code)
+        [
+            "ThrottlingException", "Throttling", "TooManyRequestsException", "RequestLimitExceeded",
+            "ProvisionedThroughputExceededException",
+            "RequestThrottled", "SlowDown",
+        ].contains(code)
     }
 }
 
@@ -24,9 +27,10 @@ public struct SageMakerClient: Sendable {
     public var maxAttempts: Int
     public var log: (@Sendable (String) -> Void)?
 
-    public init(region: String, credentials: AWSCredentials, endpoint: URL? = nil, transport: any HTTPTransport = URLSessionTransport(),
-                maxAttempts: Int = 5, log: (@Sendable (String) -> Void)? = nil)
-    {
+    public init(
+        region: String, credentials: AWSCredentials, endpoint: URL? = nil, transport: any HTTPTransport = URLSessionTransport(),
+        maxAttempts: Int = 5, log: (@Sendable (String) -> Void)? = nil
+    ) {
         let suffix = region.hasPrefix("cn-") ? "amazonaws.com.cn" : "amazonaws.com"
         self.endpoint = endpoint ?? URL(string: "https://api.sagemaker.\(region).\(suffix)")!
         signer = SigV4Signer(credentials: credentials, region: region, service: "sagemaker")
@@ -53,11 +57,13 @@ public struct SageMakerClient: Sendable {
         var attempt = 0
         while true {
             attempt += 1
-            let request = SigV4Signer.Request(method: "POST", url: endpoint, headers: [
-                ("Content-Type", "application/x-amz-json-1.1"),
-                ("X-Amz-Target", "SageMaker.\(operation)"),
-                ("Host", SigV4Signer.host(of: endpoint)),
-            ], body: payload)
+            let request = SigV4Signer.Request(
+                method: "POST", url: endpoint,
+                headers: [
+                    ("Content-Type", "application/x-amz-json-1.1"),
+                    ("X-Amz-Target", "SageMaker.\(operation)"),
+                    ("Host", SigV4Signer.host(of: endpoint)),
+                ], body: payload)
             let signed = signer.sign(request)
             let started = Date()
             let response: HTTPResponse
@@ -71,8 +77,10 @@ public struct SageMakerClient: Sendable {
                 }
                 throw .tool(error)
             }
-            log?("POST \(endpoint.absoluteString) \(operation) → \(response.status) in \(Int(Date().timeIntervalSince(started) * 1000)) ms"
-                 + " (signed headers: \(signed.headers.map(\.name).filter { !["authorization", "x-amz-security-token"].contains($0.lowercased()) }.joined(separator: ", ")))")
+            log?(
+                "POST \(endpoint.absoluteString) \(operation) → \(response.status) in \(Int(Date().timeIntervalSince(started) * 1000)) ms"
+                    + " (signed headers: \(signed.headers.map(\.name).filter { !["authorization", "x-amz-security-token"].contains($0.lowercased()) }.joined(separator: ", ")))"
+            )
             if (200..<300).contains(response.status) {
                 if response.body.isEmpty { return Node(.object([])) }
                 do { return try DocumentLoader.parse(data: response.body, path: operation, syntax: .json).root } catch {
@@ -99,7 +107,8 @@ public struct SageMakerClient: Sendable {
         var code = node?["__type"]?.string ?? node?["code"]?.string ?? "HTTP\(response.status)"
         if let hash = code.lastIndex(of: "#") { code = String(code[code.index(after: hash)...]) }
         if let colon = code.firstIndex(of: ":") { code = String(code[..<colon]) }
-        let message = node?["message"]?.string ?? node?["Message"]?.string
+        let message =
+            node?["message"]?.string ?? node?["Message"]?.string
             ?? (node == nil ? "HTTP \(response.status) with a body that is not an AWS JSON error" : "HTTP \(response.status)")
         return AWSServiceError(code: code, message: message, status: response.status)
     }

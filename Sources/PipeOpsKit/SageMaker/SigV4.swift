@@ -36,8 +36,10 @@ public struct SigV4Signer: Sendable {
         self.service = service
     }
 
-    static let unsignedHeaders: Set<String> = ["connection", "expect", "keep-alive", "proxy-authenticate", "proxy-authorization", "te",
-                                               "trailer", "transfer-encoding", "upgrade", "user-agent", "x-amzn-trace-id"]
+    static let unsignedHeaders: Set<String> = [
+        "connection", "expect", "keep-alive", "proxy-authenticate", "proxy-authorization", "te",
+        "trailer", "transfer-encoding", "upgrade", "user-agent", "x-amzn-trace-id",
+    ]
 
     public func sign(_ request: Request, date: Date = Date()) -> Signed {
         let timestamp = Self.format(date, "yyyyMMdd'T'HHmmss'Z'")
@@ -61,23 +63,30 @@ public struct SigV4Signer: Sendable {
         if toSign["host"] == nil { toSign["host"] = [Self.host(of: request.url)] }
         let names = toSign.keys.sorted { $0.unicodeScalars.lexicographicallyPrecedes($1.unicodeScalars) }
         let canonicalHeaders = names.map { name in
-            "\(name):" + toSign[name]!.map { $0.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }).joined(separator: " ") }.joined(separator: ",")
+            "\(name):"
+                + toSign[name]!.map {
+                    $0.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }).joined(separator: " ")
+                }.joined(separator: ",")
         }.joined(separator: "\n")
         let signedHeaders = names.joined(separator: ";")
-        let payloadHash = headers.first { $0.name.lowercased() == "x-amz-content-sha256" }?.value
+        let payloadHash =
+            headers.first { $0.name.lowercased() == "x-amz-content-sha256" }?.value
             ?? SHA256.hash(data: request.body).hex
         let canonicalRequest = [
             request.method.uppercased(), Self.canonicalPath(request.url), Self.canonicalQuery(request.url),
             canonicalHeaders + "\n", signedHeaders, payloadHash,
         ].joined(separator: "\n")
         let scope = "\(timestamp.prefix(8))/\(region)/\(service)/aws4_request"
-        let stringToSign = ["AWS4-HMAC-SHA256", timestamp, scope, SHA256.hash(data: Data(canonicalRequest.utf8)).hex].joined(separator: "\n")
+        let stringToSign = ["AWS4-HMAC-SHA256", timestamp, scope, SHA256.hash(data: Data(canonicalRequest.utf8)).hex].joined(
+            separator: "\n")
         var key = SymmetricKey(data: Data("AWS4\(credentials.secretAccessKey)".utf8))
         for part in [String(timestamp.prefix(8)), region, service, "aws4_request"] {
             key = SymmetricKey(data: Data(HMAC<SHA256>.authenticationCode(for: Data(part.utf8), using: key)))
         }
-        let signature = Data(HMAC<SHA256>.authenticationCode(for: Data(stringToSign.utf8), using: key)).map { String(format: "%02x", $0) }.joined()
-        let authorization = "AWS4-HMAC-SHA256 Credential=\(credentials.accessKeyId)/\(scope), SignedHeaders=\(signedHeaders), Signature=\(signature)"
+        let signature = Data(HMAC<SHA256>.authenticationCode(for: Data(stringToSign.utf8), using: key)).map { String(format: "%02x", $0) }
+            .joined()
+        let authorization =
+            "AWS4-HMAC-SHA256 Credential=\(credentials.accessKeyId)/\(scope), SignedHeaders=\(signedHeaders), Signature=\(signature)"
         headers.append(("Authorization", authorization))
         return Signed(canonicalRequest: canonicalRequest, stringToSign: stringToSign, authorization: authorization, headers: headers)
     }
@@ -106,7 +115,8 @@ public struct SigV4Signer: Sendable {
         for segment in raw.split(separator: "/", omittingEmptySubsequences: true) where segment != "." {
             if segment == ".." { if !output.isEmpty { output.removeLast() } } else { output.append(segment) }
         }
-        let normalized = (raw.hasPrefix("/") ? "/" : "") + output.joined(separator: "/") + (raw.hasSuffix("/") && !output.isEmpty ? "/" : "")
+        let normalized =
+            (raw.hasPrefix("/") ? "/" : "") + output.joined(separator: "/") + (raw.hasSuffix("/") && !output.isEmpty ? "/" : "")
         return encode(normalized, keeping: "/~")
     }
 
@@ -118,7 +128,9 @@ public struct SigV4Signer: Sendable {
             return (String(pair), "")
         }
         return pairs.sorted { a, b in
-            a.0 != b.0 ? a.0.unicodeScalars.lexicographicallyPrecedes(b.0.unicodeScalars) : a.1.unicodeScalars.lexicographicallyPrecedes(b.1.unicodeScalars)
+            a.0 != b.0
+                ? a.0.unicodeScalars.lexicographicallyPrecedes(b.0.unicodeScalars)
+                : a.1.unicodeScalars.lexicographicallyPrecedes(b.1.unicodeScalars)
         }.map { "\($0.0)=\($0.1)" }.joined(separator: "&")
     }
 
@@ -127,9 +139,14 @@ public struct SigV4Signer: Sendable {
         var out = ""
         let keep = Set(extra.utf8)
         for byte in text.utf8 {
-            let unreserved = (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x30 && byte <= 0x39)
+            let unreserved =
+                (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x30 && byte <= 0x39)
                 || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_") || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "~")
-            if unreserved || keep.contains(byte) { out.unicodeScalars.append(UnicodeScalar(byte)) } else { out += String(format: "%%%02X", byte) }
+            if unreserved || keep.contains(byte) {
+                out.unicodeScalars.append(UnicodeScalar(byte))
+            } else {
+                out += String(format: "%%%02X", byte)
+            }
         }
         return out
     }

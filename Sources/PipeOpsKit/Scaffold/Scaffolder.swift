@@ -16,7 +16,10 @@ public enum Scaffolder {
         public var account: String?
         public var region: String?
 
-        public init(directory: String, name: String, template: String = "default", bucket: String? = nil, account: String? = nil, region: String? = nil) {
+        public init(
+            directory: String, name: String, template: String = "default", bucket: String? = nil, account: String? = nil,
+            region: String? = nil
+        ) {
             self.directory = directory
             self.name = name
             self.template = template
@@ -42,8 +45,9 @@ public enum Scaffolder {
 
     public static var templates: [Template] {
         EmbeddedTemplates.all.map { entry in
-            Template(name: entry.name, description: entry.description,
-                     files: entry.files.map { ($0.path, Data(base64Encoded: $0.base64) ?? Data()) })
+            Template(
+                name: entry.name, description: entry.description,
+                files: entry.files.map { ($0.path, Data(base64Encoded: $0.base64) ?? Data()) })
         }
     }
 
@@ -65,10 +69,13 @@ public enum Scaffolder {
         }
         let bucket = request.bucket ?? String((request.name.lowercased() + "-artifacts").prefix(63))
         guard bucket.range(of: "^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", options: .regularExpression) != nil else {
-            throw .invalidArgument("--bucket must be a valid S3 bucket name (3-63 lowercase letters, digits, dots and hyphens), not '\(bucket)'")
+            throw .invalidArgument(
+                "--bucket must be a valid S3 bucket name (3-63 lowercase letters, digits, dots and hyphens), not '\(bucket)'")
         }
-        let values = ["name": request.name, "bucket": bucket, "account": account, "region": region,
-                      "role": "arn:aws:iam::\(account):role/\(request.name)-pipeline"]
+        let values = [
+            "name": request.name, "bucket": bucket, "account": account, "region": region,
+            "role": "arn:aws:iam::\(account):role/\(request.name)-pipeline",
+        ]
         let root = URL(fileURLWithPath: request.directory).standardizedFileURL
         let realRoot = root.resolvingSymlinksInPath().path
         var files: [PlannedFile] = []
@@ -83,8 +90,10 @@ public enum Scaffolder {
                 throw .message("\(relative) would be written to \(realParent), outside \(request.directory) (a symbolic link?); refusing")
             }
             let rendered = render(contents, values)
-            files.append(PlannedFile(relativePath: relative, absolutePath: target.path, contents: rendered,
-                                     exists: FileManager.default.fileExists(atPath: target.path)))
+            files.append(
+                PlannedFile(
+                    relativePath: relative, absolutePath: target.path, contents: rendered,
+                    exists: FileManager.default.fileExists(atPath: target.path)))
         }
         return Plan(directory: root.path, files: files, values: values)
     }
@@ -93,7 +102,9 @@ public enum Scaffolder {
     public static func write(_ plan: Plan, force: Bool) throws(PipeOpsError) {
         let conflicts = plan.conflicts
         if !conflicts.isEmpty && !force {
-            throw .message("\(conflicts.count) file\(conflicts.count == 1 ? "" : "s") already exist\(conflicts.count == 1 ? "s" : ""): \(conflicts.prefix(8).map(\.relativePath).joined(separator: ", "))\(conflicts.count > 8 ? ", …" : ""); nothing was written (use --force to overwrite)")
+            throw .message(
+                "\(conflicts.count) file\(conflicts.count == 1 ? "" : "s") already exist\(conflicts.count == 1 ? "s" : ""): \(conflicts.prefix(8).map(\.relativePath).joined(separator: ", "))\(conflicts.count > 8 ? ", …" : ""); nothing was written (use --force to overwrite)"
+            )
         }
         for file in plan.files { try AtomicFile.write(file.contents, to: file.absolutePath) }
     }

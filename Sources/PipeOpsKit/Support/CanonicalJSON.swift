@@ -20,7 +20,10 @@ public enum CanonicalJSON {
     static func write(_ node: Node, into out: inout String, sortKeys: Bool, pretty: Bool, indent: Int) {
         switch node.value {
         case .object(let members):
-            if members.isEmpty { out += "{}"; return }
+            if members.isEmpty {
+                out += "{}"
+                return
+            }
             let ordered = sortKeys ? members.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) } : members
             out += "{"
             for (i, member) in ordered.enumerated() {
@@ -33,7 +36,10 @@ public enum CanonicalJSON {
             if pretty { newline(&out, indent) }
             out += "}"
         case .array(let elements):
-            if elements.isEmpty { out += "[]"; return }
+            if elements.isEmpty {
+                out += "[]"
+                return
+            }
             out += "["
             for (i, element) in elements.enumerated() {
                 if i > 0 { out += "," }

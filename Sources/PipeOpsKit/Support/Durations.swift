@@ -32,8 +32,14 @@ enum CacheDuration {
         var inTime = false
         var number = ""
         for c in chars {
-            if c == "T" { inTime = true; continue }
-            if c.isNumber { number.append(c); continue }
+            if c == "T" {
+                inTime = true
+                continue
+            }
+            if c.isNumber {
+                number.append(c)
+                continue
+            }
             let n = Double(number) ?? 0
             number = ""
             switch (c, inTime) {

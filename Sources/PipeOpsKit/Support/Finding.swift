@@ -56,4 +56,3 @@ public struct Finding: Sendable, Equatable {
             < (rhs.file, rhs.location.line, rhs.location.column, rhs.rule, rhs.message)
     }
 }
-

@@ -51,7 +51,8 @@ public enum PipeOpsError: Error, Sendable, Equatable, LocalizedError {
         case .unreadable(let path, let reason):
             return "\(path): cannot read the file (\(reason))"
         case .fileTooLarge(let path, let bytes, let limit):
-            return "\(path): the file is \(ByteCount.format(bytes)), over pipeops' limit of \(ByteCount.format(limit)) (SageMaker accepts definitions up to 1 MB)"
+            return
+                "\(path): the file is \(ByteCount.format(bytes)), over pipeops' limit of \(ByteCount.format(limit)) (SageMaker accepts definitions up to 1 MB)"
         case .invalidDocument(let path, let location, let message):
             return "\(path):\(location.line):\(location.column): \(message)"
         case .manifestNotFound(let directory):

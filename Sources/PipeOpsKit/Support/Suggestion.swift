@@ -18,7 +18,9 @@ public enum Suggestion {
         if let prefix = candidates.first(where: { candidate in
             let c = candidate.lowercased()
             return min(c.count, lower.count) >= 3 && (c.hasPrefix(lower) || lower.hasPrefix(c))
-        }) { return prefix }
+        }) {
+            return prefix
+        }
         for candidate in candidates {
             let distance = editDistance(word.lowercased(), candidate.lowercased())
             let limit = max(1, min(word.count, candidate.count) / 3)
@@ -30,7 +32,8 @@ public enum Suggestion {
     }
 
     static func editDistance(_ a: String, _ b: String) -> Int {
-        let a = Array(a), b = Array(b)
+        let a = Array(a)
+        let b = Array(b)
         if a.isEmpty { return b.count }
         if b.isEmpty { return a.count }
         var previous = Array(0...b.count)

@@ -19,7 +19,8 @@ public struct DefinitionHashes: Sendable, Equatable {
     /// The definition with every parameter's `DefaultValue` removed.
     public static func structure(of root: Node) -> Node {
         guard case .object(var members) = root.value, let index = members.firstIndex(where: { $0.key == "Parameters" }),
-              case .array(let parameters) = members[index].value.value else { return root }
+            case .array(let parameters) = members[index].value.value
+        else { return root }
         let stripped = parameters.map { parameter -> Node in
             guard case .object(let fields) = parameter.value else { return parameter }
             return Node(.object(fields.filter { $0.key != "DefaultValue" }), at: parameter.location)

@@ -68,7 +68,9 @@ public final class GitRepository {
             url = parent
         }
         let who = owner.map { "user \($0)" } ?? "another user"
-        return .git("the git repository at \(root) is owned by \(who), not by you (uid \(getuid())); git refuses such repositories for safety. If you trust it, run: git config --global --add safe.directory \(root)")
+        return .git(
+            "the git repository at \(root) is owned by \(who), not by you (uid \(getuid())); git refuses such repositories for safety. If you trust it, run: git config --global --add safe.directory \(root)"
+        )
     }
 
     // MARK: HEAD
@@ -123,7 +125,8 @@ public final class GitRepository {
         var options = git_status_options()
         git_status_options_init(&options, UInt32(GIT_STATUS_OPTIONS_VERSION))
         options.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR
-        options.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED.rawValue | GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS.rawValue
+        options.flags =
+            GIT_STATUS_OPT_INCLUDE_UNTRACKED.rawValue | GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS.rawValue
             | GIT_STATUS_OPT_EXCLUDE_SUBMODULES.rawValue | GIT_STATUS_OPT_RENAMES_HEAD_TO_INDEX.rawValue
         var list: OpaquePointer?
         guard git_status_list_new(&list, handle, &options) == 0, let list else {
@@ -135,13 +138,32 @@ public final class GitRepository {
             guard let entry = git_status_byindex(list, i)?.pointee else { continue }
             let flags = entry.status.rawValue
             func has(_ flag: git_status_t) -> Bool { flags & flag.rawValue != 0 }
-            var x: Character = " ", y: Character = " "
-            if has(GIT_STATUS_WT_NEW) && !has(GIT_STATUS_INDEX_NEW) { x = "?"; y = "?" } else {
-                if has(GIT_STATUS_INDEX_NEW) { x = "A" } else if has(GIT_STATUS_INDEX_MODIFIED) { x = "M" }
-                else if has(GIT_STATUS_INDEX_DELETED) { x = "D" } else if has(GIT_STATUS_INDEX_RENAMED) { x = "R" }
-                else if has(GIT_STATUS_INDEX_TYPECHANGE) { x = "T" }
-                if has(GIT_STATUS_WT_MODIFIED) { y = "M" } else if has(GIT_STATUS_WT_DELETED) { y = "D" }
-                else if has(GIT_STATUS_WT_TYPECHANGE) { y = "T" } else if has(GIT_STATUS_WT_RENAMED) { y = "R" }
+            var x: Character = " "
+            var y: Character = " "
+            if has(GIT_STATUS_WT_NEW) && !has(GIT_STATUS_INDEX_NEW) {
+                x = "?"
+                y = "?"
+            } else {
+                if has(GIT_STATUS_INDEX_NEW) {
+                    x = "A"
+                } else if has(GIT_STATUS_INDEX_MODIFIED) {
+                    x = "M"
+                } else if has(GIT_STATUS_INDEX_DELETED) {
+                    x = "D"
+                } else if has(GIT_STATUS_INDEX_RENAMED) {
+                    x = "R"
+                } else if has(GIT_STATUS_INDEX_TYPECHANGE) {
+                    x = "T"
+                }
+                if has(GIT_STATUS_WT_MODIFIED) {
+                    y = "M"
+                } else if has(GIT_STATUS_WT_DELETED) {
+                    y = "D"
+                } else if has(GIT_STATUS_WT_TYPECHANGE) {
+                    y = "T"
+                } else if has(GIT_STATUS_WT_RENAMED) {
+                    y = "R"
+                }
             }
             if x == " " && y == " " { continue }
             let delta = entry.index_to_workdir ?? entry.head_to_index
@@ -189,12 +211,13 @@ public final class GitRepository {
         git_describe_options_init(&options, UInt32(GIT_DESCRIBE_OPTIONS_VERSION))
         options.describe_strategy = GIT_DESCRIBE_TAGS.rawValue
         var result: OpaquePointer?
-        let status: Int32 = pattern.map { pattern in
-            pattern.withCString { cPattern in
-                options.pattern = cPattern
-                return git_describe_commit(&result, head, &options)
-            }
-        } ?? git_describe_commit(&result, head, &options)
+        let status: Int32 =
+            pattern.map { pattern in
+                pattern.withCString { cPattern in
+                    options.pattern = cPattern
+                    return git_describe_commit(&result, head, &options)
+                }
+            } ?? git_describe_commit(&result, head, &options)
         guard status == 0, let result else {
             if status == GIT_ENOTFOUND.rawValue { return nil }
             throw .git("cannot describe HEAD: \(Self.lastErrorMessage())")
@@ -255,7 +278,9 @@ public final class GitRepository {
         var note: OpaquePointer?
         let status = git_note_read(&note, handle, notesRef, &oid)
         if status == GIT_ENOTFOUND.rawValue { return nil }
-        guard status == 0, let note else { throw .git("cannot read the \(notesRef) note on \(commit.prefix(7)): \(Self.lastErrorMessage())") }
+        guard status == 0, let note else {
+            throw .git("cannot read the \(notesRef) note on \(commit.prefix(7)): \(Self.lastErrorMessage())")
+        }
         defer { git_note_free(note) }
         return git_note_message(note).map { String(cString: $0) }
     }
@@ -285,7 +310,8 @@ public final class GitRepository {
         guard status == 0, let iterator else { throw .git("cannot list \(notesRef): \(Self.lastErrorMessage())") }
         defer { git_note_iterator_free(iterator) }
         var result: [(String, String)] = []
-        var noteId = git_oid(), annotated = git_oid()
+        var noteId = git_oid()
+        var annotated = git_oid()
         while git_note_next(&noteId, &annotated, iterator) == 0 {
             let commit = Self.hex(&annotated)
             if let text = try note(on: commit, ref: notesRef) { result.append((commit, text)) }

@@ -9,7 +9,9 @@ public enum Release {
         public var message: String?
         public var directory: String
 
-        public init(version: String?, allowDirty: Bool = false, message: String? = nil, directory: String = FileManager.default.currentDirectoryPath) {
+        public init(
+            version: String?, allowDirty: Bool = false, message: String? = nil, directory: String = FileManager.default.currentDirectoryPath
+        ) {
             self.version = version
             self.allowDirty = allowDirty
             self.message = message
@@ -29,7 +31,9 @@ public enum Release {
         let info = try VersionInfo.gather(from: request.directory, tagPrefix: tagPrefix, definition: definition)
         if info.dirty && !request.allowDirty {
             let sample = info.changes.prefix(5).map(\.description).joined(separator: ", ")
-            throw .git("the working tree has \(info.changes.count) uncommitted change\(info.changes.count == 1 ? "" : "s") (\(sample)); commit them or pass --allow-dirty")
+            throw .git(
+                "the working tree has \(info.changes.count) uncommitted change\(info.changes.count == 1 ? "" : "s") (\(sample)); commit them or pass --allow-dirty"
+            )
         }
         let repository = try GitRepository.discover(from: request.directory)
         let existing = try repository.tags().map(\.name)
@@ -40,7 +44,9 @@ public enum Release {
         case "minor"?: next = (latest?.version ?? SemanticVersion(major: 0, minor: 0, patch: 0)).bumped(.minor)
         case "major"?: next = (latest?.version ?? SemanticVersion(major: 0, minor: 0, patch: 0)).bumped(.major)
         case let text?:
-            let body = text.hasPrefix(tagPrefix) ? String(text.dropFirst(tagPrefix.count)) : (text.hasPrefix("v") ? String(text.dropFirst()) : text)
+            let body =
+                text.hasPrefix(tagPrefix)
+                ? String(text.dropFirst(tagPrefix.count)) : (text.hasPrefix("v") ? String(text.dropFirst()) : text)
             guard let version = SemanticVersion(body) else {
                 throw .invalidArgument("'\(text)' is not a semantic version; use MAJOR.MINOR.PATCH (e.g. 1.4.0) or major, minor, patch")
             }

@@ -29,8 +29,12 @@ public struct SemanticVersion: Sendable, Equatable, Comparable, CustomStringConv
             guard prerelease.allSatisfy({ SemanticVersion.isIdentifier($0) && !SemanticVersion.hasLeadingZero($0) }) else { return nil }
         }
         let numbers = rest.split(separator: ".", omittingEmptySubsequences: false)
-        guard numbers.count == 3, numbers.allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) && !SemanticVersion.hasLeadingZero(String($0)) }),
-              let major = Int(numbers[0]), let minor = Int(numbers[1]), let patch = Int(numbers[2]) else { return nil }
+        guard numbers.count == 3,
+            numbers.allSatisfy({
+                !$0.isEmpty && $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) && !SemanticVersion.hasLeadingZero(String($0))
+            }),
+            let major = Int(numbers[0]), let minor = Int(numbers[1]), let patch = Int(numbers[2])
+        else { return nil }
         self.init(major: major, minor: minor, patch: patch, prerelease: prerelease, build: build)
     }
 
@@ -57,7 +61,8 @@ public struct SemanticVersion: Sendable, Equatable, Comparable, CustomStringConv
         case .minor: return SemanticVersion(major: major, minor: minor + 1, patch: 0)
         case .patch:
             // 1.2.3-rc.1 → 1.2.3 (the release the prerelease led to), as npm and cargo do.
-            return prerelease.isEmpty ? SemanticVersion(major: major, minor: minor, patch: patch + 1) : SemanticVersion(major: major, minor: minor, patch: patch)
+            return prerelease.isEmpty
+                ? SemanticVersion(major: major, minor: minor, patch: patch + 1) : SemanticVersion(major: major, minor: minor, patch: patch)
         }
     }
 

@@ -29,7 +29,9 @@ public struct VersionInfo: Sendable {
     }
 
     /// Reads the repository around `directory`. `tagPrefix` selects release tags (`v` → v1.2.3).
-    public static func gather(from directory: String, tagPrefix: String = "v", definition: (path: String, root: Node)? = nil) throws(PipeOpsError) -> VersionInfo {
+    public static func gather(from directory: String, tagPrefix: String = "v", definition: (path: String, root: Node)? = nil)
+        throws(PipeOpsError) -> VersionInfo
+    {
         let repository = try GitRepository.discover(from: directory)
         guard let head = try repository.head() else {
             throw .git("the repository at \(repository.workingDirectory ?? directory) has no commits yet; commit first")
@@ -47,10 +49,11 @@ public struct VersionInfo: Sendable {
             describe = "\(found.tag)-\(found.distance)-g\(found.abbreviated)"
         }
         if trackedDirty { describe += "-dirty" }
-        return VersionInfo(repository: repository.workingDirectory ?? directory, commit: head.commit, branch: head.branch,
-                           dirty: !changes.isEmpty, changes: changes, tag: tag, distance: distance, describe: describe,
-                           shallow: repository.isShallow, worktree: repository.isWorktree, definitionPath: definition?.path,
-                           hashes: definition.map { DefinitionHashes(root: $0.root) })
+        return VersionInfo(
+            repository: repository.workingDirectory ?? directory, commit: head.commit, branch: head.branch,
+            dirty: !changes.isEmpty, changes: changes, tag: tag, distance: distance, describe: describe,
+            shallow: repository.isShallow, worktree: repository.isWorktree, definitionPath: definition?.path,
+            hashes: definition.map { DefinitionHashes(root: $0.root) })
     }
 
     /// The tags every rendered request carries (within SageMaker's tag limits).
@@ -93,11 +96,14 @@ public struct VersionInfo: Sendable {
         ]
         if verbose { members.append(member("changes", .array(changes.map { Node(.string($0.description)) }))) }
         if let hashes, let definitionPath {
-            members.append(member("definition", .object([
-                member("path", .string(definitionPath)),
-                member("sha256", .string(hashes.content)),
-                member("structureSha256", .string(hashes.structure)),
-            ])))
+            members.append(
+                member(
+                    "definition",
+                    .object([
+                        member("path", .string(definitionPath)),
+                        member("sha256", .string(hashes.content)),
+                        member("structureSha256", .string(hashes.structure)),
+                    ])))
         } else {
             members.append(member("definition", .null))
         }

@@ -10,27 +10,42 @@ enum ProcessingRunner: StepRunner {
         let started = Date()
         for input in args["ProcessingInputs"]?.elements ?? [] {
             guard let s3 = input["S3Input"] else {
-                throw StepFailure(message: "processing input '\(input["InputName"]?.string ?? "?")' is not an S3Input; only S3 inputs run locally", exceptionType: nil)
+                throw StepFailure(
+                    message: "processing input '\(input["InputName"]?.string ?? "?")' is not an S3Input; only S3 inputs run locally",
+                    exceptionType: nil)
             }
             guard let uri = s3["S3Uri"]?.string, let local = s3["LocalPath"]?.string else {
-                throw StepFailure(message: "processing input '\(input["InputName"]?.string ?? "?")' needs S3Uri and LocalPath", exceptionType: nil)
+                throw StepFailure(
+                    message: "processing input '\(input["InputName"]?.string ?? "?")' needs S3Uri and LocalPath", exceptionType: nil)
             }
             try StepRunners.stage(uri, into: local, job: job, what: "input '\(input["InputName"]?.string ?? "?")'")
         }
         let outputs = args["ProcessingOutputConfig"]?["Outputs"]?.elements ?? []
         for output in outputs {
             guard let local = output["S3Output"]?["LocalPath"]?.string else { continue }
-            do { try FileManager.default.createDirectory(atPath: try StepRunners.hostPath(job, local, what: "output LocalPath"), withIntermediateDirectories: true) } catch let error as StepFailure { throw error } catch {}
+            do {
+                try FileManager.default.createDirectory(
+                    atPath: try StepRunners.hostPath(job, local, what: "output LocalPath"), withIntermediateDirectories: true)
+            } catch let error as StepFailure { throw error } catch {}
         }
-        try StepRunners.writeJSON(StepRunners.object([("current_host", .string("algo-1")), ("hosts", .array([Node(.string("algo-1"))]))]), to: job.sandbox.root + "/config/resourceconfig.json")
-        try StepRunners.writeJSON(StepRunners.merge(args, [("ProcessingJobName", .string(job.jobName))]), to: job.sandbox.root + "/config/processingjobconfig.json")
+        try StepRunners.writeJSON(
+            StepRunners.object([("current_host", .string("algo-1")), ("hosts", .array([Node(.string("algo-1"))]))]),
+            to: job.sandbox.root + "/config/resourceconfig.json")
+        try StepRunners.writeJSON(
+            StepRunners.merge(args, [("ProcessingJobName", .string(job.jobName))]),
+            to: job.sandbox.root + "/config/processingjobconfig.json")
         let app = args["AppSpecification"]
         let argv: [String]
-        if let standIn = job.standIn { argv = standIn } else {
+        if let standIn = job.standIn {
+            argv = standIn
+        } else {
             let entry = app?["ContainerEntrypoint"]?.elements?.compactMap { Evaluator.text($0) } ?? []
             let extra = app?["ContainerArguments"]?.elements?.compactMap { Evaluator.text($0) } ?? []
             guard !entry.isEmpty else {
-                throw StepFailure(message: "no ContainerEntrypoint: the image's own entry point cannot run locally; configure local.steps.\(job.step.name).command", exceptionType: nil)
+                throw StepFailure(
+                    message:
+                        "no ContainerEntrypoint: the image's own entry point cannot run locally; configure local.steps.\(job.step.name).command",
+                    exceptionType: nil)
             }
             argv = entry + extra
         }
@@ -45,12 +60,14 @@ enum ProcessingRunner: StepRunner {
             do { try StepRunners.upload(local, to: uri, job: job) } catch { if failure == nil { failure = error } }
         }
         if let failure { throw failure }
-        return StepRunners.merge(args, [
-            ("ProcessingJobName", .string(job.jobName)),
-            ("ProcessingJobArn", .string("arn:aws:sagemaker:local:000000000000:processing-job/\(job.jobName)")),
-            ("ProcessingJobStatus", .string("Completed")),
-            ("ProcessingStartTime", .string(Timestamp.string(started))),
-            ("ProcessingEndTime", .string(Timestamp.string(Date()))),
-        ])
+        return StepRunners.merge(
+            args,
+            [
+                ("ProcessingJobName", .string(job.jobName)),
+                ("ProcessingJobArn", .string("arn:aws:sagemaker:local:000000000000:processing-job/\(job.jobName)")),
+                ("ProcessingJobStatus", .string("Completed")),
+                ("ProcessingStartTime", .string(Timestamp.string(started))),
+                ("ProcessingEndTime", .string(Timestamp.string(Date()))),
+            ])
     }
 }

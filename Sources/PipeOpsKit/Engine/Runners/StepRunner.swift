@@ -51,15 +51,17 @@ enum StepRunners {
         }
     }
 
-
-
     static func object(_ pairs: [(String, Node.Value)]) -> Node { Node(.object(pairs.map { member($0.0, $0.1) })) }
 
     /// The arguments with extra top-level members (response fields) added or replaced.
     static func merge(_ base: Node, _ extra: [(String, Node.Value)]) -> Node {
         var members = base.members ?? []
         for (key, value) in extra {
-            if let index = members.firstIndex(where: { $0.key == key }) { members[index].value = Node(value) } else { members.append(member(key, value)) }
+            if let index = members.firstIndex(where: { $0.key == key }) {
+                members[index].value = Node(value)
+            } else {
+                members.append(member(key, value))
+            }
         }
         return Node(.object(members))
     }
@@ -72,35 +74,56 @@ enum StepRunners {
 
     static func hostPath(_ job: StepJob, _ containerPath: String, what: String) throws(StepFailure) -> String {
         guard let path = job.sandbox.hostPath(containerPath) else {
-            throw StepFailure(message: "\(what) '\(containerPath)' is outside /opt/ml, which is all a local sandbox provides", exceptionType: nil)
+            throw StepFailure(
+                message: "\(what) '\(containerPath)' is outside /opt/ml, which is all a local sandbox provides", exceptionType: nil)
         }
         return path
     }
 
     /// Runs argv in the sandbox; a non-zero exit becomes a failure whose exception type comes
     /// from /opt/ml/output/failure when it starts with one (e.g. "Step.THROTTLING: ...").
-    static func execute(_ argv: [String], job: StepJob, environment extra: [String: String], stdin: Data? = nil, timeout: TimeInterval? = nil) throws(StepFailure) -> ProcessRunner.Outcome {
+    static func execute(
+        _ argv: [String], job: StepJob, environment extra: [String: String], stdin: Data? = nil, timeout: TimeInterval? = nil
+    ) throws(StepFailure) -> ProcessRunner.Outcome {
         var environment = job.baseEnvironment
         for (key, value) in extra { environment[key] = job.sandbox.rewrite(value) }
         let outcome: ProcessRunner.Outcome
         do {
-            outcome = try ProcessRunner.shared.run(job.sandbox.wrap(argv), environment: environment, directory: job.productRoot,
-                                                   stdoutPath: job.stdoutPath, stderrPath: job.stderrPath, stdin: stdin, timeout: timeout)
+            outcome = try ProcessRunner.shared.run(
+                job.sandbox.wrap(argv), environment: environment, directory: job.productRoot,
+                stdoutPath: job.stdoutPath, stderrPath: job.stderrPath, stdin: stdin, timeout: timeout)
         } catch {
             throw StepFailure(message: error.errorDescription ?? "cannot start the step", exceptionType: nil)
         }
         if outcome.timedOut {
-            throw StepFailure(message: "the step ran past its MaxRuntimeInSeconds (\(Int(timeout ?? 0)) s) and was stopped", exceptionType: nil)
+            throw StepFailure(
+                message: "the step ran past its MaxRuntimeInSeconds (\(Int(timeout ?? 0)) s) and was stopped", exceptionType: nil)
         }
         if outcome.exitCode != 0 {
             let failureFile = job.sandbox.root + "/output/failure"
             let reported = (try? String(contentsOfFile: failureFile, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
             let type = reported.flatMap { text in RetryFacts.exceptionTypes.first { text.hasPrefix($0) } } ?? "SageMaker.JOB_INTERNAL_ERROR"
-            var message = outcome.signalled ? "the process was killed by signal \(outcome.exitCode)" : "the process exited with code \(outcome.exitCode)"
-            if let reported, !reported.isEmpty { message += ": \(reported.prefix(1000))" } else if let last = lastLine(of: job.stderrPath) { message += "; last error line: \(last)" }
+            var message =
+                outcome.signalled
+                ? "the process was killed by signal \(outcome.exitCode)" : "the process exited with code \(outcome.exitCode)"
+            if let reported, !reported.isEmpty {
+                message += ": \(reported.prefix(1000))"
+            } else if let last = lastLine(of: job.stderrPath) {
+                message += "; last error line: \(last)"
+            }
             throw StepFailure(message: message, exceptionType: type)
         }
         return outcome
+    }
+
+    /// Runs a stand-in with the step's resolved inputs as JSON: on standard input, in the file
+    /// named by PIPEOPS_INPUTS_FILE, and in PIPEOPS_INPUTS when small enough for an environment
+    /// variable (Linux refuses one string over 128 KiB at exec).
+    static func runWithInputs(_ argv: [String], job: StepJob, inputs: Node) throws(StepFailure) {
+        let text = CanonicalJSON.string(inputs)
+        var environment = ["PIPEOPS_INPUTS_FILE": job.logDirectory + "/stdin"]
+        if text.utf8.count <= 64 * 1024 { environment["PIPEOPS_INPUTS"] = text }
+        _ = try execute(argv, job: job, environment: environment, stdin: Data(text.utf8))
     }
 
     static func lastLine(of path: String) -> String? {

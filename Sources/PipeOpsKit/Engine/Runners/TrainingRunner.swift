@@ -12,23 +12,37 @@ enum TrainingRunner: StepRunner {
         var inputConfig: [Node.Member] = []
         for channel in args["InputDataConfig"]?.elements ?? [] {
             guard let name = channel["ChannelName"]?.string else { continue }
-            guard let uri = channel["DataSource"]?["S3DataSource"]?["S3Uri"]?.string ?? channel["DataSource"]?["FileDataSource"]?["FileUri"]?.string else {
+            guard
+                let uri = channel["DataSource"]?["S3DataSource"]?["S3Uri"]?.string
+                    ?? channel["DataSource"]?["FileDataSource"]?["FileUri"]?.string
+            else {
                 throw StepFailure(message: "channel '\(name)' has no S3DataSource.S3Uri", exceptionType: nil)
             }
             try StepRunners.stage(uri, into: "/opt/ml/input/data/\(name)", job: job, what: "channel '\(name)'")
             channels.append(name)
-            inputConfig.append(member(name, .object([
-                member("ContentType", channel["ContentType"].map { $0.value } ?? .null),
-                member("TrainingInputMode", .string(args["AlgorithmSpecification"]?["TrainingInputMode"]?.string ?? "File")),
-                member("S3DistributionType", .string(channel["DataSource"]?["S3DataSource"]?["S3DataDistributionType"]?.string ?? "FullyReplicated")),
-            ])))
+            inputConfig.append(
+                member(
+                    name,
+                    .object([
+                        member("ContentType", channel["ContentType"].map { $0.value } ?? .null),
+                        member("TrainingInputMode", .string(args["AlgorithmSpecification"]?["TrainingInputMode"]?.string ?? "File")),
+                        member(
+                            "S3DistributionType",
+                            .string(channel["DataSource"]?["S3DataSource"]?["S3DataDistributionType"]?.string ?? "FullyReplicated")),
+                    ])))
         }
         var hyperparameters: [String: String] = [:]
         for member in args["HyperParameters"]?.members ?? [] { hyperparameters[member.key] = Evaluator.text(member.value) }
-        try StepRunners.writeJSON(Node(.object(hyperparameters.keys.sorted().map { member($0, .string(hyperparameters[$0]!)) })), to: job.sandbox.root + "/input/config/hyperparameters.json")
+        try StepRunners.writeJSON(
+            Node(.object(hyperparameters.keys.sorted().map { member($0, .string(hyperparameters[$0]!)) })),
+            to: job.sandbox.root + "/input/config/hyperparameters.json")
         try StepRunners.writeJSON(Node(.object(inputConfig)), to: job.sandbox.root + "/input/config/inputdataconfig.json")
-        try StepRunners.writeJSON(StepRunners.object([("current_host", .string("algo-1")), ("hosts", .array([Node(.string("algo-1"))])), ("network_interface_name", .string("eth0"))]),
-                      to: job.sandbox.root + "/input/config/resourceconfig.json")
+        try StepRunners.writeJSON(
+            StepRunners.object([
+                ("current_host", .string("algo-1")), ("hosts", .array([Node(.string("algo-1"))])),
+                ("network_interface_name", .string("eth0")),
+            ]),
+            to: job.sandbox.root + "/input/config/resourceconfig.json")
 
         let algorithm = args["AlgorithmSpecification"]
         var argv: [String]
@@ -53,19 +67,30 @@ enum TrainingRunner: StepRunner {
                 argv += ["--\(key)", unquote(hyperparameters[key]!)]
             }
         } else {
-            throw StepFailure(message: "no ContainerEntrypoint or sagemaker_program: the image's 'train' entry point cannot run locally; configure local.steps.\(job.step.name).command", exceptionType: nil)
+            throw StepFailure(
+                message:
+                    "no ContainerEntrypoint or sagemaker_program: the image's 'train' entry point cannot run locally; configure local.steps.\(job.step.name).command",
+                exceptionType: nil)
         }
         var environment: [String: String] = [
             "SM_MODEL_DIR": "/opt/ml/model", "SM_OUTPUT_DIR": "/opt/ml/output", "SM_OUTPUT_DATA_DIR": "/opt/ml/output/data",
-            "SM_INPUT_DIR": "/opt/ml/input", "SM_INPUT_CONFIG_DIR": "/opt/ml/input/config", "SM_CHANNELS": CanonicalJSON.string(Node(.array(channels.map { Node(.string($0)) }))),
-            "SM_HPS": CanonicalJSON.string(Node(.object(hyperparameters.keys.sorted().filter { !$0.hasPrefix("sagemaker_") }.map { member($0, .string(unquote(hyperparameters[$0]!))) }))),
-            "SM_CURRENT_HOST": "algo-1", "SM_HOSTS": "[\"algo-1\"]", "SM_NUM_GPUS": "0", "SM_NUM_CPUS": String(ProcessInfo.processInfo.activeProcessorCount),
+            "SM_INPUT_DIR": "/opt/ml/input", "SM_INPUT_CONFIG_DIR": "/opt/ml/input/config",
+            "SM_CHANNELS": CanonicalJSON.string(Node(.array(channels.map { Node(.string($0)) }))),
+            "SM_HPS": CanonicalJSON.string(
+                Node(
+                    .object(
+                        hyperparameters.keys.sorted().filter { !$0.hasPrefix("sagemaker_") }.map {
+                            member($0, .string(unquote(hyperparameters[$0]!)))
+                        }))),
+            "SM_CURRENT_HOST": "algo-1", "SM_HOSTS": "[\"algo-1\"]", "SM_NUM_GPUS": "0",
+            "SM_NUM_CPUS": String(ProcessInfo.processInfo.activeProcessorCount),
             "SM_USER_ENTRY_POINT": program ?? "", "SM_MODULE_DIR": "/opt/ml/code", "TRAINING_JOB_NAME": job.jobName,
         ]
         for channel in channels { environment["SM_CHANNEL_\(channel.uppercased())"] = "/opt/ml/input/data/\(channel)" }
         for (key, value) in hyperparameters where !key.hasPrefix("sagemaker_") { environment["SM_HP_\(key.uppercased())"] = unquote(value) }
         for member in args["Environment"]?.members ?? [] { environment[member.key] = Evaluator.text(member.value) }
-        _ = try StepRunners.execute(argv, job: job, environment: environment, timeout: args["StoppingCondition"]?["MaxRuntimeInSeconds"]?.double)
+        _ = try StepRunners.execute(
+            argv, job: job, environment: environment, timeout: args["StoppingCondition"]?["MaxRuntimeInSeconds"]?.double)
 
         guard let outputPath = args["OutputDataConfig"]?["S3OutputPath"]?.string else {
             throw StepFailure(message: "OutputDataConfig.S3OutputPath is missing", exceptionType: nil)
@@ -77,25 +102,34 @@ enum TrainingRunner: StepRunner {
         var metrics: [Node] = []
         for definition in algorithm?["MetricDefinitions"]?.elements ?? [] {
             guard let name = definition["Name"]?.string, let pattern = definition["Regex"]?.string,
-                  let value = lastMatch(pattern, in: [job.stdoutPath, job.stderrPath]) else { continue }
-            metrics.append(StepRunners.object([("MetricName", .string(name)), ("Value", .number(value)), ("Timestamp", .string(Timestamp.string(Date())))]))
+                let value = lastMatch(pattern, in: [job.stdoutPath, job.stderrPath])
+            else { continue }
+            metrics.append(
+                StepRunners.object([
+                    ("MetricName", .string(name)), ("Value", .number(value)), ("Timestamp", .string(Timestamp.string(Date()))),
+                ]))
         }
-        return StepRunners.merge(args, [
-            ("TrainingJobName", .string(job.jobName)),
-            ("TrainingJobArn", .string("arn:aws:sagemaker:local:000000000000:training-job/\(job.jobName)")),
-            ("TrainingJobStatus", .string("Completed")),
-            ("SecondaryStatus", .string("Completed")),
-            ("ModelArtifacts", .object([member("S3ModelArtifacts", .string(modelURI))])),
-            ("FinalMetricDataList", .array(metrics)),
-            ("TrainingStartTime", .string(Timestamp.string(started))),
-            ("TrainingEndTime", .string(Timestamp.string(Date()))),
-        ])
+        return StepRunners.merge(
+            args,
+            [
+                ("TrainingJobName", .string(job.jobName)),
+                ("TrainingJobArn", .string("arn:aws:sagemaker:local:000000000000:training-job/\(job.jobName)")),
+                ("TrainingJobStatus", .string("Completed")),
+                ("SecondaryStatus", .string("Completed")),
+                ("ModelArtifacts", .object([member("S3ModelArtifacts", .string(modelURI))])),
+                ("FinalMetricDataList", .array(metrics)),
+                ("TrainingStartTime", .string(Timestamp.string(started))),
+                ("TrainingEndTime", .string(Timestamp.string(Date()))),
+            ])
     }
 
     /// SDK-written hyperparameters are JSON-encoded strings ("\"train.py\"").
     static func unquote(_ text: String) -> String {
         if text.count >= 2, text.hasPrefix("\""), text.hasSuffix("\""), let data = text.data(using: .utf8),
-           let decoded = try? JSONDecoder().decode(String.self, from: data) { return decoded }
+            let decoded = try? JSONDecoder().decode(String.self, from: data)
+        {
+            return decoded
+        }
         return text
     }
 

@@ -73,7 +73,7 @@ struct ArgumentsShapeRule: Rule {
                   AppSpecification: { ImageUri: img, ContainerEntrypoint: [python3, /opt/ml/processing/code/p.py] }
                   ProcessingResources: { ClusterConfig: { InstanceCount: { Get: Parameters.Count }, InstanceType: ml.m5.xlarge, VolumeSizeInGB: 30 } }
                   RoleArn: "arn:aws:iam::111111111111:role/r"
-            """,
+            """
         ])
 
     func check(_ context: LintContext, into findings: inout FindingSink) {
@@ -81,7 +81,8 @@ struct ArgumentsShapeRule: Rule {
         let shapes = ServiceShapes.shared
         for step in pipeline.steps {
             guard let type = step.type, let (shape, removed) = ServiceShapes.argumentsShape(for: type),
-                  let arguments = step.arguments, arguments.members != nil else { continue }
+                let arguments = step.arguments, arguments.members != nil
+            else { continue }
             var checker = Checker(shapes: shapes, pipeline: pipeline, step: step, findings: findings, components: ["Arguments"])
             checker.check(arguments, shape: shape, removed: removed)
             findings = checker.findings
@@ -93,9 +94,11 @@ struct ArgumentsShapeRule: Rule {
         var sinks: [ParameterSink] = []
         for step in pipeline.steps {
             guard let type = step.type, let (shape, removed) = ServiceShapes.argumentsShape(for: type),
-                  let arguments = step.arguments, arguments.members != nil else { continue }
-            var checker = Checker(shapes: .shared, pipeline: pipeline, step: step, findings: FindingSink(rule: description, file: ""),
-                                  components: ["Arguments"])
+                let arguments = step.arguments, arguments.members != nil
+            else { continue }
+            var checker = Checker(
+                shapes: .shared, pipeline: pipeline, step: step, findings: FindingSink(rule: description, file: ""),
+                components: ["Arguments"])
             checker.check(arguments, shape: shape, removed: removed)
             sinks += checker.sinks
         }
@@ -121,8 +124,9 @@ struct ArgumentsShapeRule: Rule {
                     checkReference(node, type: type, limits: shapes.limits[name])
                     return
                 }
-                findings.report("\(path) must be \(describe(shape)); an expression (\(node.members?.first?.key ?? "")) cannot produce one — the service fails to parse the definition",
-                                at: node, step: step)
+                findings.report(
+                    "\(path) must be \(describe(shape)); an expression (\(node.members?.first?.key ?? "")) cannot produce one — the service fails to parse the definition",
+                    at: node, step: step)
                 return
             }
             switch shape {
@@ -138,7 +142,9 @@ struct ArgumentsShapeRule: Rule {
                     guard let memberShape = members[member.key] else {
                         if removed.contains(member.key) { continue }
                         let hint = Suggestion.didYouMean(member.key, in: Array(members.keys))
-                        findings.report("'\(member.key)' is not a member of \(path)\(hint)", at: member.keyLocation, step: step.name, severity: .warning)
+                        findings.report(
+                            "'\(member.key)' is not a member of \(path)\(hint)", at: member.keyLocation, step: step.name, severity: .warning
+                        )
                         continue
                     }
                     components.append("." + member.key)
@@ -176,8 +182,9 @@ struct ArgumentsShapeRule: Rule {
         mutating func checkCount(_ count: Int, of node: Node, first entries: [Node], limits: ServiceShapes.Limits?, noun: String) {
             guard let limits, !limits.contains(Double(count)) else { return }
             let anchor = limits.max.flatMap { Int($0) < entries.count ? entries[Int($0)] : nil } ?? node
-            findings.report("\(path) has \(count) \(noun); the API allows \(limits.phrase) (the service accepts the definition and the job fails when it starts)",
-                            at: anchor, step: step)
+            findings.report(
+                "\(path) has \(count) \(noun); the API allows \(limits.phrase) (the service accepts the definition and the job fails when it starts)",
+                at: anchor, step: step)
         }
 
         /// A `Get` in a typed field: the parameter or property must have a type that can fill it,
@@ -189,18 +196,24 @@ struct ArgumentsShapeRule: Rule {
                 guard let parameter = pipeline.parameter(named: name) else { return }
                 sinks.append(ParameterSink(parameter: name, step: step.name, field: path, type: type, limits: limits))
                 if let kind = parameter.kind, !ArgumentsShapeRule.accepts(type, kind.apiType) {
-                    findings.report("\(path) is \(ArgumentsShapeRule.article(type)) field, but Parameters.\(name) is a \(kind.rawValue) parameter; the service rejects the definition (\"Cannot assign property reference [Parameters.\(name)] to argument of type …\"): declare it as \(ArgumentsShapeRule.parameterKind(for: type)) or use a literal",
-                                    at: referenceNode, step: step)
-                } else if let limits, let value = parameter.defaultValue, let problem = ArgumentsShapeRule.outOfRange(value, type: type, limits: limits) {
-                    findings.report("the default of parameter '\(name)' is \(problem), but it flows into \(path) of step '\(step.name)', which takes \(ArgumentsShapeRule.rangePhrase(type, limits)); the job would fail when it starts",
-                                    at: value, step: step)
+                    findings.report(
+                        "\(path) is \(ArgumentsShapeRule.article(type)) field, but Parameters.\(name) is a \(kind.rawValue) parameter; the service rejects the definition (\"Cannot assign property reference [Parameters.\(name)] to argument of type …\"): declare it as \(ArgumentsShapeRule.parameterKind(for: type)) or use a literal",
+                        at: referenceNode, step: step)
+                } else if let limits, let value = parameter.defaultValue,
+                    let problem = ArgumentsShapeRule.outOfRange(value, type: type, limits: limits)
+                {
+                    findings.report(
+                        "the default of parameter '\(name)' is \(problem), but it flows into \(path) of step '\(step.name)', which takes \(ArgumentsShapeRule.rangePhrase(type, limits)); the job would fail when it starts",
+                        at: value, step: step)
                 }
             case .stepProperty(let name, let text):
                 guard let target = pipeline.step(named: name), case .success(let parsed) = PropertyPath.parseProperty(text),
-                      let propertyType = StepProperties.scalarType(of: parsed, on: target, in: pipeline),
-                      !ArgumentsShapeRule.accepts(type, propertyType) else { return }
-                findings.report("\(path) is \(ArgumentsShapeRule.article(type)) field, but '\(reference.text)' is \(ArgumentsShapeRule.article(propertyType)); the service rejects the definition (\"Cannot assign property reference … to argument of type …\")",
-                                at: referenceNode, step: step)
+                    let propertyType = StepProperties.scalarType(of: parsed, on: target, in: pipeline),
+                    !ArgumentsShapeRule.accepts(type, propertyType)
+                else { return }
+                findings.report(
+                    "\(path) is \(ArgumentsShapeRule.article(type)) field, but '\(reference.text)' is \(ArgumentsShapeRule.article(propertyType)); the service rejects the definition (\"Cannot assign property reference … to argument of type …\")",
+                    at: referenceNode, step: step)
             default: break
             }
         }
@@ -224,13 +237,15 @@ struct ArgumentsShapeRule: Rule {
                 case "boolean": want = "true or false"
                 default: want = "a string"
                 }
-                let quoted = node.string.map { (Int($0) != nil || Double($0) != nil) && want != "a string" ? " (remove the quotes)" : "" } ?? ""
+                let quoted =
+                    node.string.map { (Int($0) != nil || Double($0) != nil) && want != "a string" ? " (remove the quotes)" : "" } ?? ""
                 findings.report("\(path) must be \(want), not \(node.brief)\(quoted)", at: node, step: step)
                 return
             }
             if let limits, let problem = ArgumentsShapeRule.outOfRange(node, type: type, limits: limits) {
-                findings.report("\(path) is \(problem); the API takes \(ArgumentsShapeRule.rangePhrase(type, limits)) (the service accepts the definition and the job fails when it starts)",
-                                at: node, step: step)
+                findings.report(
+                    "\(path) is \(problem); the API takes \(ArgumentsShapeRule.rangePhrase(type, limits)) (the service accepts the definition and the job fails when it starts)",
+                    at: node, step: step)
                 return
             }
             if let allowed, let value = node.string, !allowed.contains(value) {
@@ -248,7 +263,6 @@ struct ArgumentsShapeRule: Rule {
             }
         }
     }
-
 
     // MARK: Types and ranges shared with the environment rule
 

@@ -18,7 +18,7 @@ struct BranchConflictRule: Rule {
                   Conditions: [ { Type: Equals, LeftValue: 1, RightValue: 1 } ]
                   IfSteps: [ { Name: Stop, Type: Fail, Arguments: { ErrorMessage: a } } ]
                   ElseSteps: [ { Name: ↓Stop, Type: Fail, Arguments: { ErrorMessage: a } } ]
-            """,
+            """
         ],
         nonTriggering: [
             """
@@ -30,7 +30,7 @@ struct BranchConflictRule: Rule {
                   Conditions: [ { Type: Equals, LeftValue: 1, RightValue: 1 } ]
                   IfSteps: [ { Name: Pass, Type: Fail, Arguments: { ErrorMessage: a } } ]
                   ElseSteps: [ { Name: Stop, Type: Fail, Arguments: { ErrorMessage: a } } ]
-            """,
+            """
         ])
 
     /// Whether `later` repeats `first` across the two branches of the same Condition.
@@ -43,10 +43,12 @@ struct BranchConflictRule: Rule {
         guard let pipeline = context.definition else { return }
         for step in pipeline.steps {
             guard let first = pipeline.stepIndex[step.name], first != step.index,
-                  Self.isBranchConflict(pipeline.steps[first], step), let membership = step.membership else { continue }
+                Self.isBranchConflict(pipeline.steps[first], step), let membership = step.membership
+            else { continue }
             let condition = pipeline.steps[membership.condition].name
-            findings.report("step '\(step.name)' is in both IfSteps and ElseSteps of Condition '\(condition)'; to run it either way, put it after the Condition at the top level",
-                            at: step.node["Name"] ?? step.node, step: step)
+            findings.report(
+                "step '\(step.name)' is in both IfSteps and ElseSteps of Condition '\(condition)'; to run it either way, put it after the Condition at the top level",
+                at: step.node["Name"] ?? step.node, step: step)
         }
     }
 }

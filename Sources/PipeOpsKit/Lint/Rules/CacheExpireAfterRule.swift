@@ -16,7 +16,7 @@ struct CacheExpireAfterRule: Rule {
                 Type: Training
                 CacheConfig: { Enabled: true, ExpireAfter: ↓30 days }
                 Arguments: {}
-            """,
+            """
         ],
         nonTriggering: [
             """
@@ -26,17 +26,19 @@ struct CacheExpireAfterRule: Rule {
               - { Name: B, Type: Training, CacheConfig: { Enabled: true, ExpireAfter: 30d }, Arguments: {} }
               - { Name: C, Type: Training, CacheConfig: { Enabled: true, ExpireAfter: T12H }, Arguments: {} }
               - { Name: D, Type: Training, CacheConfig: { Enabled: true, ExpireAfter: p30d }, Arguments: {} }
-            """,
+            """
         ])
 
     func check(_ context: LintContext, into findings: inout FindingSink) {
         guard let pipeline = context.definition else { return }
         for step in pipeline.steps {
             guard let cache = step.node["CacheConfig"], cache["Enabled"]?.bool != false, let node = cache["ExpireAfter"],
-                  let text = node.string else { continue }
+                let text = node.string
+            else { continue }
             if !CacheDuration.isValid(text) {
-                findings.report("ExpireAfter \"\(text)\" of step '\(step.name)' is not a duration; write an ISO 8601 duration such as \"P30D\" (30 days) or \"PT12H\" (12 hours)",
-                                at: node, step: step)
+                findings.report(
+                    "ExpireAfter \"\(text)\" of step '\(step.name)' is not a duration; write an ISO 8601 duration such as \"P30D\" (30 days) or \"PT12H\" (12 hours)",
+                    at: node, step: step)
             }
         }
     }

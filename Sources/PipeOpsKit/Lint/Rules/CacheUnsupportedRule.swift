@@ -17,7 +17,7 @@ struct CacheUnsupportedRule: Rule {
                 Type: RegisterModel
                 CacheConfig: ↓{ Enabled: true, ExpireAfter: P1D }
                 Arguments: {}
-            """,
+            """
         ],
         nonTriggering: [
             """
@@ -27,13 +27,15 @@ struct CacheUnsupportedRule: Rule {
                 Type: Training
                 CacheConfig: { Enabled: true, ExpireAfter: P1D }
                 Arguments: {}
-            """,
+            """
         ])
 
     func check(_ context: LintContext, into findings: inout FindingSink) {
         guard let pipeline = context.definition else { return }
         for step in pipeline.steps {
-            guard let cache = step.node["CacheConfig"], let type = step.type, type.isKnown, type != .forEach, !type.supportsCaching else { continue }
+            guard let cache = step.node["CacheConfig"], let type = step.type, type.isKnown, type != .forEach, !type.supportsCaching else {
+                continue
+            }
             findings.report("\(type.rawValue) step '\(step.name)' cannot be cached; remove its CacheConfig", at: cache, step: step)
         }
     }

@@ -17,7 +17,7 @@ struct CacheWithoutExpiryRule: Rule {
                 Type: Training
                 CacheConfig: ↓{ Enabled: true }
                 Arguments: {}
-            """,
+            """
         ],
         nonTriggering: [
             """
@@ -27,15 +27,16 @@ struct CacheWithoutExpiryRule: Rule {
                 Type: Training
                 CacheConfig: { Enabled: true, ExpireAfter: P30D }
                 Arguments: {}
-            """,
+            """
         ])
 
     func check(_ context: LintContext, into findings: inout FindingSink) {
         guard let pipeline = context.definition else { return }
         for step in pipeline.steps {
             guard let cache = step.node["CacheConfig"], cache["Enabled"]?.bool == true, cache["ExpireAfter"] == nil else { continue }
-            findings.report("step '\(step.name)' caches results with no ExpireAfter, so a cached result is reused forever; add ExpireAfter such as \"P30D\"",
-                            at: cache, step: step)
+            findings.report(
+                "step '\(step.name)' caches results with no ExpireAfter, so a cached result is reused forever; add ExpireAfter such as \"P30D\"",
+                at: cache, step: step)
         }
     }
 }

@@ -44,7 +44,7 @@ struct ConditionRule: Rule {
                     - { Type: Or, Conditions: [ { Type: Equals, LeftValue: 1, RightValue: 1 } ] }
                   IfSteps: []
                   ElseSteps: []
-            """,
+            """
         ])
 
     static let operands: [String: [String]] = [
@@ -69,11 +69,13 @@ struct ConditionRule: Rule {
             return
         }
         guard let typeNode = condition["Type"], let type = typeNode.string else {
-            findings.report("a condition needs a 'Type' (\(Self.operands.keys.sorted().joined(separator: ", ")))", at: condition, step: step)
+            findings.report(
+                "a condition needs a 'Type' (\(Self.operands.keys.sorted().joined(separator: ", ")))", at: condition, step: step)
             return
         }
         guard var required = Self.operands[type] else {
-            let hint = Suggestion.hint(type, in: Array(Self.operands.keys))
+            let hint =
+                Suggestion.hint(type, in: Array(Self.operands.keys))
                 ?? " (known: \(Self.operands.keys.sorted().joined(separator: ", ")))"
             findings.report("unknown condition type '\(type)'\(hint)", at: typeNode, step: step)
             return
@@ -85,7 +87,9 @@ struct ConditionRule: Rule {
         }
         let allowed = Set(["Type"] + required)
         for member in condition.members ?? [] where !allowed.contains(member.key) {
-            findings.report("'\(member.key)' does not belong in a \(type) condition (it takes \(required.joined(separator: " and ")))", at: member.keyLocation, step: step.name)
+            findings.report(
+                "'\(member.key)' does not belong in a \(type) condition (it takes \(required.joined(separator: " and ")))",
+                at: member.keyLocation, step: step.name)
         }
         switch type {
         case "Not":
@@ -107,4 +111,3 @@ struct ConditionRule: Rule {
         }
     }
 }
-

@@ -24,7 +24,7 @@ struct CycleRule: Rule {
                 FunctionArn: "arn:aws:lambda:us-east-1:111111111111:function:f"
                 OutputParameters: [ { OutputName: out } ]
                 Arguments: { x: { Get: "Steps.A.OutputParameters['out']" } }
-            """,
+            """
         ],
         nonTriggering: [
             """
@@ -32,15 +32,16 @@ struct CycleRule: Rule {
             Steps:
               - { Name: A, Type: Lambda, FunctionArn: "arn:aws:lambda:us-east-1:111111111111:function:f", Arguments: {} }
               - { Name: B, Type: Lambda, FunctionArn: "arn:aws:lambda:us-east-1:111111111111:function:f", DependsOn: [A], Arguments: {} }
-            """,
+            """
         ])
 
     func check(_ context: LintContext, into findings: inout FindingSink) {
         guard let pipeline = context.definition, let graph = context.graph, context.order == nil else { return }
         for cycle in graph.cycles() {
             let first = pipeline.steps[cycle.steps[0]]
-            findings.report("dependency cycle: \(graph.describe(cycle, pipeline: pipeline)); no step on it can ever start — remove one of these dependencies",
-                            at: first.node["Name"] ?? first.node, step: first)
+            findings.report(
+                "dependency cycle: \(graph.describe(cycle, pipeline: pipeline)); no step on it can ever start — remove one of these dependencies",
+                at: first.node["Name"] ?? first.node, step: first)
         }
     }
 }

@@ -14,7 +14,7 @@ struct DefinitionSizeRule: Rule {
             """
             Version: "2020-12-01"
             Steps: []
-            """,
+            """
         ])
 
     static let limit = 1_048_576
@@ -26,11 +26,13 @@ struct DefinitionSizeRule: Rule {
         if pipeline.document.syntax == .json && pipeline.document.byteCount < Self.s3Threshold / 2 { return }
         let characters = CanonicalJSON.compactLength(pipeline.root, limit: Self.limit)
         if characters > Self.limit {
-            findings.report("the definition is over \(Self.limit) characters of JSON, the most CreatePipeline accepts; split the pipeline or move large literals into parameters or S3",
-                            at: pipeline.root)
+            findings.report(
+                "the definition is over \(Self.limit) characters of JSON, the most CreatePipeline accepts; split the pipeline or move large literals into parameters or S3",
+                at: pipeline.root)
         } else if characters >= Self.s3Threshold {
-            findings.report("the definition is about \(ByteCount.format(characters)) of JSON; over 100 KiB it is uploaded through PipelineDefinitionS3Location, which needs an S3 bucket",
-                            at: pipeline.root, severity: .info)
+            findings.report(
+                "the definition is about \(ByteCount.format(characters)) of JSON; over 100 KiB it is uploaded through PipelineDefinitionS3Location, which needs an S3 bucket",
+                at: pipeline.root, severity: .info)
         }
     }
 }

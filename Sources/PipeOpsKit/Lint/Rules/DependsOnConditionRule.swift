@@ -15,7 +15,7 @@ struct DependsOnConditionRule: Rule {
             Steps:
               - { Name: Check, Type: Condition, Arguments: { Conditions: [ { Type: Equals, LeftValue: 1, RightValue: 1 } ] } }
               - { Name: After, Type: Fail, DependsOn: [↓Check], Arguments: { ErrorMessage: b } }
-            """,
+            """
         ],
         nonTriggering: [
             """
@@ -26,7 +26,7 @@ struct DependsOnConditionRule: Rule {
                 Arguments:
                   Conditions: [ { Type: Equals, LeftValue: 1, RightValue: 1 } ]
                   IfSteps: [ { Name: After, Type: Fail, Arguments: { ErrorMessage: b } } ]
-            """,
+            """
         ])
 
     func check(_ context: LintContext, into findings: inout FindingSink) {
@@ -34,8 +34,9 @@ struct DependsOnConditionRule: Rule {
         for step in pipeline.steps {
             for dependency in step.dependsOn where pipeline.step(named: dependency.name)?.type == .condition {
                 let (name, node) = (dependency.name, dependency.node)
-                findings.report("step '\(step.name)' lists Condition step '\(name)' in DependsOn, which the service is reported to reject; move '\(step.name)' into a branch of '\(name)'",
-                                at: node, step: step)
+                findings.report(
+                    "step '\(step.name)' lists Condition step '\(name)' in DependsOn, which the service is reported to reject; move '\(step.name)' into a branch of '\(name)'",
+                    at: node, step: step)
             }
         }
     }

@@ -12,18 +12,19 @@ struct DuplicateKeyRule: Rule {
         triggering: [
             """
             {"Version": "2020-12-01", "Steps": [], ↓"Steps": []}
-            """,
+            """
         ],
         nonTriggering: [
             """
             {"Version": "2020-12-01", "Steps": []}
-            """,
+            """
         ])
 
     func check(_ context: LintContext, into findings: inout FindingSink) {
         for duplicate in context.document.duplicateKeys {
-            findings.report("key '\(duplicate.key)' repeats the one at line \(duplicate.firstLocation.line); the later value silently replaces the earlier one — keep one",
-                            at: duplicate.location)
+            findings.report(
+                "key '\(duplicate.key)' repeats the one at line \(duplicate.firstLocation.line); the later value silently replaces the earlier one — keep one",
+                at: duplicate.location)
         }
     }
 }

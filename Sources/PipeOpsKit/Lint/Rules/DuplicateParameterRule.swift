@@ -13,7 +13,7 @@ struct DuplicateParameterRule: Rule {
               - { Name: ↓Count, Type: Integer, DefaultValue: 2 }
             Steps:
               - { Name: Stop, Type: Fail, Arguments: { ErrorMessage: { Get: Parameters.Count } } }
-            """,
+            """
         ],
         nonTriggering: [
             """
@@ -23,7 +23,7 @@ struct DuplicateParameterRule: Rule {
               - { Name: Limit, Type: Integer, DefaultValue: 2 }
             Steps:
               - { Name: Stop, Type: Fail, Arguments: { ErrorMessage: { "Std:Join": { Values: [ { Get: Parameters.Count }, { Get: Parameters.Limit } ] } } } }
-            """,
+            """
         ])
 
     func check(_ context: LintContext, into findings: inout FindingSink) {
@@ -31,7 +31,8 @@ struct DuplicateParameterRule: Rule {
         var seen: [String: Int] = [:]
         for parameter in pipeline.parameters {
             if let line = seen[parameter.name] {
-                findings.report("parameter '\(parameter.name)' is declared again (first at line \(line))", at: parameter.node["Name"] ?? parameter.node)
+                findings.report(
+                    "parameter '\(parameter.name)' is declared again (first at line \(line))", at: parameter.node["Name"] ?? parameter.node)
             } else {
                 seen[parameter.name] = parameter.node.location.line
             }

@@ -20,7 +20,7 @@ struct DuplicateStepNameRule: Rule {
                   Conditions: [ { Type: Equals, LeftValue: 1, RightValue: 1 } ]
                   IfSteps:
                     - { Name: ↓Stop, Type: Fail, Arguments: { ErrorMessage: b } }
-            """,
+            """
         ],
         nonTriggering: [
             """
@@ -28,7 +28,7 @@ struct DuplicateStepNameRule: Rule {
             Steps:
               - { Name: StopA, Type: Fail, Arguments: { ErrorMessage: a } }
               - { Name: StopB, Type: Fail, Arguments: { ErrorMessage: b } }
-            """,
+            """
         ])
 
     func check(_ context: LintContext, into findings: inout FindingSink) {
@@ -38,8 +38,9 @@ struct DuplicateStepNameRule: Rule {
             let original = pipeline.steps[first]
             if BranchConflictRule.isBranchConflict(original, step) { continue }
             let where_ = original.membership == nil ? "at the top level" : "in a Condition branch"
-            findings.report("step name '\(step.name)' is already used by the step at line \(original.nameLocation.line) (\(where_)); step names must be unique across all branches",
-                            at: step.node["Name"] ?? step.node, step: step)
+            findings.report(
+                "step name '\(step.name)' is already used by the step at line \(original.nameLocation.line) (\(where_)); step names must be unique across all branches",
+                at: step.node["Name"] ?? step.node, step: step)
         }
     }
 }

@@ -24,14 +24,16 @@ struct EnvironmentFileRule: Rule {
             tags: { team: ml }
             region: eu-west-1
             parallelism: 4
-            """,
+            """
         ],
         exampleKind: .environment)
 
     func check(_ context: LintContext, into findings: inout FindingSink) {
         guard case .environment = context.role else { return }
         for problem in EnvironmentFile(document: context.document).problems {
-            findings.report(problem.message, at: problem.location, severity: problem.severity == .warning && problem.message.hasPrefix("unknown key") ? .error : problem.severity)
+            findings.report(
+                problem.message, at: problem.location,
+                severity: problem.severity == .warning && problem.message.hasPrefix("unknown key") ? .error : problem.severity)
         }
     }
 }

@@ -43,7 +43,7 @@ struct EnvironmentParameterRule: Rule {
               InstanceCount: 2
               Threshold: 1
               InputData: "s3://b/in"
-            """,
+            """
         ],
         exampleKind: .environment)
 
@@ -56,7 +56,8 @@ struct EnvironmentParameterRule: Rule {
         for member in file.parameters {
             given.insert(member.key)
             guard let parameter = pipeline.parameter(named: member.key) else {
-                let hint = Suggestion.hint(member.key, in: declared)
+                let hint =
+                    Suggestion.hint(member.key, in: declared)
                     ?? " (declared: \(declared.isEmpty ? "none" : StepProperties.listing(declared)))"
                 findings.report("environment '\(name)' sets unknown parameter '\(member.key)'\(hint)", at: member.keyLocation)
                 continue
@@ -65,25 +66,30 @@ struct EnvironmentParameterRule: Rule {
             if value.isNull {
                 findings.report("parameter '\(member.key)' is empty; give it a value or remove the line", at: value)
             } else if !parameter.accepts(value) {
-                findings.report("parameter '\(member.key)' is \(parameter.kind?.rawValue ?? "?") but environment '\(name)' gives \(value.brief) (a \(value.typeName))\(value.string != nil && parameter.kind != .string ? "; remove the quotes" : "")",
-                                at: value)
+                findings.report(
+                    "parameter '\(member.key)' is \(parameter.kind?.rawValue ?? "?") but environment '\(name)' gives \(value.brief) (a \(value.typeName))\(value.string != nil && parameter.kind != .string ? "; remove the quotes" : "")",
+                    at: value)
             } else if let values = parameter.enumValues, let string = value.string, !values.contains(where: { $0.string == string }) {
-                findings.report("parameter '\(member.key)' must be one of \(values.compactMap(\.string).joined(separator: ", ")); environment '\(name)' gives \"\(string)\"", at: value)
+                findings.report(
+                    "parameter '\(member.key)' must be one of \(values.compactMap(\.string).joined(separator: ", ")); environment '\(name)' gives \"\(string)\"",
+                    at: value)
             } else if let string = value.string, string.count > 1024 {
                 findings.report("parameter '\(member.key)' is \(string.count) characters; a parameter value holds at most 1024", at: value)
             } else if let (sink, problem) = (sinks[member.key] ?? []).lazy.compactMap({ sink in
                 sink.limits.flatMap { ArgumentsShapeRule.outOfRange(value, type: sink.type, limits: $0) }.map { (sink, $0) }
             }).first {
-                findings.report("environment '\(name)' sets '\(member.key)' to \(problem), but it flows into \(sink.field) of step '\(sink.step)', which takes \(ArgumentsShapeRule.rangePhrase(sink.type, sink.limits!)); the job would fail when it starts",
-                                at: value)
+                findings.report(
+                    "environment '\(name)' sets '\(member.key)' to \(problem), but it flows into \(sink.field) of step '\(sink.step)', which takes \(ArgumentsShapeRule.rangePhrase(sink.type, sink.limits!)); the job would fail when it starts",
+                    at: value)
             }
         }
         let missing = pipeline.parameters.filter { $0.defaultValue == nil && !given.contains($0.name) }.map(\.name)
         if !missing.isEmpty {
             let anchor = context.document.root["parameters"].flatMap { $0.isNull ? nil : $0 } ?? context.document.root
             let at = context.document.root.member("parameters")?.keyLocation ?? anchor.location
-            findings.report("environment '\(name)' gives no value for \(missing.map { "'\($0)'" }.joined(separator: ", ")), which \(missing.count == 1 ? "has" : "have") no default; every execution would fail to start",
-                            at: at)
+            findings.report(
+                "environment '\(name)' gives no value for \(missing.map { "'\($0)'" }.joined(separator: ", ")), which \(missing.count == 1 ? "has" : "have") no default; every execution would fail to start",
+                at: at)
         }
     }
 }

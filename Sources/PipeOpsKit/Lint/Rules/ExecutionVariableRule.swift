@@ -14,20 +14,21 @@ struct ExecutionVariableRule: Rule {
             Version: "2020-12-01"
             Steps:
               - { Name: Stop, Type: Fail, Arguments: { ErrorMessage: { Get: ↓Execution.ExecutionId } } }
-            """,
+            """
         ],
         nonTriggering: [
             """
             Version: "2020-12-01"
             Steps:
               - { Name: Stop, Type: Fail, Arguments: { ErrorMessage: { Get: Execution.PipelineExecutionId } } }
-            """,
+            """
         ])
 
     func check(_ context: LintContext, into findings: inout FindingSink) {
         context.forEachReference { reference, node, step in
             guard case .execution(let name) = reference, !Reference.executionVariables.contains(name) else { return }
-            let hint = Suggestion.hint(name, in: Reference.executionVariables)
+            let hint =
+                Suggestion.hint(name, in: Reference.executionVariables)
                 ?? " (known: \(Reference.executionVariables.joined(separator: ", ")))"
             findings.report("'Execution.\(name)' is not an execution variable\(hint)", at: node.location, step: step.findingName)
         }

@@ -35,7 +35,7 @@ struct ExpressionRule: Rule {
                 Type: Fail
                 Arguments:
                   ErrorMessage: { "Std:Join": { On: " ", Values: [a, { Get: Execution.PipelineExecutionId }] } }
-            """,
+            """
         ])
 
     func check(_ context: LintContext, into findings: inout FindingSink) {
@@ -54,7 +54,9 @@ struct ExpressionRule: Rule {
         case .join(_, let values, _):
             for value in values {
                 if case .literal(let node) = value, node.members != nil || node.elements != nil {
-                    findings.report("Std:Join values must be strings, numbers, booleans or expressions, not a literal \(node.typeName)", at: node, step: step)
+                    findings.report(
+                        "Std:Join values must be strings, numbers, booleans or expressions, not a literal \(node.typeName)", at: node,
+                        step: step)
                 }
                 visit(value, step: step, findings: &findings)
             }

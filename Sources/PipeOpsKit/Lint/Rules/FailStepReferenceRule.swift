@@ -14,7 +14,7 @@ struct FailStepReferenceRule: Rule {
             Steps:
               - { Name: Stop, Type: Fail, Arguments: { ErrorMessage: a } }
               - { Name: After, Type: Fail, DependsOn: [↓Stop], Arguments: { ErrorMessage: b } }
-            """,
+            """
         ],
         nonTriggering: [
             """
@@ -22,7 +22,7 @@ struct FailStepReferenceRule: Rule {
             Steps:
               - { Name: Before, Type: Lambda, FunctionArn: "arn:aws:lambda:us-east-1:111111111111:function:f", Arguments: {} }
               - { Name: Stop, Type: Fail, DependsOn: [Before], Arguments: { ErrorMessage: a } }
-            """,
+            """
         ])
 
     func check(_ context: LintContext, into findings: inout FindingSink) {
@@ -30,12 +30,15 @@ struct FailStepReferenceRule: Rule {
         for step in pipeline.steps {
             for dependency in step.dependsOn where pipeline.step(named: dependency.name)?.type == .fail {
                 let (name, node) = (dependency.name, dependency.node)
-                findings.report("step '\(step.name)' depends on Fail step '\(name)', which ends the execution; nothing can run after it", at: node, step: step)
+                findings.report(
+                    "step '\(step.name)' depends on Fail step '\(name)', which ends the execution; nothing can run after it", at: node,
+                    step: step)
             }
         }
         context.forEachReference { reference, node, step in
             guard let name = reference.stepName, pipeline.step(named: name)?.type == .fail else { return }
-            findings.report("'\(reference.text)' reads Fail step '\(name)', which has no properties", at: node.location, step: step.findingName)
+            findings.report(
+                "'\(reference.text)' reads Fail step '\(name)', which has no properties", at: node.location, step: step.findingName)
         }
     }
 }

@@ -71,7 +71,7 @@ struct ForEachRule: Rule {
                 Type: Lambda
                 FunctionArn: "arn:aws:lambda:us-east-1:111111111111:function:publish"
                 Arguments: { loss: { Get: "Steps.Fan.Selected.OutputParameters['loss']" } }
-            """,
+            """
         ])
 
     static let maxConcurrency = 1...50
@@ -80,33 +80,39 @@ struct ForEachRule: Rule {
 
     func check(_ context: LintContext, into findings: inout FindingSink) {
         guard let pipeline = context.definition else { return }
-        var bodyNames: [String: String] = [:]  // body step name -> its ForEach
+        var bodyNames: [String: String] = [:] // body step name -> its ForEach
         for step in pipeline.steps where step.type == .forEach {
             guard let arguments = step.arguments, arguments.members != nil else { continue }
             for key in StructureSchema.forEachArgumentsRequired where arguments[key] == nil {
-                findings.report("ForEach step '\(step.name)' has no '\(key)' in its Arguments", at: step.node["Name"] ?? step.node, step: step)
+                findings.report(
+                    "ForEach step '\(step.name)' has no '\(key)' in its Arguments", at: step.node["Name"] ?? step.node, step: step)
             }
             if let limit = arguments["MaxConcurrency"], let value = limit.int, !Self.maxConcurrency.contains(value) {
                 findings.report("MaxConcurrency of ForEach step '\(step.name)' is \(value); it must be 1–50", at: limit, step: step)
             }
             if let items = arguments["IterableItems"]?.elements {
                 if !Self.literalItems.contains(items.count) {
-                    findings.report("a literal IterableItems list holds 1–100 items, not \(items.count); pass more as a JSON list from a parameter or a step property",
-                                    at: arguments["IterableItems"]!, step: step)
+                    findings.report(
+                        "a literal IterableItems list holds 1–100 items, not \(items.count); pass more as a JSON list from a parameter or a step property",
+                        at: arguments["IterableItems"]!, step: step)
                 }
                 for item in items where item.isNull || item.elements != nil || (item.members != nil && !Expression.isExpression(item)) {
-                    findings.report("each IterableItems entry must be a string, number, boolean or expression, not \(item.typeName == "object" ? "an object" : "a \(item.typeName)"); write an object item as a JSON string",
-                                    at: item, step: step)
+                    findings.report(
+                        "each IterableItems entry must be a string, number, boolean or expression, not \(item.typeName == "object" ? "an object" : "a \(item.typeName)"); write an object item as a JSON string",
+                        at: item, step: step)
                 }
             }
             let body = arguments["ForEachBody"]?.elements ?? []
             if arguments["ForEachBody"] != nil && body.isEmpty {
-                findings.report("ForEachBody of ForEach step '\(step.name)' is empty; it needs at least one step", at: arguments["ForEachBody"]!, step: step)
+                findings.report(
+                    "ForEachBody of ForEach step '\(step.name)' is empty; it needs at least one step", at: arguments["ForEachBody"]!,
+                    step: step)
             }
             for entry in body {
                 guard let type = entry["Type"]?.string, ["Condition", "Fail", "ForEach"].contains(type) else { continue }
-                findings.report("a \(type) step cannot be in the body of ForEach step '\(step.name)' (Condition, Fail and ForEach are not allowed there)",
-                                at: entry["Name"] ?? entry, step: step)
+                findings.report(
+                    "a \(type) step cannot be in the body of ForEach step '\(step.name)' (Condition, Fail and ForEach are not allowed there)",
+                    at: entry["Name"] ?? entry, step: step)
             }
             for name in step.forEachBodyNames { bodyNames[name] = step.name }
             checkSelector(of: step, in: pipeline, into: &findings)
@@ -114,23 +120,27 @@ struct ForEachRule: Rule {
         // Child steps are named <BodyStep>-<index>; another step of that name collides (SDK docs).
         for step in pipeline.steps where step.forEachParent == nil {
             guard let dash = step.name.lastIndex(of: "-") else { continue }
-            let base = String(step.name[..<dash]), suffix = step.name[step.name.index(after: dash)...]
+            let base = String(step.name[..<dash])
+            let suffix = step.name[step.name.index(after: dash)...]
             if let owner = bodyNames[base], !suffix.isEmpty, suffix.allSatisfy(\.isNumber) {
-                findings.report("step name '\(step.name)' collides with the child steps of '\(base)' in ForEach '\(owner)' (named \(base)-0, \(base)-1, …); rename it",
-                                at: step.node["Name"] ?? step.node, step: step)
+                findings.report(
+                    "step name '\(step.name)' collides with the child steps of '\(base)' in ForEach '\(owner)' (named \(base)-0, \(base)-1, …); rename it",
+                    at: step.node["Name"] ?? step.node, step: step)
             }
         }
         context.forEachReference { reference, node, step in
             switch reference {
             case .currentItem:
                 guard step.index >= 0, step.forEachParent == nil else { return }
-                findings.report("'\(reference.text)' has a value only in the body steps of a ForEach step, and '\(step.name)' is not in one",
-                                at: node.location, step: step.findingName)
+                findings.report(
+                    "'\(reference.text)' has a value only in the body steps of a ForEach step, and '\(step.name)' is not in one",
+                    at: node.location, step: step.findingName)
             case .iterationOutput:
                 let field = step.type == .forEach ? step.arguments?["Selector"]?["Field"]?["Get"] : nil
                 guard field?.location != node.location else { return }
-                findings.report("'\(reference.text)' is valid only as the Selector.Field of a ForEach step; downstream steps read Steps.<ForEach>.Selected or Steps.<ForEach>.IterationOutputs[i]",
-                                at: node.location, step: step.findingName)
+                findings.report(
+                    "'\(reference.text)' is valid only as the Selector.Field of a ForEach step; downstream steps read Steps.<ForEach>.Selected or Steps.<ForEach>.IterationOutputs[i]",
+                    at: node.location, step: step.findingName)
             default: break
             }
         }
@@ -148,18 +158,21 @@ struct ForEachRule: Rule {
         }
         let body = step.forEachBodyNames
         guard case .get(let reference, let node) = Expression.parse(field), case .iterationOutput(let name, let path) = reference else {
-            findings.report("Selector.Field must be {\"Get\": \"IterationOutput.<BodyStep>.<member>\"} naming a body step (\(body.joined(separator: ", ")))",
-                            at: field, step: step)
+            findings.report(
+                "Selector.Field must be {\"Get\": \"IterationOutput.<BodyStep>.<member>\"} naming a body step (\(body.joined(separator: ", ")))",
+                at: field, step: step)
             return
         }
         if !body.contains(name) {
             let hint = Suggestion.hint(name, in: body) ?? " (body steps: \(body.joined(separator: ", ")))"
-            findings.report("Selector.Field reads '\(name)', which is not a body step of ForEach '\(step.name)'\(hint)", at: node, step: step)
+            findings.report(
+                "Selector.Field reads '\(name)', which is not a body step of ForEach '\(step.name)'\(hint)", at: node, step: step)
         } else if path.isEmpty {
-            findings.report("Selector.Field must name a member of body step '\(name)', e.g. IterationOutput.\(name).OutputParameters['x']",
-                            at: node, step: step)
+            findings.report(
+                "Selector.Field must name a member of body step '\(name)', e.g. IterationOutput.\(name).OutputParameters['x']",
+                at: node, step: step)
         } else if let body = pipeline.step(named: name), case .success(let parsed) = PropertyPath.parseProperty(path),
-                  case .invalid(let message) = StepProperties.resolve(parsed, on: body, in: pipeline)
+            case .invalid(let message) = StepProperties.resolve(parsed, on: body, in: pipeline)
         {
             findings.report("Selector.Field '\(reference.text)': \(message)", at: node, step: step)
         }

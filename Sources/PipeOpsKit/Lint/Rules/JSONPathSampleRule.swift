@@ -28,14 +28,15 @@ struct JSONPathSampleRule: Rule {
                 Type: Fail
                 Arguments:
                   ErrorMessage: { "Std:JsonGet": { PropertyFile: { Get: Steps.Eval.PropertyFiles.EvaluationReport }, Path: no.sample.declared } }
-            """,
+            """
         ])
 
     func check(_ context: LintContext, into findings: inout FindingSink) {
         guard !context.propertySamples.isEmpty else { return }
         context.forEachJsonGet { jsonGet, _, step in
             guard let (_, file, _) = jsonGet.propertyFile, let sample = context.propertySamples[file],
-                  let text = jsonGet.path, let node = jsonGet.pathNode, case .success(let path) = PropertyPath.parseJSONPath(text) else { return }
+                let text = jsonGet.path, let node = jsonGet.pathNode, case .success(let path) = PropertyPath.parseJSONPath(text)
+            else { return }
             let outcome: JSONPathCheck.Outcome
             switch sample {
             case .sample(let root, _): outcome = JSONPathCheck.check(path, sample: root)

@@ -17,7 +17,7 @@ struct JSONPathSyntaxRule: Rule {
                 Type: Fail
                 Arguments:
                   ErrorMessage: { "Std:JsonGet": { S3Uri: "s3://b/report.json", Path: ↓"metrics..mse" } }
-            """,
+            """
         ],
         nonTriggering: [
             """
@@ -28,7 +28,7 @@ struct JSONPathSyntaxRule: Rule {
                 DependsOn: []
                 Arguments:
                   ErrorMessage: { "Std:JsonGet": { S3Uri: "s3://b/report.json", Path: "$.metrics['mse'].values[0]" } }
-            """,
+            """
         ])
 
     func check(_ context: LintContext, into findings: inout FindingSink) {

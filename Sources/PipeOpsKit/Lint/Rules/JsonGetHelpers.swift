@@ -37,7 +37,9 @@ enum JSONPathCheck {
         case .failure(let error): return .missing(error.message)
         }
         if let members = current.members {
-            return .notScalar("the path ends at an object (keys: \(StepProperties.listing(members.map(\.key)))); JsonGet needs one value — extend the path")
+            return .notScalar(
+                "the path ends at an object (keys: \(StepProperties.listing(members.map(\.key)))); JsonGet needs one value — extend the path"
+            )
         }
         if current.elements != nil { return .notScalar("the path ends at a list; JsonGet needs one value — add an index such as [0]") }
         return .found
@@ -60,19 +62,32 @@ enum JSONPathCheck {
                         if next == nil, let hit = members.first(where: { $0.key == key }) { next = hit.value }
                     }
                     if let additional = candidate["additionalProperties"] {
-                        if additional.members != nil { if next == nil { next = additional } } else if additional.bool != false { open = true }
+                        if additional.members != nil {
+                            if next == nil { next = additional }
+                        } else if additional.bool != false {
+                            open = true
+                        }
                     } else if candidate["properties"] == nil && candidate["type"]?.string != "array" {
                         open = true
                     }
                 }
-                if let next { current = next } else if open { return .found } else {
-                    return .missing("'\(key)' does not exist at \(here) in the schema (properties there: \(properties.isEmpty ? "none" : StepProperties.listing(properties)))")
+                if let next {
+                    current = next
+                } else if open {
+                    return .found
+                } else {
+                    return .missing(
+                        "'\(key)' does not exist at \(here) in the schema (properties there: \(properties.isEmpty ? "none" : StepProperties.listing(properties)))"
+                    )
                 }
             case .index(let index):
                 var next: Node?
                 for candidate in alternatives(schema, root: root) {
-                    if let tuple = (candidate["prefixItems"] ?? candidate["items"])?.elements, index >= 0, index < tuple.count { next = tuple[index] }
-                    else if let items = candidate["items"], items.members != nil { next = items }
+                    if let tuple = (candidate["prefixItems"] ?? candidate["items"])?.elements, index >= 0, index < tuple.count {
+                        next = tuple[index]
+                    } else if let items = candidate["items"], items.members != nil {
+                        next = items
+                    }
                 }
                 guard let next else {
                     return .missing("\(here) is not a list in the schema, so [\(index)] cannot follow it")

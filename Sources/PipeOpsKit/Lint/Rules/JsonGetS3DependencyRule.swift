@@ -17,7 +17,7 @@ struct JsonGetS3DependencyRule: Rule {
                 Type: Fail
                 Arguments:
                   ErrorMessage: ↓{ "Std:JsonGet": { S3Uri: "s3://b/report.json", Path: mse } }
-            """,
+            """
         ],
         nonTriggering: [
             """
@@ -29,7 +29,7 @@ struct JsonGetS3DependencyRule: Rule {
                 DependsOn: [Write]
                 Arguments:
                   ErrorMessage: { "Std:JsonGet": { S3Uri: "s3://b/report.json", Path: mse } }
-            """,
+            """
         ])
 
     func check(_ context: LintContext, into findings: inout FindingSink) {
@@ -38,8 +38,9 @@ struct JsonGetS3DependencyRule: Rule {
             var namesStep = false
             uri.forEachReference { reference, _ in if reference.stepName != nil { namesStep = true } }
             if !namesStep {
-                findings.report("this JsonGet reads an S3Uri that names no step, so nothing makes step '\(step.name)' wait for the file; add DependsOn on the step that writes it",
-                                at: node, step: step)
+                findings.report(
+                    "this JsonGet reads an S3Uri that names no step, so nothing makes step '\(step.name)' wait for the file; add DependsOn on the step that writes it",
+                    at: node, step: step)
             }
         }
     }

@@ -18,7 +18,7 @@ struct JsonGetStepTypeRule: Rule {
                 Type: Fail
                 Arguments:
                   ErrorMessage: { "Std:JsonGet": { PropertyFile: { Get: ↓Steps.Check.PropertyFiles.Report }, Path: mse } }
-            """,
+            """
         ],
         nonTriggering: [
             """
@@ -36,16 +36,18 @@ struct JsonGetStepTypeRule: Rule {
                 Type: Fail
                 Arguments:
                   ErrorMessage: { "Std:JsonGet": { PropertyFile: { Get: Steps.Eval.PropertyFiles.Report }, Path: mse } }
-            """,
+            """
         ])
 
     func check(_ context: LintContext, into findings: inout FindingSink) {
         guard let pipeline = context.definition else { return }
         context.forEachReference { reference, node, step in
             guard case .propertyFile(let target, _) = reference, let producer = pipeline.step(named: target),
-                  let type = producer.type, type != .processing, type.isKnown else { return }
-            findings.report("'\(reference.text)' reads a property file of \(type.rawValue) step '\(target)'; only Processing steps have property files",
-                            at: node.location, step: step.findingName)
+                let type = producer.type, type != .processing, type.isKnown
+            else { return }
+            findings.report(
+                "'\(reference.text)' reads a property file of \(type.rawValue) step '\(target)'; only Processing steps have property files",
+                at: node.location, step: step.findingName)
         }
     }
 }

@@ -79,31 +79,38 @@ struct KeyTypeRule: Rule {
                 guard let kind = schema[member.key] else { continue }
                 if member.key == "DefaultValue" { continue }
                 if !kind.accepts(member.value) {
-                    findings.report("'\(member.key)' in \(label) must be \(kind.phrase), not \(member.value.typeName == "object" ? "an object" : "a \(member.value.typeName)")",
-                                    at: member.value, step: step)
+                    findings.report(
+                        "'\(member.key)' in \(label) must be \(kind.phrase), not \(member.value.typeName == "object" ? "an object" : "a \(member.value.typeName)")",
+                        at: member.value, step: step)
                     continue
                 }
                 switch member.key {
                 case "Steps", "Parameters", "RetryPolicies", "PropertyFiles", "OutputParameters", "IfSteps", "ElseSteps", "Conditions",
-                     "ForEachBody":
+                    "ForEachBody":
                     for element in member.value.elements ?? [] where element.members == nil {
                         if ["IfSteps", "ElseSteps", "ForEachBody"].contains(member.key), let name = element.string {
                             // A name where a step belongs: say which, and where that step is.
-                            let exists = pipeline.step(named: name).map { found in
-                                found.membership == nil && found.forEachParent == nil
-                                    ? "step '\(name)' is defined in the top-level Steps: move its whole object here (and out of Steps)"
-                                    : "step '\(name)' is defined elsewhere in a branch or body; a step can be in one place only"
-                            } ?? "no step named '\(name)' exists; write the step's whole object here"
-                            findings.report("\(member.key) of \(label) lists \"\(name)\", a name; it must hold step objects — \(exists)", at: element, step: step)
+                            let exists =
+                                pipeline.step(named: name).map { found in
+                                    found.membership == nil && found.forEachParent == nil
+                                        ? "step '\(name)' is defined in the top-level Steps: move its whole object here (and out of Steps)"
+                                        : "step '\(name)' is defined elsewhere in a branch or body; a step can be in one place only"
+                                } ?? "no step named '\(name)' exists; write the step's whole object here"
+                            findings.report(
+                                "\(member.key) of \(label) lists \"\(name)\", a name; it must hold step objects — \(exists)", at: element,
+                                step: step)
                             continue
                         }
-                        findings.report("each entry of '\(member.key)' in \(label) must be an object, not a \(element.typeName)", at: element, step: step)
+                        findings.report(
+                            "each entry of '\(member.key)' in \(label) must be an object, not a \(element.typeName)", at: element,
+                            step: step)
                     }
                 case "DependsOn":
                     for element in member.value.elements ?? [] where element.string == nil {
                         guard element.members != nil else {
-                            findings.report("each DependsOn entry must be a step name or {\"Step\": name, \"Trigger\": …}, not a \(element.typeName)",
-                                            at: element, step: step)
+                            findings.report(
+                                "each DependsOn entry must be a step name or {\"Step\": name, \"Trigger\": …}, not a \(element.typeName)",
+                                at: element, step: step)
                             continue
                         }
                         if (element["Step"] ?? element["StepName"] ?? element["Name"])?.string == nil {
@@ -113,10 +120,13 @@ struct KeyTypeRule: Rule {
                             let known = Dependency.Trigger.allCases.map(\.rawValue)
                             if let value = trigger.string, !known.contains(value) {
                                 let hint = Suggestion.didYouMean(value, in: known)
-                                findings.report("DependsOn Trigger '\(value)' is not one of \(known.joined(separator: ", "))\(hint)", at: trigger, step: step)
+                                findings.report(
+                                    "DependsOn Trigger '\(value)' is not one of \(known.joined(separator: ", "))\(hint)", at: trigger,
+                                    step: step)
                             } else if trigger.string == nil {
-                                findings.report("DependsOn Trigger must be a string (\(known.joined(separator: ", "))), not a \(trigger.typeName)",
-                                                at: trigger, step: step)
+                                findings.report(
+                                    "DependsOn Trigger must be a string (\(known.joined(separator: ", "))), not a \(trigger.typeName)",
+                                    at: trigger, step: step)
                             }
                         }
                     }

@@ -34,7 +34,7 @@ struct ManifestRule: Rule {
             environments:
               dev: { parameters: environments/dev.yaml, execute: true }
             lint: { disable: [unused-parameter] }
-            """,
+            """
         ],
         exampleKind: .manifest)
 
@@ -44,7 +44,9 @@ struct ManifestRule: Rule {
             findings.report(problem.message, at: problem.location, severity: problem.severity)
         }
         let root = manifest.document.root
-        if let path = manifest.definition, let node = root["pipeline"]?["definition"], !FileManager.default.fileExists(atPath: manifest.resolve(path)) {
+        if let path = manifest.definition, let node = root["pipeline"]?["definition"],
+            !FileManager.default.fileExists(atPath: manifest.resolve(path))
+        {
             findings.report("definition file '\(path)' does not exist (relative to \(manifest.directory))", at: node)
         }
         for environment in manifest.environments {
@@ -54,7 +56,9 @@ struct ManifestRule: Rule {
             }
         }
         let known = Set(RuleRegistry.rules.map { $0.description.id })
-        for (list, context) in [(root["lint"]?["disable"], "lint.disable")] + (root["lint"]?["steps"]?.members ?? []).map({ ($0.value["disable"], "lint.steps.\($0.key).disable") }) {
+        for (list, context) in [(root["lint"]?["disable"], "lint.disable")]
+            + (root["lint"]?["steps"]?.members ?? []).map({ ($0.value["disable"], "lint.steps.\($0.key).disable") })
+        {
             for entry in list?.elements ?? [] {
                 guard let id = entry.string, !known.contains(id) else { continue }
                 let hint = Suggestion.hint(id, in: Array(known)) ?? "; 'pipeops rules' lists them"
@@ -62,7 +66,9 @@ struct ManifestRule: Rule {
             }
         }
         if manifest.environments.isEmpty, root["environments"] == nil {
-            findings.report("no environments: add 'environments:' with dev, staging and prod parameter files to render, diff and promote", at: root, severity: .info)
+            findings.report(
+                "no environments: add 'environments:' with dev, staging and prod parameter files to render, diff and promote", at: root,
+                severity: .info)
         }
     }
 }

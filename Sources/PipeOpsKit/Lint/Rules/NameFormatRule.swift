@@ -29,7 +29,7 @@ struct NameFormatRule: Rule {
             Version: "2020-12-01"
             Steps:
               - { Name: Train-model_2, DisplayName: "Train the model (v2)", Type: Fail, Arguments: { ErrorMessage: a } }
-            """,
+            """
         ])
 
     static func isNameCharacter(_ c: Character) -> Bool {
@@ -45,13 +45,19 @@ struct NameFormatRule: Rule {
             } else if name.count > 64 {
                 findings.report("step name '\(name.prefix(20))…' is \(name.count) characters; the limit is 64", at: nameNode, step: step)
             } else if let bad = name.first(where: { !Self.isNameCharacter($0) }) {
-                findings.report("step name '\(name)' contains '\(bad)'; use only letters, digits, '-' and '_' (e.g. '\(Self.sanitize(name))')", at: nameNode, step: step)
+                findings.report(
+                    "step name '\(name)' contains '\(bad)'; use only letters, digits, '-' and '_' (e.g. '\(Self.sanitize(name))')",
+                    at: nameNode, step: step)
             }
             if let display = step.node["DisplayName"]?.string, display.count > 256 {
-                findings.report("DisplayName of step '\(name)' is \(display.count) characters; the limit is 256", at: step.node["DisplayName"]!, step: step)
+                findings.report(
+                    "DisplayName of step '\(name)' is \(display.count) characters; the limit is 256", at: step.node["DisplayName"]!,
+                    step: step)
             }
             if let text = step.node["Description"]?.string, text.count > 3072 {
-                findings.report("Description of step '\(name)' is \(text.count) characters; the limit is 3072", at: step.node["Description"]!, step: step)
+                findings.report(
+                    "Description of step '\(name)' is \(text.count) characters; the limit is 3072", at: step.node["Description"]!,
+                    step: step)
             }
         }
         for parameter in pipeline.parameters {
@@ -60,11 +66,15 @@ struct NameFormatRule: Rule {
             if name.isEmpty {
                 findings.report("a parameter name cannot be empty", at: nameNode)
             } else if let bad = name.first(where: { !Self.isNameCharacter($0) }) {
-                findings.report("parameter name '\(name)' contains '\(bad)'; use only letters, digits, '-' and '_' (e.g. '\(Self.sanitize(name))')", at: nameNode)
+                findings.report(
+                    "parameter name '\(name)' contains '\(bad)'; use only letters, digits, '-' and '_' (e.g. '\(Self.sanitize(name))')",
+                    at: nameNode)
             } else if name.count > 256 {
                 findings.report("parameter name '\(name.prefix(20))…' is \(name.count) characters; the API limit is 256", at: nameNode)
             } else if name.count > 64 {
-                findings.report("parameter name '\(name.prefix(20))…' is \(name.count) characters; the published schema allows 64", at: nameNode, severity: .warning)
+                findings.report(
+                    "parameter name '\(name.prefix(20))…' is \(name.count) characters; the published schema allows 64", at: nameNode,
+                    severity: .warning)
             }
         }
         for entry in pipeline.root["Metadata"]?.members ?? [] {

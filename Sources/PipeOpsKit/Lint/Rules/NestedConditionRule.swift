@@ -21,7 +21,7 @@ struct NestedConditionRule: Rule {
                     - Name: ↓Inner
                       Type: Condition
                       Arguments: { Conditions: [ { Type: Equals, LeftValue: 1, RightValue: 1 } ] }
-            """,
+            """
         ],
         nonTriggering: [
             """
@@ -35,15 +35,16 @@ struct NestedConditionRule: Rule {
               - Name: Second
                 Type: Condition
                 Arguments: { Conditions: [ { Type: Equals, LeftValue: 1, RightValue: 1 } ] }
-            """,
+            """
         ])
 
     func check(_ context: LintContext, into findings: inout FindingSink) {
         guard let pipeline = context.definition else { return }
         for step in pipeline.steps where step.type == .condition {
             guard let membership = step.membership else { continue }
-            findings.report("Condition '\(step.name)' is nested in \(membership.branch.rawValue) of Condition '\(pipeline.steps[membership.condition].name)'; the service documents nested conditions as unsupported",
-                            at: step.node["Name"] ?? step.node, step: step)
+            findings.report(
+                "Condition '\(step.name)' is nested in \(membership.branch.rawValue) of Condition '\(pipeline.steps[membership.condition].name)'; the service documents nested conditions as unsupported",
+                at: step.node["Name"] ?? step.node, step: step)
         }
     }
 }

@@ -16,7 +16,7 @@ struct ParameterEnumRule: Rule {
               - { Name: Instance, Type: String, DefaultValue: ↓ml.m5.large, EnumValues: [ml.m5.xlarge, ml.m5.2xlarge] }
             Steps:
               - { Name: Stop, Type: Fail, Arguments: { ErrorMessage: { Get: Parameters.Instance } } }
-            """,
+            """
         ],
         nonTriggering: [
             """
@@ -25,7 +25,7 @@ struct ParameterEnumRule: Rule {
               - { Name: Instance, Type: String, DefaultValue: ml.m5.xlarge, EnumValues: [ml.m5.xlarge, ml.m5.2xlarge] }
             Steps:
               - { Name: Stop, Type: Fail, Arguments: { ErrorMessage: { Get: Parameters.Instance } } }
-            """,
+            """
         ])
 
     func check(_ context: LintContext, into findings: inout FindingSink) {
@@ -33,17 +33,22 @@ struct ParameterEnumRule: Rule {
         for parameter in pipeline.parameters {
             guard let enumNode = parameter.node["EnumValues"], let values = parameter.enumValues else { continue }
             if parameter.kind != .string && parameter.kind != nil {
-                findings.report("EnumValues on \(parameter.kind!.rawValue) parameter '\(parameter.name)' is ignored; only String parameters have EnumValues",
-                                at: enumNode, severity: .warning)
+                findings.report(
+                    "EnumValues on \(parameter.kind!.rawValue) parameter '\(parameter.name)' is ignored; only String parameters have EnumValues",
+                    at: enumNode, severity: .warning)
                 continue
             }
-            if values.isEmpty { findings.report("EnumValues of '\(parameter.name)' is empty; remove it or list the allowed values", at: enumNode) }
+            if values.isEmpty {
+                findings.report("EnumValues of '\(parameter.name)' is empty; remove it or list the allowed values", at: enumNode)
+            }
             for value in values where value.string == nil {
                 findings.report("EnumValues entries must be strings, not a \(value.typeName)", at: value)
             }
             if let value = parameter.defaultValue, let string = value.string, !values.contains(where: { $0.string == string }) {
                 let allowed = values.compactMap(\.string)
-                findings.report("default \"\(string)\" of '\(parameter.name)' is not one of its EnumValues (\(allowed.joined(separator: ", ")))", at: value)
+                findings.report(
+                    "default \"\(string)\" of '\(parameter.name)' is not one of its EnumValues (\(allowed.joined(separator: ", ")))",
+                    at: value)
             }
         }
     }

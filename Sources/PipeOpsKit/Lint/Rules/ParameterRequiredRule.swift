@@ -15,7 +15,7 @@ struct ParameterRequiredRule: Rule {
               - { Name: ↓InputData, Type: String }
             Steps:
               - { Name: Stop, Type: Fail, Arguments: { ErrorMessage: { Get: Parameters.InputData } } }
-            """,
+            """
         ],
         nonTriggering: [
             """
@@ -24,14 +24,15 @@ struct ParameterRequiredRule: Rule {
               - { Name: InputData, Type: String, DefaultValue: "s3://b/in" }
             Steps:
               - { Name: Stop, Type: Fail, Arguments: { ErrorMessage: { Get: Parameters.InputData } } }
-            """,
+            """
         ])
 
     func check(_ context: LintContext, into findings: inout FindingSink) {
         guard let pipeline = context.definition else { return }
         for parameter in pipeline.parameters where parameter.defaultValue == nil {
-            findings.report("parameter '\(parameter.name)' has no default, so every execution must pass it (set it in each environment file)",
-                            at: parameter.node["Name"] ?? parameter.node)
+            findings.report(
+                "parameter '\(parameter.name)' has no default, so every execution must pass it (set it in each environment file)",
+                at: parameter.node["Name"] ?? parameter.node)
         }
     }
 }

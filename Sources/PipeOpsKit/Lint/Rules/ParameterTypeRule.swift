@@ -33,7 +33,7 @@ struct ParameterTypeRule: Rule {
               - { Name: Flag, Type: Boolean, DefaultValue: false }
             Steps:
               - { Name: Stop, Type: Fail, Arguments: { ErrorMessage: { "Std:Join": { Values: [ { Get: Parameters.Rate }, { Get: Parameters.Flag } ] } } } }
-            """,
+            """
         ])
 
     func check(_ context: LintContext, into findings: inout FindingSink) {
@@ -42,16 +42,18 @@ struct ParameterTypeRule: Rule {
             guard let typeNode = parameter.node["Type"], let type = typeNode.string else { continue }
             guard parameter.kind != nil else {
                 let names = Parameter.Kind.allCases.map(\.rawValue)
-                let hint = Suggestion.closest(to: type, in: names + ["Int", "Bool", "Str", "Number"]).flatMap { guess -> String? in
-                    let map = ["Int": "Integer", "Bool": "Boolean", "Str": "String", "Number": "Float"]
-                    return "; did you mean '\(map[guess] ?? guess)'?"
-                } ?? " (use String, Integer, Float or Boolean)"
+                let hint =
+                    Suggestion.closest(to: type, in: names + ["Int", "Bool", "Str", "Number"]).flatMap { guess -> String? in
+                        let map = ["Int": "Integer", "Bool": "Boolean", "Str": "String", "Number": "Float"]
+                        return "; did you mean '\(map[guess] ?? guess)'?"
+                    } ?? " (use String, Integer, Float or Boolean)"
                 findings.report("parameter '\(parameter.name)' has unknown type '\(type)'\(hint)", at: typeNode)
                 continue
             }
             if let value = parameter.defaultValue, !parameter.accepts(value) {
-                findings.report("default \(value.brief) of \(type) parameter '\(parameter.name)' is a \(value.typeName)\(value.string != nil ? "; remove the quotes" : "")",
-                                at: value)
+                findings.report(
+                    "default \(value.brief) of \(type) parameter '\(parameter.name)' is a \(value.typeName)\(value.string != nil ? "; remove the quotes" : "")",
+                    at: value)
             }
         }
     }

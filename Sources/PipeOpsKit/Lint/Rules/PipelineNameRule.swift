@@ -1,3 +1,5 @@
+import Foundation
+
 struct PipelineNameRule: Rule {
     static let description = RuleDescription(
         id: "pipeline-name",
@@ -14,7 +16,7 @@ struct PipelineNameRule: Rule {
             pipeline: { name: ↓churn_model, definition: pipeline/definition.yaml }
             environments:
               dev: { parameters: environments/dev.yaml }
-            """,
+            """
         ],
         nonTriggering: [
             """
@@ -22,7 +24,7 @@ struct PipelineNameRule: Rule {
             pipeline: { name: churn-model-2, definition: pipeline/definition.yaml }
             environments:
               dev: { parameters: environments/dev.yaml }
-            """,
+            """
         ],
         exampleKind: .manifest)
 
@@ -55,5 +57,3 @@ struct PipelineNameRule: Rule {
         findings.report(problem, at: node)
     }
 }
-
-import Foundation

@@ -21,7 +21,7 @@ struct PropertyFileOutputRule: Rule {
                   RoleArn: "arn:aws:iam::111111111111:role/r"
                   ProcessingOutputConfig: { Outputs: [ { OutputName: evaluation, S3Output: { S3Uri: "s3://b/e", LocalPath: /opt/ml/processing/evaluation, S3UploadMode: EndOfJob } } ] }
                 PropertyFiles: [ { PropertyFileName: EvaluationReport, OutputName: ↓metrics, FilePath: evaluation.json } ]
-            """,
+            """
         ],
         nonTriggering: [
             """
@@ -35,7 +35,7 @@ struct PropertyFileOutputRule: Rule {
                   RoleArn: "arn:aws:iam::111111111111:role/r"
                   ProcessingOutputConfig: { Outputs: [ { OutputName: evaluation, S3Output: { S3Uri: "s3://b/e", LocalPath: /opt/ml/processing/evaluation, S3UploadMode: EndOfJob } } ] }
                 PropertyFiles: [ { PropertyFileName: EvaluationReport, OutputName: evaluation, FilePath: evaluation.json } ]
-            """,
+            """
         ])
 
     func check(_ context: LintContext, into findings: inout FindingSink) {
@@ -44,8 +44,9 @@ struct PropertyFileOutputRule: Rule {
             let files = step.node["PropertyFiles"]?.elements ?? []
             guard !files.isEmpty else { continue }
             guard step.type == .processing else {
-                findings.report("PropertyFiles only work on Processing steps; step '\(step.name)' is \(step.type?.rawValue ?? "untyped")",
-                                at: step.node["PropertyFiles"]!, step: step)
+                findings.report(
+                    "PropertyFiles only work on Processing steps; step '\(step.name)' is \(step.type?.rawValue ?? "untyped")",
+                    at: step.node["PropertyFiles"]!, step: step)
                 continue
             }
             let outputs = step.arguments?["ProcessingOutputConfig"]?["Outputs"]?.elements ?? []
@@ -55,15 +56,19 @@ struct PropertyFileOutputRule: Rule {
             for file in files {
                 if let name = file["PropertyFileName"]?.string {
                     if let line = seen[name] {
-                        findings.report("property file '\(name)' is declared twice in step '\(step.name)' (first at line \(line))", at: file, step: step)
+                        findings.report(
+                            "property file '\(name)' is declared twice in step '\(step.name)' (first at line \(line))", at: file, step: step
+                        )
                     }
                     seen[name] = file.location.line
                 }
                 guard let outputNode = file["OutputName"], let output = outputNode.string, !names.contains(output) else { continue }
-                let hint = Suggestion.hint(output, in: names)
+                let hint =
+                    Suggestion.hint(output, in: names)
                     ?? (names.isEmpty ? "; the step declares no outputs" : " (outputs: \(names.joined(separator: ", ")))")
-                findings.report("property file '\(file["PropertyFileName"]?.string ?? "?")' reads output '\(output)', which step '\(step.name)' does not declare\(hint)",
-                                at: outputNode, step: step)
+                findings.report(
+                    "property file '\(file["PropertyFileName"]?.string ?? "?")' reads output '\(output)', which step '\(step.name)' does not declare\(hint)",
+                    at: outputNode, step: step)
             }
         }
     }

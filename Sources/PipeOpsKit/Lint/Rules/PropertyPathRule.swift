@@ -25,7 +25,7 @@ struct PropertyPathRule: Rule {
               - Name: Stop
                 Type: Fail
                 Arguments: { ErrorMessage: { Get: ↓Steps.Train.ModelArtifacts.S3ModelArtifact } }
-            """,
+            """
         ],
         nonTriggering: [
             """
@@ -42,7 +42,7 @@ struct PropertyPathRule: Rule {
               - Name: Stop
                 Type: Fail
                 Arguments: { ErrorMessage: { "Std:Join": { Values: [ { Get: Steps.Train.ModelArtifacts.S3ModelArtifacts }, { Get: "Steps.Train.FinalMetricDataList['val:rmse'].Value" } ] } } }
-            """,
+            """
         ])
 
     func check(_ context: LintContext, into findings: inout FindingSink) {

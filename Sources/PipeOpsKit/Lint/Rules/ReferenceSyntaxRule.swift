@@ -27,7 +27,7 @@ struct ReferenceSyntaxRule: Rule {
             Version: "2020-12-01"
             Steps:
               - { Name: Stop, Type: Fail, Arguments: { ErrorMessage: { Get: PipelineExperimentConfig.TrialName } } }
-            """,
+            """
         ])
 
     func check(_ context: LintContext, into findings: inout FindingSink) {
@@ -36,13 +36,18 @@ struct ReferenceSyntaxRule: Rule {
             case .invalid(_, let reason):
                 findings.report(reason, at: node.location, step: step.findingName)
             case .experimentConfig(let name) where name != "ExperimentName" && name != "TrialName":
-                findings.report("'PipelineExperimentConfig.\(name)' does not exist; use ExperimentName or TrialName", at: node.location, step: step.findingName)
+                findings.report(
+                    "'PipelineExperimentConfig.\(name)' does not exist; use ExperimentName or TrialName", at: node.location,
+                    step: step.findingName)
             case .stepProperty(_, let path):
                 if case .failure(let error) = PropertyPath.parseProperty(path) {
-                    findings.report("invalid property path in '\(reference.text)': \(error.message)", at: node.location, step: step.findingName)
+                    findings.report(
+                        "invalid property path in '\(reference.text)': \(error.message)", at: node.location, step: step.findingName)
                 }
             case .propertyFile(_, let file) where file.isEmpty || file.contains(".") || file.contains("["):
-                findings.report("'\(reference.text)' must name one property file: Steps.<Step>.PropertyFiles.<Name>", at: node.location, step: step.findingName)
+                findings.report(
+                    "'\(reference.text)' must name one property file: Steps.<Step>.PropertyFiles.<Name>", at: node.location,
+                    step: step.findingName)
             default: break
             }
         }

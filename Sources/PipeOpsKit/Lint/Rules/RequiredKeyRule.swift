@@ -31,7 +31,7 @@ struct RequiredKeyRule: Rule {
               - Name: Stop
                 Type: Fail
                 Arguments: { ErrorMessage: "stopped" }
-            """,
+            """
         ])
 
     func check(_ context: LintContext, into findings: inout FindingSink) {
@@ -42,7 +42,9 @@ struct RequiredKeyRule: Rule {
             return
         }
         for key in StructureSchema.topLevelRequired where root[key] == nil {
-            findings.report("the definition has no '\(key)'\(key == "Version" ? "; add \"Version\": \"2020-12-01\"" : "; add \"Steps\": [...]")", at: root)
+            findings.report(
+                "the definition has no '\(key)'\(key == "Version" ? "; add \"Version\": \"2020-12-01\"" : "; add \"Steps\": [...]")",
+                at: root)
         }
         for parameter in root["Parameters"]?.elements ?? [] where parameter.members != nil {
             for key in ["Name", "Type"] where parameter[key] == nil {
@@ -56,13 +58,19 @@ struct RequiredKeyRule: Rule {
                 findings.report("\(label) has no '\(key)'", at: step.node["Name"] ?? step.node, step: step)
             }
             if step.type == .condition, let arguments = step.arguments, arguments.members != nil, arguments["Conditions"] == nil {
-                findings.report("Condition step '\(step.name)' has no 'Conditions' in its Arguments", at: step.node["Name"] ?? step.node, step: step)
+                findings.report(
+                    "Condition step '\(step.name)' has no 'Conditions' in its Arguments", at: step.node["Name"] ?? step.node, step: step)
             }
             if step.type == .emr, let arguments = step.arguments, arguments.members != nil {
-                if arguments["StepConfig"] == nil { findings.report("EMR step '\(step.name)' has no 'StepConfig' in its Arguments", at: arguments, step: step) }
-                let hasId = arguments["ClusterId"] != nil, hasConfig = arguments["ClusterConfig"] != nil
+                if arguments["StepConfig"] == nil {
+                    findings.report("EMR step '\(step.name)' has no 'StepConfig' in its Arguments", at: arguments, step: step)
+                }
+                let hasId = arguments["ClusterId"] != nil
+                let hasConfig = arguments["ClusterConfig"] != nil
                 if hasId == hasConfig {
-                    findings.report("EMR step '\(step.name)' needs exactly one of ClusterId and ClusterConfig\(hasId ? ", not both" : "")", at: arguments, step: step)
+                    findings.report(
+                        "EMR step '\(step.name)' needs exactly one of ClusterId and ClusterConfig\(hasId ? ", not both" : "")",
+                        at: arguments, step: step)
                 }
             }
             for file in step.node["PropertyFiles"]?.elements ?? [] where file.members != nil {

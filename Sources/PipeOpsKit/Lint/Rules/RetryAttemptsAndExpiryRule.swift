@@ -17,7 +17,7 @@ struct RetryAttemptsAndExpiryRule: Rule {
                 Type: Training
                 RetryPolicies: [ ↓{ ExceptionType: [Step.THROTTLING], MaxAttempts: 3, ExpireAfterMin: 60 } ]
                 Arguments: {}
-            """,
+            """
         ],
         nonTriggering: [
             """
@@ -27,14 +27,15 @@ struct RetryAttemptsAndExpiryRule: Rule {
                 Type: Training
                 RetryPolicies: [ { ExceptionType: [Step.THROTTLING], MaxAttempts: 3 }, { ExceptionType: [SageMaker.CAPACITY_ERROR], ExpireAfterMin: 60 } ]
                 Arguments: {}
-            """,
+            """
         ])
 
     func check(_ context: LintContext, into findings: inout FindingSink) {
         guard let pipeline = context.definition else { return }
         for step in pipeline.steps {
             for policy in step.node["RetryPolicies"]?.elements ?? [] where policy["MaxAttempts"] != nil && policy["ExpireAfterMin"] != nil {
-                findings.report("retry policy of step '\(step.name)' sets both MaxAttempts and ExpireAfterMin; keep one", at: policy, step: step)
+                findings.report(
+                    "retry policy of step '\(step.name)' sets both MaxAttempts and ExpireAfterMin; keep one", at: policy, step: step)
             }
         }
     }

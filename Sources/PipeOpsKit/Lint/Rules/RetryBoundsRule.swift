@@ -16,7 +16,7 @@ struct RetryBoundsRule: Rule {
                 Type: Training
                 RetryPolicies: [ { ExceptionType: [Step.THROTTLING], MaxAttempts: ↓50 } ]
                 Arguments: {}
-            """,
+            """
         ],
         nonTriggering: [
             """
@@ -26,11 +26,12 @@ struct RetryBoundsRule: Rule {
                 Type: Training
                 RetryPolicies: [ { ExceptionType: [Step.THROTTLING], MaxAttempts: 20, IntervalSeconds: 43200, BackoffRate: 2.0 } ]
                 Arguments: {}
-            """,
+            """
         ])
 
     static let bounds: [(key: String, range: ClosedRange<Double>)] = [
-        ("IntervalSeconds", 0...43200), ("BackoffRate", 0...Double.greatestFiniteMagnitude), ("MaxAttempts", 0...20), ("ExpireAfterMin", 0...14400),
+        ("IntervalSeconds", 0...43200), ("BackoffRate", 0...Double.greatestFiniteMagnitude), ("MaxAttempts", 0...20),
+        ("ExpireAfterMin", 0...14400),
     ]
 
     func check(_ context: LintContext, into findings: inout FindingSink) {
@@ -40,10 +41,16 @@ struct RetryBoundsRule: Rule {
                 for (key, range) in Self.bounds {
                     guard let node = policy[key], let value = node.double else { continue }
                     if !range.contains(value) {
-                        let upper = range.upperBound == .greatestFiniteMagnitude ? "no limit" : CanonicalJSON.format(range.upperBound).replacingOccurrences(of: ".0", with: "")
-                        findings.report("\(key) \(node.brief) of step '\(step.name)' is out of range (\(Int(range.lowerBound)) to \(upper))", at: node, step: step)
+                        let upper =
+                            range.upperBound == .greatestFiniteMagnitude
+                            ? "no limit" : CanonicalJSON.format(range.upperBound).replacingOccurrences(of: ".0", with: "")
+                        findings.report(
+                            "\(key) \(node.brief) of step '\(step.name)' is out of range (\(Int(range.lowerBound)) to \(upper))", at: node,
+                            step: step)
                     } else if key == "BackoffRate" && value < 1 {
-                        findings.report("BackoffRate \(node.brief) is below 1, so each retry waits less than the one before", at: node, step: step, severity: .warning)
+                        findings.report(
+                            "BackoffRate \(node.brief) is below 1, so each retry waits less than the one before", at: node, step: step,
+                            severity: .warning)
                     }
                 }
             }

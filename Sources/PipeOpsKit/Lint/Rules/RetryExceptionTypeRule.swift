@@ -18,7 +18,7 @@ struct RetryExceptionTypeRule: Rule {
                 Type: Training
                 RetryPolicies: [ { ExceptionType: [↓SageMaker.JOB_CAPACITY_ERROR], MaxAttempts: 3 } ]
                 Arguments: {}
-            """,
+            """
         ],
         nonTriggering: [
             """
@@ -28,7 +28,7 @@ struct RetryExceptionTypeRule: Rule {
                 Type: Training
                 RetryPolicies: [ { ExceptionType: [Step.THROTTLING, SageMaker.CAPACITY_ERROR], IntervalSeconds: 10, BackoffRate: 2.0, MaxAttempts: 3 } ]
                 Arguments: {}
-            """,
+            """
         ])
 
     func check(_ context: LintContext, into findings: inout FindingSink) {
@@ -45,9 +45,11 @@ struct RetryExceptionTypeRule: Rule {
                 }
                 for entry in types.elements ?? [] {
                     guard let name = entry.string, !RetryFacts.exceptionTypes.contains(name) else { continue }
-                    let hint = name == "SageMaker.JOB_CAPACITY_ERROR" ? "; it is spelt SageMaker.CAPACITY_ERROR"
+                    let hint =
+                        name == "SageMaker.JOB_CAPACITY_ERROR"
+                        ? "; it is spelt SageMaker.CAPACITY_ERROR"
                         : Suggestion.hint(name, in: RetryFacts.exceptionTypes)
-                        ?? " (known: \(RetryFacts.exceptionTypes.joined(separator: ", ")))"
+                            ?? " (known: \(RetryFacts.exceptionTypes.joined(separator: ", ")))"
                     findings.report("unknown retry exception type '\(name)'\(hint)", at: entry, step: step)
                 }
             }

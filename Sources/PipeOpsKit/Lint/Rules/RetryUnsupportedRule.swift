@@ -17,7 +17,7 @@ struct RetryUnsupportedRule: Rule {
                 Type: Condition
                 RetryPolicies: ↓[ { ExceptionType: [Step.THROTTLING] } ]
                 Arguments: { Conditions: [ { Type: Equals, LeftValue: 1, RightValue: 1 } ] }
-            """,
+            """
         ],
         nonTriggering: [
             """
@@ -27,7 +27,7 @@ struct RetryUnsupportedRule: Rule {
                 Type: Training
                 RetryPolicies: [ { ExceptionType: [Step.THROTTLING] } ]
                 Arguments: {}
-            """,
+            """
         ])
 
     func check(_ context: LintContext, into findings: inout FindingSink) {
@@ -35,13 +35,17 @@ struct RetryUnsupportedRule: Rule {
         for step in pipeline.steps {
             guard let policies = step.node["RetryPolicies"], let type = step.type, type.isKnown, type != .forEach else { continue }
             if !type.supportsRetry {
-                findings.report("\(type.rawValue) step '\(step.name)' does not retry; its RetryPolicies are ignored or rejected", at: policies, step: step)
+                findings.report(
+                    "\(type.rawValue) step '\(step.name)' does not retry; its RetryPolicies are ignored or rejected", at: policies,
+                    step: step)
                 continue
             }
             guard type == .model || type == .registerModel else { continue }
             for policy in policies.elements ?? [] {
                 for entry in policy["ExceptionType"]?.elements ?? [] where entry.string?.hasPrefix("SageMaker.") == true {
-                    findings.report("\(entry.string!) does not apply to \(type.rawValue) step '\(step.name)' (it runs no job); use Step.SERVICE_FAULT or Step.THROTTLING", at: entry, step: step)
+                    findings.report(
+                        "\(entry.string!) does not apply to \(type.rawValue) step '\(step.name)' (it runs no job); use Step.SERVICE_FAULT or Step.THROTTLING",
+                        at: entry, step: step)
                 }
             }
         }

@@ -13,13 +13,13 @@ struct RoleArnRule: Rule {
             """
             roleArn: ↓"arn:aws:iam::1234:role/pipeline"
             parameters: { InputData: "s3://b/in" }
-            """,
+            """
         ],
         nonTriggering: [
             """
             roleArn: "arn:aws:iam::111111111111:role/service-role/pipeline"
             parameters: { InputData: "s3://b/in" }
-            """,
+            """
         ],
         exampleKind: .environment)
 

@@ -15,7 +15,8 @@ enum StructureSchema {
         func accepts(_ node: Node) -> Bool {
             switch (self, node.value) {
             case (.string, .string), (.bool, .bool), (.integer, .integer), (.number, .integer), (.number, .number),
-                 (.object, .object), (.array, .array), (.objectOrNull, .object), (.objectOrNull, .null): return true
+                (.object, .object), (.array, .array), (.objectOrNull, .object), (.objectOrNull, .null):
+                return true
             case (.stringOrExpression, .string), (.stringOrExpression, .object): return true
             case (.boolOrExpression, .bool): return true
             case (.boolOrExpression, .object): return Expression.isExpression(node)
@@ -53,7 +54,9 @@ enum StructureSchema {
     ]
     static let topLevelRequired = ["Version", "Steps"]
 
-    static let parameter: [String: Kind] = ["Name": .string, "Type": .string, "DefaultValue": .objectOrNull, "EnumValues": .array, "Description": .string]
+    static let parameter: [String: Kind] = [
+        "Name": .string, "Type": .string, "DefaultValue": .objectOrNull, "EnumValues": .array, "Description": .string,
+    ]
 
     static let commonStep: [String: Kind] = [
         "Name": .string, "Type": .string, "Arguments": .object, "DependsOn": .array, "DisplayName": .string,
@@ -64,15 +67,23 @@ enum StructureSchema {
         var keys = commonStep
         switch type {
         case .processing: keys["PropertyFiles"] = .array
-        case .lambda: keys["FunctionArn"] = .string; keys["OutputParameters"] = .array
-        case .callback: keys["SqsQueueUrl"] = .string; keys["OutputParameters"] = .array
+        case .lambda:
+            keys["FunctionArn"] = .string
+            keys["OutputParameters"] = .array
+        case .callback:
+            keys["SqsQueueUrl"] = .string
+            keys["OutputParameters"] = .array
         case .qualityCheck, .clarifyCheck:
             // The SDK writes booleans for the flags and null for options left unset
             // (quality_check_step.py / clarify_check_step.py `to_request`).
             keys["CheckType"] = .string
             for key in ["SkipCheck", "FailOnViolation", "RegisterNewBaseline"] { keys[key] = .boolOrExpression }
             for key in ["ModelPackageGroupName", "SuppliedBaselineConstraints"] { keys[key] = .stringExpressionOrNull }
-            if type == .qualityCheck { keys["SuppliedBaselineStatistics"] = .stringExpressionOrNull } else { keys["ModelName"] = .stringExpressionOrNull }
+            if type == .qualityCheck {
+                keys["SuppliedBaselineStatistics"] = .stringExpressionOrNull
+            } else {
+                keys["ModelName"] = .stringExpressionOrNull
+            }
         case .forEach:
             // Everything a ForEach step needs is in its Arguments (SDK v3 for_each_step.py).
             keys["CacheConfig"] = nil

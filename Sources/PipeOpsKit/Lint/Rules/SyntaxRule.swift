@@ -24,7 +24,7 @@ struct SyntaxRule: Rule {
             """
             Version: "2020-12-01"
             Steps: []
-            """,
+            """
         ])
 
     func check(_ context: LintContext, into findings: inout FindingSink) {}

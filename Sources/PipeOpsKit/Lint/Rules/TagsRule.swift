@@ -14,13 +14,13 @@ struct TagsRule: Rule {
             parameters: { InputData: "s3://b/in" }
             tags:
               ↓"cost center!": ml
-            """,
+            """
         ],
         nonTriggering: [
             """
             parameters: { InputData: "s3://b/in" }
             tags: { team: ml-platform, "cost-center": "1234", owner: "ml@example.com" }
-            """,
+            """
         ],
         exampleKind: .environment)
 
@@ -40,14 +40,18 @@ struct TagsRule: Rule {
         let file = EnvironmentFile(document: context.document)
         let members = context.document.root["tags"]?.members ?? []
         if file.tags.count > Self.limit - Self.reservedByPipeops, let tags = context.document.root["tags"] {
-            findings.report("\(file.tags.count) tags; SageMaker allows \(Self.limit) per pipeline and pipeops adds \(Self.reservedByPipeops) stamp tags, so keep at most \(Self.limit - Self.reservedByPipeops)", at: tags)
+            findings.report(
+                "\(file.tags.count) tags; SageMaker allows \(Self.limit) per pipeline and pipeops adds \(Self.reservedByPipeops) stamp tags, so keep at most \(Self.limit - Self.reservedByPipeops)",
+                at: tags)
         }
         for (key, value, node) in file.tags {
             let keyLocation = members.first { $0.key == key }?.keyLocation ?? node.location
             if key.isEmpty || key.count > 128 {
                 findings.report("tag key '\(key.prefix(40))' must be 1–128 characters", at: keyLocation)
             } else if !Self.isTagText(key) {
-                findings.report("tag key '\(key)' has characters SageMaker does not allow (letters, digits, spaces and _ . : / = + - @ only)", at: keyLocation)
+                findings.report(
+                    "tag key '\(key)' has characters SageMaker does not allow (letters, digits, spaces and _ . : / = + - @ only)",
+                    at: keyLocation)
             } else if key.lowercased().hasPrefix("aws:") {
                 findings.report("tag key '\(key)' uses the reserved aws: prefix", at: keyLocation)
             } else if key.hasPrefix("pipeops:") {

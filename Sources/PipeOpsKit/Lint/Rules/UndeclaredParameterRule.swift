@@ -12,7 +12,7 @@ struct UndeclaredParameterRule: Rule {
               - { Name: Threshold, Type: Float, DefaultValue: 0.5 }
             Steps:
               - { Name: Stop, Type: Fail, Arguments: { ErrorMessage: { Get: ↓Parameters.Treshold } } }
-            """,
+            """
         ],
         nonTriggering: [
             """
@@ -21,7 +21,7 @@ struct UndeclaredParameterRule: Rule {
               - { Name: Threshold, Type: Float, DefaultValue: 0.5 }
             Steps:
               - { Name: Stop, Type: Fail, Arguments: { ErrorMessage: { Get: Parameters.Threshold } } }
-            """,
+            """
         ])
 
     func check(_ context: LintContext, into findings: inout FindingSink) {
@@ -30,7 +30,8 @@ struct UndeclaredParameterRule: Rule {
         let declared = Set(names)
         context.forEachReference { reference, node, step in
             guard case .parameter(let name) = reference, !declared.contains(name) else { return }
-            let hint = Suggestion.hint(name, in: names)
+            let hint =
+                Suggestion.hint(name, in: names)
                 ?? (names.isEmpty ? "; the definition declares no parameters" : " (declared: \(StepProperties.listing(names)))")
             findings.report("parameter '\(name)' is not declared\(hint)", at: node.location, step: step.findingName)
         }

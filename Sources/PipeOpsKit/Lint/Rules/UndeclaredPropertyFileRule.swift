@@ -25,7 +25,7 @@ struct UndeclaredPropertyFileRule: Rule {
                 Type: Fail
                 Arguments:
                   ErrorMessage: { "Std:JsonGet": { PropertyFile: { Get: ↓Steps.Eval.PropertyFiles.Report }, Path: mse } }
-            """,
+            """
         ],
         nonTriggering: [
             """
@@ -43,17 +43,19 @@ struct UndeclaredPropertyFileRule: Rule {
                 Type: Fail
                 Arguments:
                   ErrorMessage: { "Std:JsonGet": { PropertyFile: { Get: Steps.Eval.PropertyFiles.EvaluationReport }, Path: mse } }
-            """,
+            """
         ])
 
     func check(_ context: LintContext, into findings: inout FindingSink) {
         guard let pipeline = context.definition else { return }
         context.forEachReference { reference, node, step in
             guard case .propertyFile(let target, let file) = reference, let producer = pipeline.step(named: target),
-                  producer.type == .processing else { return }
+                producer.type == .processing
+            else { return }
             let declared = producer.propertyFiles.map(\.name)
             guard !declared.contains(file) else { return }
-            let hint = Suggestion.hint(file, in: declared)
+            let hint =
+                Suggestion.hint(file, in: declared)
                 ?? (declared.isEmpty ? "; add it to the step's PropertyFiles" : " (declared: \(declared.joined(separator: ", ")))")
             findings.report("step '\(target)' declares no property file '\(file)'\(hint)", at: node.location, step: step.findingName)
         }

@@ -16,7 +16,7 @@ struct UnknownKeyRule: Rule {
                 Type: Fail
                 ↓DependOn: []
                 Arguments: { ErrorMessage: "stopped" }
-            """,
+            """
         ],
         nonTriggering: [
             """
@@ -27,7 +27,7 @@ struct UnknownKeyRule: Rule {
                 Type: Fail
                 DisplayName: Stop here
                 Arguments: { ErrorMessage: "stopped" }
-            """,
+            """
         ])
 
     func check(_ context: LintContext, into findings: inout FindingSink) {
@@ -35,7 +35,8 @@ struct UnknownKeyRule: Rule {
         StructureSchema.forEachObject(in: pipeline) { object, schema, label, step in
             for member in object.members ?? [] where schema[member.key] == nil {
                 let known = Array(schema.keys)
-                let hint = Suggestion.hint(member.key, in: known)
+                let hint =
+                    Suggestion.hint(member.key, in: known)
                     ?? " (known: \(StepProperties.listing(known)))"
                 findings.report("unknown key '\(member.key)' in \(label)\(hint)", at: member.keyLocation, step: step?.name)
             }

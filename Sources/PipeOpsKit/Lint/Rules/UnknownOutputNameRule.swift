@@ -21,7 +21,7 @@ struct UnknownOutputNameRule: Rule {
               - Name: Stop
                 Type: Fail
                 Arguments: { ErrorMessage: { Get: ↓"Steps.Validate.OutputParameters['state']" } }
-            """,
+            """
         ],
         nonTriggering: [
             """
@@ -35,7 +35,7 @@ struct UnknownOutputNameRule: Rule {
               - Name: Stop
                 Type: Fail
                 Arguments: { ErrorMessage: { Get: "Steps.Validate.OutputParameters['status']" } }
-            """,
+            """
         ])
 
     func check(_ context: LintContext, into findings: inout FindingSink) {

@@ -30,14 +30,15 @@ struct UnknownStepRule: Rule {
             Steps:
               - { Name: Check, Type: Condition, Arguments: { Conditions: [ { Type: Equals, LeftValue: 1, RightValue: 1 } ] } }
               - { Name: Stop, Type: Fail, Arguments: { ErrorMessage: { Get: Steps.Check.Outcome } } }
-            """,
+            """
         ])
 
     func check(_ context: LintContext, into findings: inout FindingSink) {
         guard let pipeline = context.definition else { return }
         let names = pipeline.steps.map(\.name).filter { !$0.isEmpty }
         func message(_ name: String, _ what: String) -> String {
-            let hint = Suggestion.hint(name, in: names)
+            let hint =
+                Suggestion.hint(name, in: names)
                 ?? " (known: \(names.isEmpty ? "none" : StepProperties.listing(names)))"
             return "\(what) unknown step '\(name)'\(hint)"
         }

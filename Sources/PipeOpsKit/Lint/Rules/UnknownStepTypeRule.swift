@@ -17,7 +17,7 @@ struct UnknownStepTypeRule: Rule {
               - Name: Make
                 Type: ↓CreateModel
                 Arguments: {}
-            """,
+            """
         ],
         nonTriggering: [
             """
@@ -26,7 +26,7 @@ struct UnknownStepTypeRule: Rule {
               - Name: Make
                 Type: Model
                 Arguments: { ExecutionRoleArn: "arn:aws:iam::111111111111:role/r", PrimaryContainer: { Image: "img" } }
-            """,
+            """
         ])
 
     func check(_ context: LintContext, into findings: inout FindingSink) {

@@ -24,7 +24,7 @@ struct UnreachableStepRule: Rule {
                 FunctionArn: "arn:aws:lambda:us-east-1:111111111111:function:f"
                 DependsOn: [Good, Bad]
                 Arguments: {}
-            """,
+            """
         ],
         nonTriggering: [
             """
@@ -41,7 +41,7 @@ struct UnreachableStepRule: Rule {
                 FunctionArn: "arn:aws:lambda:us-east-1:111111111111:function:f"
                 DependsOn: [Good]
                 Arguments: {}
-            """,
+            """
         ])
 
     func check(_ context: LintContext, into findings: inout FindingSink) {
@@ -53,8 +53,9 @@ struct UnreachableStepRule: Rule {
             guard let condition = conflicts.min() else { continue }
             let inherited = graph.predecessors[step.index].contains { required[$0.from][condition]?.count ?? 0 > 1 }
             if inherited { continue }
-            findings.report("step '\(step.name)' needs both the true and the false branch of Condition '\(pipeline.steps[condition].name)', so it never runs; depend on steps of one branch only",
-                            at: step.node["Name"] ?? step.node, step: step)
+            findings.report(
+                "step '\(step.name)' needs both the true and the false branch of Condition '\(pipeline.steps[condition].name)', so it never runs; depend on steps of one branch only",
+                at: step.node["Name"] ?? step.node, step: step)
         }
     }
 }

@@ -15,7 +15,7 @@ struct UnusedParameterRule: Rule {
               - { Name: ↓Unused, Type: String, DefaultValue: x }
             Steps:
               - { Name: Stop, Type: Fail, Arguments: { ErrorMessage: a } }
-            """,
+            """
         ],
         nonTriggering: [
             """
@@ -24,7 +24,7 @@ struct UnusedParameterRule: Rule {
               - { Name: Used, Type: String, DefaultValue: x }
             Steps:
               - { Name: Stop, Type: Fail, Arguments: { ErrorMessage: { Get: Parameters.Used } } }
-            """,
+            """
         ])
 
     func check(_ context: LintContext, into findings: inout FindingSink) {
@@ -34,8 +34,9 @@ struct UnusedParameterRule: Rule {
             if case .parameter(let name) = reference { used.insert(name) }
         }
         for parameter in pipeline.parameters where !used.contains(parameter.name) {
-            findings.report("parameter '\(parameter.name)' is declared but never used; remove it or reference it with {\"Get\": \"Parameters.\(parameter.name)\"}",
-                            at: parameter.node["Name"] ?? parameter.node)
+            findings.report(
+                "parameter '\(parameter.name)' is declared but never used; remove it or reference it with {\"Get\": \"Parameters.\(parameter.name)\"}",
+                at: parameter.node["Name"] ?? parameter.node)
         }
     }
 }

@@ -9,13 +9,13 @@ struct VersionRule: Rule {
             """
             Version: ↓"2021-01-01"
             Steps: []
-            """,
+            """
         ],
         nonTriggering: [
             """
             Version: "2020-12-01"
             Steps: []
-            """,
+            """
         ])
 
     func check(_ context: LintContext, into findings: inout FindingSink) {

@@ -20,22 +20,23 @@ struct YAMLBooleanStringRule: Rule {
               - Name: Stop
                 Type: Fail
                 Arguments: { ErrorMessage: { Get: Parameters.Flag } }
-            """,
+            """
         ],
         nonTriggering: [
             """
             Version: "2020-12-01"
             Metadata: { answer: "no" }
             Steps: []
-            """,
+            """
         ])
 
     func check(_ context: LintContext, into findings: inout FindingSink) {
         for (text, location) in context.document.ambiguousScalars {
             let lower = text.lowercased()
             let meant = ["yes", "on", "y"].contains(lower) ? "true" : "false"
-            findings.report("'\(text)' is the string \"\(text)\" here (YAML 1.2), but a boolean \(meant) to YAML 1.1 tools; write \(meant) or quote it as \"\(text)\"",
-                            at: location)
+            findings.report(
+                "'\(text)' is the string \"\(text)\" here (YAML 1.2), but a boolean \(meant) to YAML 1.1 tools; write \(meant) or quote it as \"\(text)\"",
+                at: location)
         }
     }
 }

@@ -1,0 +1,8 @@
+# Sourced by the scripts: where pipeops keeps what it installs outside the repository, and a
+# PATH on which the test-peer venv's tools come first.
+export PIPEOPS_CACHE="${PIPEOPS_CACHE:-$HOME/.cache/pipeops}"
+export PIPEOPS_PEERS="$PIPEOPS_CACHE/venvs/test-peers"
+case ":$PATH:" in
+    *":$PIPEOPS_PEERS/bin:"*) ;;
+    *) export PATH="$PIPEOPS_PEERS/bin:$PATH" ;;
+esac
