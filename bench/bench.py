@@ -70,6 +70,7 @@ def noop_definition(count, sleep=None):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--bin", required=True)
+    parser.add_argument("--artifact", help="the release artifact's installed pipeops (scripts/release.sh + install.sh), measured beside --bin")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--quick", action="store_true", help="smaller sizes, for a smoke test of the script")
     args = parser.parse_args()
@@ -92,6 +93,16 @@ def main():
     lint, _ = median([args.bin, "lint", abalone, "--format", "json"], runs)
     parse, _ = median([sys.executable, "-c", "import json,sys; json.load(open(sys.argv[1]))", abalone], runs)
     row(table, "lint abalone.sdk.json", lint, "s", "python3 json.load", parse)
+
+    if args.artifact:
+        print("== the release artifact (static Swift runtime and libgit2) beside swift build -c release")
+        startup_runs = max(runs, 20)
+        plain, _ = median([args.bin, "--version"], startup_runs)
+        static, _ = median([args.artifact, "--version"], startup_runs)
+        row(table, "artifact pipeops --version", static, "s", "swift build -c release binary", plain, target="<= 0.010 s")
+        plain, _ = median([args.bin, "lint", abalone, "--format", "json"], startup_runs)
+        static, _ = median([args.artifact, "lint", abalone, "--format", "json"], startup_runs)
+        row(table, "artifact lint abalone.sdk.json (15 KB)", static, "s", "swift build -c release binary", plain, target="<= 0.015 s")
 
     print("== lint scaling (chain of Processing steps with Get references)")
     sizes = [100, 1000] if args.quick else [100, 1000, 10000, 50000]

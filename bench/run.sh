@@ -11,4 +11,8 @@ if ! python3 -c "import sagemaker.workflow.pipeline" >/dev/null 2>&1; then
 fi
 echo "==> swift build -c release" >&2
 swift build -c release --product pipeops 2>&1 | tail -n 1 >&2
-exec python3 bench/bench.py --bin "$(swift build -c release --show-bin-path)/pipeops" "$@"
+echo "==> scripts/release.sh + install.sh (the release artifact)" >&2
+artifact_prefix="$(mktemp -d)"
+trap 'rm -rf "$artifact_prefix"' EXIT
+bash scripts/install.sh --prefix "$artifact_prefix" "$(bash scripts/release.sh | tail -n 1)" >&2
+python3 bench/bench.py --bin "$(swift build -c release --show-bin-path)/pipeops" --artifact "$artifact_prefix/bin/pipeops" "$@"

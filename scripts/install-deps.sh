@@ -21,6 +21,9 @@ missing_apt=()
 dpkg -s libgit2-dev >/dev/null 2>&1 || missing_apt+=(libgit2-dev)
 dpkg -s pkg-config >/dev/null 2>&1 || missing_apt+=(pkg-config)
 dpkg -s libcurl4-openssl-dev >/dev/null 2>&1 || missing_apt+=(libcurl4-openssl-dev)
+# The release build links libgit2 and its dependencies from their static archives (libssh2 needs libcrypto).
+dpkg -s libssl-dev >/dev/null 2>&1 || missing_apt+=(libssl-dev)
+dpkg -s libssh2-1-dev >/dev/null 2>&1 || missing_apt+=(libssh2-1-dev)
 dpkg -s python3-venv >/dev/null 2>&1 || python3 -m venv --help >/dev/null 2>&1 || missing_apt+=(python3-venv)
 if [ ${#missing_apt[@]} -gt 0 ]; then
     log "installing ${missing_apt[*]} (apt)"

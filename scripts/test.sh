@@ -33,5 +33,21 @@ failed=$(grep -E '^✘ Test .* failed after' "$log" | grep -vc 'Test run with' |
 passed=$((total - failed))
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
 failed=$((failed + format_failed))
+
+# The release artifact, checked as a user gets it (Tests/release/check-release.sh): each check
+# counts as a test. PIPEOPS_SKIP_RELEASE=1 skips it for a quick local loop (CI never sets it).
+release_status=0
+if [ "${PIPEOPS_SKIP_RELEASE:-0}" != "1" ]; then
+    echo "==> release artifact" >&2
+    bash Tests/release/check-release.sh 2>&1 | tee -a "$log"
+    release_status=${PIPESTATUS[0]}
+    release_line=$(grep -E '^release: [0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
+    if [ -n "$release_line" ]; then
+        passed=$((passed + $(echo "$release_line" | sed -E 's/release: ([0-9]+) passed.*/\1/')))
+        failed=$((failed + $(echo "$release_line" | sed -E 's/.* ([0-9]+) failed/\1/')))
+    elif [ "$release_status" -ne 0 ]; then
+        failed=$((failed + 1))
+    fi
+fi
 echo "${passed} passed, ${failed} failed"
-[ "$status" -eq 0 ] && [ "$format_failed" -eq 0 ]
+[ "$status" -eq 0 ] && [ "$format_failed" -eq 0 ] && [ "$release_status" -eq 0 ]

@@ -18,7 +18,7 @@ struct PipeOps: ParsableCommand {
         version: PipeOpsVersion.current,
         subcommands: [
             Init.self, Lint.self, Rules.self, Graph.self, Run.self, Executions.self, Version.self, Tag.self, Render.self, Diff.self,
-            Promote.self, Upsert.self, Start.self,
+            Promote.self, Upsert.self, Start.self, Doctor.self,
         ]
     )
 

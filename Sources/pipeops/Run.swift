@@ -61,10 +61,8 @@ extension PipeOps {
                 case .tool(let error): throw error
                 }
             }
-            if session.options.isolation == .rewrite && format == .text {
-                Terminal.standardError(
-                    "pipeops: note: private mount namespaces are not available here; /opt/ml in entry points, arguments and environment is rewritten to each step's sandbox (scripts that hard-code /opt/ml will not find it)"
-                )
+            if format == .text {
+                for note in session.notes { Terminal.standardError("pipeops: note: \(note)") }
             }
             let printer = ProgressPrinter(json: format == .json, colored: Terminal.colorAllowed)
             let engine = LocalEngine(pipeline: session.pipeline, options: session.options, onEvent: { printer.handle($0) })

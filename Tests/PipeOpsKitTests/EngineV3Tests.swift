@@ -165,3 +165,38 @@ import Testing
         #expect(input.count > 300_000, "the step's input is kept beside its logs")
     }
 }
+
+@Suite struct NotANumberTests {
+    /// NaN is neither below nor above a threshold; ">=" once read "not ascending" as a pass.
+    @Test(arguments: ["GreaterThanOrEqualTo", "LessThanOrEqualTo", "GreaterThan", "LessThan", "Equals"])
+    func nanNeverPassesAComparison(_ type: String) {
+        #expect(throws: EvaluationError.self) { try Evaluator.compare(Node(.number(.nan)), Node(.number(0.5)), type) }
+        #expect(throws: EvaluationError.self) { try Evaluator.compare(Node(.integer(1)), Node(.number(.infinity)), type) }
+    }
+
+    @Test func aRecordWithANonFiniteValueStillPersists() throws {
+        let bench = EngineBench()
+        let record = try bench.run(try bench.pipeline("Version: \"2020-12-01\"\nSteps:\n\(EngineBench.shellStep("A", "true"))"))
+        var broken = record
+        broken.steps[0].properties = Node(object: [("score", Node(.number(.nan)))])
+        let store = ExecutionStore(stateDirectory: bench.root + "/.pipeops")
+        try store.save(broken)
+        #expect(try store.load(record.id).steps[0].properties?["score"]?.isNull == true)
+    }
+
+    @Test func aStandInFloatOfNanFailsTheStepClearly() throws {
+        let bench = EngineBench()
+        let yaml = """
+            Version: "2020-12-01"
+            Steps:
+              - Name: Score
+                Type: Lambda
+                FunctionArn: "arn:aws:lambda:us-east-1:111111111111:function:score"
+                Arguments: {}
+                OutputParameters: [{ OutputName: score, OutputType: Float }]
+            """
+        let record = try bench.run(try bench.pipeline(yaml), standIns: ["Score": ["/bin/sh", "-c", "echo '{\"score\": \"nan\"}'"]])
+        #expect(record.status == .failed)
+        #expect(bench.step(record, "Score")?.failureReason?.contains("not a Float") == true)
+    }
+}

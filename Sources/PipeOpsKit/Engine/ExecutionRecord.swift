@@ -37,7 +37,9 @@ extension Node: Codable {
         case .null: try container.encodeNil()
         case .bool(let bool): try container.encode(bool)
         case .integer(let int): try container.encode(int)
-        case .number(let double): try container.encode(double)
+        // JSON has no NaN or infinity: such a value is recorded as null rather than making the
+        // whole record unwritable (an execution must never stay "Executing" because of one value).
+        case .number(let double): if double.isFinite { try container.encode(double) } else { try container.encodeNil() }
         case .string(let string): try container.encode(string)
         case .array(let elements): try container.encode(elements)
         case .object(let members):

@@ -38,6 +38,17 @@ public struct RunSession {
     public let options: LocalEngine.Options
     /// The product's `.pipeops/` as the user sees it (relative to the directory).
     public let stateDisplay: String
+    /// What the user should know before the run starts (said once per run).
+    public var notes: [String] {
+        switch options.isolation {
+        case .rewrite:
+            return ["private mount namespaces are not available here; /opt/ml in entry points, arguments and environment is rewritten to each step's sandbox (scripts that hard-code /opt/ml will not find it)"]
+        case .namespace where Sandbox.helper == nil:
+            return ["pipeops-sandbox is not beside the pipeops binary; each step enters its mount namespace through unshare + sh instead (slower; 'pipeops doctor' shows what was found)"]
+        default:
+            return []
+        }
+    }
     let context: ProductContext?
 
     /// Every check that can fail before a step starts, in this order: the product and the

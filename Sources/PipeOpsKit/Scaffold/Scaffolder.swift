@@ -73,7 +73,7 @@ public enum Scaffolder {
                 "--bucket must be a valid S3 bucket name (3-63 lowercase letters, digits, dots and hyphens), not '\(bucket)'")
         }
         let values = [
-            "name": request.name, "bucket": bucket, "account": account, "region": region,
+            "name": request.name, "bucket": bucket, "account": account, "region": region, "pipeopsVersion": PipeOpsVersion.current,
             "role": "arn:aws:iam::\(account):role/\(request.name)-pipeline",
         ]
         let root = URL(fileURLWithPath: request.directory).standardizedFileURL

@@ -51,7 +51,7 @@ enum OutputParameterRunner: StepRunner {
         case ("Integer", .integer): return value
         case ("Integer", .string(let s)): return Int(s).map { Node(.integer($0)) }
         case ("Float", .integer), ("Float", .number): return value
-        case ("Float", .string(let s)): return Double(s).map { Node(.number($0)) }
+        case ("Float", .string(let s)): return Double(s).flatMap { $0.isFinite ? Node(.number($0)) : nil }
         case ("Boolean", .bool): return value
         case ("Boolean", .string(let s)): return ["true": true, "false": false][s.lowercased()].map { Node(.bool($0)) }
         default: return nil

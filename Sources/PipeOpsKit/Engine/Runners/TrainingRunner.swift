@@ -154,7 +154,7 @@ enum TrainingRunner: StepRunner {
         for file in files {
             guard let text = try? String(contentsOfFile: file, encoding: .utf8) else { continue }
             for match in regex.matches(in: text, range: NSRange(text.startIndex..., in: text)) where match.numberOfRanges > 1 {
-                if let range = Range(match.range(at: 1), in: text), let value = Double(text[range]) { found = value }
+                if let range = Range(match.range(at: 1), in: text), let value = Double(text[range]), value.isFinite { found = value }
             }
         }
         return found
