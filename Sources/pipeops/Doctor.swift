@@ -37,8 +37,10 @@ extension PipeOps {
                 }
             case .json:
                 let checks = report.checks.map { check in
-                    Node(object: [("name", Node(.string(check.name))), ("status", Node(.string(check.status.rawValue))),
-                                  ("detail", Node(.string(check.detail)))])
+                    Node(object: [
+                        ("name", Node(.string(check.name))), ("status", Node(.string(check.status.rawValue))),
+                        ("detail", Node(.string(check.detail))),
+                    ])
                 }
                 Terminal.output(CanonicalJSON.string(Node(object: [("checks", Node(.array(checks)))]), pretty: true) + "\n")
             }

@@ -21,20 +21,28 @@ public struct DoctorReport: Sendable {
         if let helper = Sandbox.helper {
             checks.append(Check(name: "sandbox helper", status: .ok, detail: helper))
         } else {
-            checks.append(Check(name: "sandbox helper", status: .note,
-                                detail: "pipeops-sandbox is not beside the binary; steps enter their namespace through unshare + sh (slower)"))
+            checks.append(
+                Check(
+                    name: "sandbox helper", status: .note,
+                    detail: "pipeops-sandbox is not beside the binary; steps enter their namespace through unshare + sh (slower)"))
         }
         let isolation = IsolationMode.detected
         checks.append(Check(name: "isolation", status: isolation == .rewrite ? .note : .ok, detail: Self.describe(isolation)))
-        var major: Int32 = 0, minor: Int32 = 0, revision: Int32 = 0
+        var major: Int32 = 0
+        var minor: Int32 = 0
+        var revision: Int32 = 0
         git_libgit2_version(&major, &minor, &revision)
         checks.append(Check(name: "libgit2", status: .ok, detail: "\(major).\(minor).\(revision)"))
         let python = environment["PIPEOPS_PYTHON"] ?? "python3"
         if let found = Self.which(python, environment: environment) {
-            let sdk = Self.output([found, "-c", "from importlib.metadata import version; print(version('sagemaker'))"], environment: environment)
-            checks.append(Check(name: "python", status: .ok, detail: found + (environment["PIPEOPS_PYTHON"] != nil ? " (PIPEOPS_PYTHON)" : "")))
-            checks.append(Check(name: "sagemaker SDK", status: sdk == nil ? .missing : .ok,
-                                detail: sdk.map { "sagemaker \($0)" } ?? "not importable by \(found): pip install 'sagemaker<3' for .py definitions"))
+            let sdk = Self.output(
+                [found, "-c", "from importlib.metadata import version; print(version('sagemaker'))"], environment: environment)
+            checks.append(
+                Check(name: "python", status: .ok, detail: found + (environment["PIPEOPS_PYTHON"] != nil ? " (PIPEOPS_PYTHON)" : "")))
+            checks.append(
+                Check(
+                    name: "sagemaker SDK", status: sdk == nil ? .missing : .ok,
+                    detail: sdk.map { "sagemaker \($0)" } ?? "not importable by \(found): pip install 'sagemaker<3' for .py definitions"))
         } else {
             checks.append(Check(name: "python", status: .missing, detail: "\(python) not found on PATH (needed only for .py definitions)"))
         }

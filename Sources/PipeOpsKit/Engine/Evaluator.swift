@@ -258,7 +258,9 @@ enum Evaluator {
             // NaN is neither less, greater nor equal: it would pass ">=" as "not ascending". The
             // service's JSON cannot hold it, so a NaN here is a broken metric: fail the step.
             guard a.isFinite, b.isFinite else {
-                throw EvaluationError("\(type) cannot compare \(left.brief) with \(right.brief): a value is not a finite number (NaN or infinity, e.g. a metric that diverged)")
+                throw EvaluationError(
+                    "\(type) cannot compare \(left.brief) with \(right.brief): a value is not a finite number (NaN or infinity, e.g. a metric that diverged)"
+                )
             }
             return a < b ? .orderedAscending : a > b ? .orderedDescending : .orderedSame
         case (.string(let a), .string(let b)): return a < b ? .orderedAscending : a > b ? .orderedDescending : .orderedSame

@@ -42,9 +42,13 @@ public struct RunSession {
     public var notes: [String] {
         switch options.isolation {
         case .rewrite:
-            return ["private mount namespaces are not available here; /opt/ml in entry points, arguments and environment is rewritten to each step's sandbox (scripts that hard-code /opt/ml will not find it)"]
+            return [
+                "private mount namespaces are not available here; /opt/ml in entry points, arguments and environment is rewritten to each step's sandbox (scripts that hard-code /opt/ml will not find it)"
+            ]
         case .namespace where Sandbox.helper == nil:
-            return ["pipeops-sandbox is not beside the pipeops binary; each step enters its mount namespace through unshare + sh instead (slower; 'pipeops doctor' shows what was found)"]
+            return [
+                "pipeops-sandbox is not beside the pipeops binary; each step enters its mount namespace through unshare + sh instead (slower; 'pipeops doctor' shows what was found)"
+            ]
         default:
             return []
         }
