@@ -25,6 +25,13 @@ struct PipeOps: ParsableCommand {
     /// Maps every failure to the exit-code contract: usage errors and tool errors exit 2 with
     /// one line on stderr; ArgumentParser's help and version requests keep their behaviour.
     static func main() {
+        // `pipeops --version` is what CI and wrappers call most often to probe the tool. It
+        // answers before ArgumentParser runs: the parser's dynamic casts make the Swift runtime
+        // scan every protocol conformance in the (static) binary, most of its start-up time.
+        if CommandLine.arguments.dropFirst() == ["--version"] {
+            print(PipeOpsVersion.current)
+            return
+        }
         do {
             var command = try parseAsRoot()
             try command.run()
