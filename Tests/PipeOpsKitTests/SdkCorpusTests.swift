@@ -91,4 +91,48 @@ import Testing
         let edges = graph.predecessors[cleanup.index].map { "\(pipeline.steps[$0.from].name):\($0.trigger.rawValue)" }.sorted()
         #expect(edges == ["NotifyOnFailure:Stopped", "TrainJob:Any"])
     }
+
+    /// SDK output pretty-printed with one mutation applied, linted from a file like a user's.
+    static func mutated(_ fixture: String, _ change: (inout [String: Any]) throws -> Void) throws -> (Pipeline, [Finding]) {
+        let data = try Data(contentsOf: TestPaths.sdkCorpus.appendingPathComponent(fixture))
+        var object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        try change(&object)
+        let text = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
+        let directory = TemporaryDirectory()
+        let path = directory.write("mutated.json", String(decoding: text, as: UTF8.self))
+        return (Pipeline(document: try DocumentLoader.load(path: path)), try Linter().lintDefinition(atPath: path))
+    }
+
+    @Test func elevenProcessingInputsAreAnErrorAtTheEleventh() throws {
+        let (pipeline, findings) = try Self.mutated("v2/processing-script-and-sklearn.json") { object in
+            var steps = try #require(object["Steps"] as? [[String: Any]])
+            var arguments = try #require(steps[0]["Arguments"] as? [String: Any])
+            let input = try #require((arguments["ProcessingInputs"] as? [[String: Any]])?.first)
+            arguments["ProcessingInputs"] = (0..<11).map { index in input.merging(["InputName": "in\(index)"]) { $1 } }
+            steps[0]["Arguments"] = arguments
+            object["Steps"] = steps
+        }
+        let errors = findings.filter { $0.severity == .error }
+        #expect(errors.map(\.rule) == ["arguments-shape"], "\(errors.map(\.message))")
+        let eleventh = try #require(pipeline.steps[0].arguments?["ProcessingInputs"]?.elements?[10])
+        #expect(errors.first?.location == eleventh.location)
+        #expect(errors.first?.message.contains("has 11 entries; the API allows 0–10") == true)
+    }
+
+    @Test func aStringParameterAsAnInstanceCountIsAnErrorAtTheReference() throws {
+        let (pipeline, findings) = try Self.mutated("v2/training-estimators.json") { object in
+            var steps = try #require(object["Steps"] as? [[String: Any]])
+            var arguments = try #require(steps[1]["Arguments"] as? [String: Any])
+            var resources = try #require(arguments["ResourceConfig"] as? [String: Any])
+            resources["InstanceCount"] = ["Get": "Parameters.TrainingInstanceType"]
+            arguments["ResourceConfig"] = resources
+            steps[1]["Arguments"] = arguments
+            object["Steps"] = steps
+        }
+        let errors = findings.filter { $0.severity == .error }
+        #expect(errors.map(\.rule) == ["arguments-shape"], "\(errors.map(\.message))")
+        let reference = try #require(pipeline.step(named: "Train")?.arguments?["ResourceConfig"]?["InstanceCount"]?["Get"])
+        #expect(errors.first?.location == reference.location)
+        #expect(errors.first?.message.contains("Parameters.TrainingInstanceType is a String parameter") == true)
+    }
 }

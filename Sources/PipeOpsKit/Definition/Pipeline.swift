@@ -124,6 +124,25 @@ public struct Parameter: Sendable {
     public var enumValues: [Node]?
     public var node: Node
 
+    /// Why `value` cannot be this parameter's value when an execution starts, or nil: the one
+    /// check behind run parameters, environment files and start (type, EnumValues, length).
+    /// The text follows "parameter 'Name' ", e.g. `is Integer, not "2" (a string); remove the quotes`.
+    public func problem(with value: Node) -> String? {
+        if value.isNull { return "is empty; give it a value" }
+        guard accepts(value) else {
+            let quotes = value.string != nil && kind != .string && kind != nil ? "; remove the quotes" : ""
+            return "is \(kind?.rawValue ?? "?"), not \(value.brief) (a \(value.typeName))\(quotes)"
+        }
+        if let allowed = enumValues?.compactMap(\.string), !allowed.isEmpty, let string = value.string, !allowed.contains(string) {
+            return "is \"\(string)\", not one of its EnumValues (\(allowed.joined(separator: ", ")))"
+        }
+        if let string = value.string {
+            if string.isEmpty { return "is empty; the service requires at least one character" }
+            if string.count > 1024 { return "is \(string.count) characters; a parameter value holds at most 1024" }
+        }
+        return nil
+    }
+
     /// Whether `value` has this parameter's JSON type (Float accepts integers, as the service does).
     public func accepts(_ value: Node) -> Bool {
         switch (kind, value.value) {

@@ -19,7 +19,7 @@ public enum RunParameters {
             if parameter.accepts(value) {
                 values[name] = Node(value.value)
             } else {
-                problems.append("parameter '\(name)' is \(parameter.kind?.rawValue ?? "?") but the environment gives \(value.brief)")
+                problems.append("parameter '\(name)' \(parameter.problem(with: value) ?? "is not valid") (in the environment)")
             }
         }
         for (name, text) in overrides {
@@ -40,15 +40,7 @@ public enum RunParameters {
                 )
                 continue
             }
-            if let allowed = parameter.enumValues?.compactMap(\.string), let string = value.string, !allowed.isEmpty,
-                !allowed.contains(string)
-            {
-                problems.append(
-                    "parameter '\(parameter.name)' is \"\(string)\", not one of its EnumValues (\(allowed.joined(separator: ", ")))")
-            }
-            if let string = value.string, string.isEmpty {
-                problems.append("parameter '\(parameter.name)' is empty; the service requires at least one character")
-            }
+            if let problem = parameter.problem(with: value) { problems.append("parameter '\(parameter.name)' \(problem)") }
         }
         if !problems.isEmpty { throw .message(problems.joined(separator: "\n")) }
         return values

@@ -53,7 +53,7 @@ public enum Scaffolder {
 
     /// Checks the request and works out every file; writes nothing.
     public static func plan(_ request: Request) throws(PipeOpsError) -> Plan {
-        if let problem = PipelineNameRule.problem(with: request.name) {
+        if let problem = PipelineName.problem(with: request.name) {
             throw .invalidArgument("invalid --name: \(problem) (SageMaker pipeline names match ^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,255}$)")
         }
         guard let template = templates.first(where: { $0.name == request.template }) else {

@@ -63,18 +63,8 @@ struct EnvironmentParameterRule: Rule {
                 continue
             }
             let value = member.value
-            if value.isNull {
-                findings.report("parameter '\(member.key)' is empty; give it a value or remove the line", at: value)
-            } else if !parameter.accepts(value) {
-                findings.report(
-                    "parameter '\(member.key)' is \(parameter.kind?.rawValue ?? "?") but environment '\(name)' gives \(value.brief) (a \(value.typeName))\(value.string != nil && parameter.kind != .string ? "; remove the quotes" : "")",
-                    at: value)
-            } else if let values = parameter.enumValues, let string = value.string, !values.contains(where: { $0.string == string }) {
-                findings.report(
-                    "parameter '\(member.key)' must be one of \(values.compactMap(\.string).joined(separator: ", ")); environment '\(name)' gives \"\(string)\"",
-                    at: value)
-            } else if let string = value.string, string.count > 1024 {
-                findings.report("parameter '\(member.key)' is \(string.count) characters; a parameter value holds at most 1024", at: value)
+            if let problem = parameter.problem(with: value) {
+                findings.report("parameter '\(member.key)' \(problem) in environment '\(name)'", at: value)
             } else if let (sink, problem) = (sinks[member.key] ?? []).lazy.compactMap({ sink in
                 sink.limits.flatMap { ArgumentsShapeRule.outOfRange(value, type: sink.type, limits: $0) }.map { (sink, $0) }
             }).first {

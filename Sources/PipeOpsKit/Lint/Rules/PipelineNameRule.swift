@@ -28,24 +28,6 @@ struct PipelineNameRule: Rule {
         ],
         exampleKind: .manifest)
 
-    /// `^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,255}$`.
-    public static func problem(with name: String) -> String? {
-        guard !name.isEmpty else { return "a pipeline name cannot be empty" }
-        guard name.count <= 256 else { return "pipeline name is \(name.count) characters; the limit is 256" }
-        if let bad = name.first(where: { !($0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-")) }) {
-            return "pipeline name '\(name)' contains '\(bad)'; use letters, digits and hyphens only (e.g. '\(suggest(name))')"
-        }
-        if name.hasPrefix("-") || name.hasSuffix("-") {
-            return "pipeline name '\(name)' must start and end with a letter or digit"
-        }
-        return nil
-    }
-
-    static func suggest(_ name: String) -> String {
-        let mapped = String(name.map { $0.isASCII && ($0.isLetter || $0.isNumber) ? $0 : "-" })
-        return mapped.trimmingCharacters(in: CharacterSet(charactersIn: "-"))
-    }
-
     func check(_ context: LintContext, into findings: inout FindingSink) {
         let node: Node?
         switch context.role {
@@ -53,7 +35,7 @@ struct PipelineNameRule: Rule {
         case .environment: node = context.document.root["pipelineName"]
         case .definition: node = nil
         }
-        guard let node, let name = node.string, let problem = Self.problem(with: name) else { return }
+        guard let node, let name = node.string, let problem = PipelineName.problem(with: name) else { return }
         findings.report(problem, at: node)
     }
 }
