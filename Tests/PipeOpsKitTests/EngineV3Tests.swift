@@ -200,3 +200,22 @@ import Testing
         #expect(bench.step(record, "Score")?.failureReason?.contains("not a Float") == true)
     }
 }
+
+@Suite struct TemporaryFolderLeakTests {
+    /// Each step once left two `TemporaryDirectory.*` folders in the temporary directory
+    /// (Foundation's createFile on Linux). Other suites running meanwhile may add a few.
+    @Test func aRunLeavesNothingInTheTemporaryDirectory() throws {
+        func count() -> Int {
+            ((try? FileManager.default.contentsOfDirectory(atPath: NSTemporaryDirectory())) ?? []).filter {
+                $0.hasPrefix("TemporaryDirectory.")
+            }.count
+        }
+        let bench = EngineBench()
+        let steps = (0..<20).map { EngineBench.shellStep("S\($0)", "true") }.joined(separator: "\n")
+        let pipeline = try bench.pipeline("Version: \"2020-12-01\"\nSteps:\n\(steps)")
+        let before = count()
+        let record = try bench.run(pipeline)
+        #expect(record.status == .succeeded)
+        #expect(count() - before < 10, "a 20-step run added \(count() - before) TemporaryDirectory.* folders")
+    }
+}

@@ -132,8 +132,8 @@ public final class ProcessRunner: @unchecked Sendable {
         }
         process.environment = environment
         process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        _ = FileManager.default.createFile(atPath: stdoutPath, contents: nil)
-        _ = FileManager.default.createFile(atPath: stderrPath, contents: nil)
+        PlainFile.create(stdoutPath)
+        PlainFile.create(stderrPath)
         guard let out = FileHandle(forWritingAtPath: stdoutPath), let err = FileHandle(forWritingAtPath: stderrPath) else {
             throw .message("cannot open the step's log files")
         }
@@ -148,7 +148,7 @@ public final class ProcessRunner: @unchecked Sendable {
         var input: FileHandle?
         if let stdin {
             let path = (stdoutPath as NSString).deletingLastPathComponent + "/stdin"
-            guard FileManager.default.createFile(atPath: path, contents: stdin), let handle = FileHandle(forReadingAtPath: path) else {
+            guard PlainFile.create(path, contents: stdin), let handle = FileHandle(forReadingAtPath: path) else {
                 throw .message("cannot write the step's standard input beside its logs")
             }
             input = handle

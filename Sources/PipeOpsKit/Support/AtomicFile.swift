@@ -23,3 +23,28 @@ public enum AtomicFile {
         }
     }
 }
+
+/// Creates or truncates a file in place, optionally with contents. For files nothing else reads
+/// while they are written (a step's logs and input). Foundation's `FileManager.createFile` writes
+/// through a `TemporaryDirectory.*` folder in /tmp that it never removes on Linux: one per call.
+public enum PlainFile {
+    @discardableResult
+    public static func create(_ path: String, contents: Data = Data()) -> Bool {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { return false }
+        defer { close(descriptor) }
+        var written = 0
+        let ok = contents.withUnsafeBytes { buffer -> Bool in
+            while written < buffer.count {
+                let result = write(descriptor, buffer.baseAddress! + written, buffer.count - written)
+                if result < 0 {
+                    if errno == EINTR { continue }
+                    return false
+                }
+                written += result
+            }
+            return true
+        }
+        return ok
+    }
+}

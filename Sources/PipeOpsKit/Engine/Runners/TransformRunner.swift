@@ -29,7 +29,7 @@ enum TransformRunner: StepRunner {
             environment["MODEL_DATA_URL"] = data
             if let archive = try? job.context.s3.read(data) {
                 let local = job.logDirectory + "/model.tar.gz"
-                _ = FileManager.default.createFile(atPath: local, contents: archive)
+                PlainFile.create(local, contents: archive)
                 _ = ProcessRunner.succeeds(["/usr/bin/tar", "-xzf", local, "-C", job.sandbox.root + "/model"])
             }
         }
