@@ -89,23 +89,12 @@ public struct Dependency: Sendable {
         case failed = "Failed"
         case stopped = "Stopped"
         case any = "Any"
-
-        /// Whether an upstream step that ended in `status` lets the dependent step run.
-        public func allows(succeeded: Bool, stopped wasStopped: Bool = false) -> Bool {
-            switch self {
-            case .completed: return succeeded
-            case .failed: return !succeeded && !wasStopped
-            case .stopped: return wasStopped
-            case .any: return true
-            }
-        }
     }
 
     public var name: String
     public var node: Node
+    /// An unknown Trigger reads as Completed here; the key-type rule reports it.
     public var trigger: Trigger
-    /// The Trigger as written when it is not one of the known values (reported by lint).
-    public var unknownTrigger: String?
 }
 
 /// A declared pipeline parameter.
@@ -289,11 +278,8 @@ public struct Pipeline: Sendable {
         (node["DependsOn"]?.elements ?? []).compactMap { entry in
             if let name = entry.string { return Dependency(name: name, node: entry, trigger: .completed) }
             guard let name = (entry["Step"] ?? entry["StepName"] ?? entry["Name"])?.string else { return nil }
-            let written = entry["Trigger"]?.string
-            let trigger = written.flatMap(Dependency.Trigger.init(rawValue:)) ?? .completed
-            return Dependency(
-                name: name, node: entry["Step"] ?? entry["StepName"] ?? entry["Name"] ?? entry, trigger: trigger,
-                unknownTrigger: written.flatMap { Dependency.Trigger(rawValue: $0) == nil ? $0 : nil })
+            let trigger = entry["Trigger"]?.string.flatMap(Dependency.Trigger.init(rawValue:)) ?? .completed
+            return Dependency(name: name, node: entry["Step"] ?? entry["StepName"] ?? entry["Name"] ?? entry, trigger: trigger)
         }
     }
 
