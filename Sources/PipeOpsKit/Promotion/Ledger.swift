@@ -34,8 +34,34 @@ public enum Ledger {
         return all.sorted { ($0.recordedAt, $0.environment) < ($1.recordedAt, $1.environment) }
     }
 
-    /// Appends `record` to the note on its commit.
+    /// How long a writer waits for another pipeops to finish writing the ledger.
+    static let lockTimeout: TimeInterval = 30
+
+    /// Appends `record` to the note on its commit. The read-modify-write of the note holds an
+    /// exclusive lock (`flock` on `<git dir>/pipeops-ledger.lock`), so concurrent writers (eight
+    /// smoke runs at once, two promotions) each add their record and none is lost; the kernel
+    /// releases the lock when its holder dies, even by SIGKILL.
     public static func append(_ record: PromotionRecord, in repository: GitRepository) throws(PipeOpsError) {
+        let lockPath = repository.commonDirectory + "pipeops-ledger.lock"
+        let descriptor = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else {
+            throw .writeFailed(lockPath, reason: String(cString: strerror(errno)))
+        }
+        defer { close(descriptor) }
+        let deadline = Date().addingTimeInterval(lockTimeout)
+        while flock(descriptor, LOCK_EX | LOCK_NB) != 0 {
+            guard errno == EWOULDBLOCK || errno == EINTR, Date() < deadline else {
+                throw .git(
+                    "another pipeops has been writing \(notesRef) for \(Int(lockTimeout)) s (lock \(lockPath)); nothing was recorded; try again"
+                )
+            }
+            usleep(20_000)
+        }
+        defer { flock(descriptor, LOCK_UN) }
+        try appendLocked(record, in: repository)
+    }
+
+    private static func appendLocked(_ record: PromotionRecord, in repository: GitRepository) throws(PipeOpsError) {
         var note = Note(records: [])
         if let text = try repository.note(on: record.commit, ref: notesRef) {
             guard let existing = try? JSONDecoder().decode(Note.self, from: Data(text.utf8)) else {

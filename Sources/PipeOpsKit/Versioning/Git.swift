@@ -100,6 +100,8 @@ public final class GitRepository {
     }
 
     public var isShallow: Bool { git_repository_is_shallow(handle) == 1 }
+    /// The repository's common git directory (shared by linked worktrees), with a trailing slash.
+    public var commonDirectory: String { String(cString: git_repository_commondir(handle)) }
     public var isWorktree: Bool { git_repository_is_worktree(handle) == 1 }
 
     static func hex(_ oid: UnsafePointer<git_oid>?) -> String {

@@ -1,0 +1,37 @@
+import Foundation
+import Testing
+
+@testable import PipeOpsKit
+
+/// refs/notes/pipeops is read, extended and written back: concurrent writers once lost records.
+@Suite struct LedgerConcurrencyTests {
+    @Test func sixteenConcurrentWritersLoseNoRecord() throws {
+        let fixture = try GitFixture()
+        let commit = try fixture.git("rev-parse", "HEAD")
+        let errors = ErrorBox()
+        DispatchQueue.concurrentPerform(iterations: 16) { index in
+            do {
+                // One repository handle per writer, as separate pipeops processes have.
+                let repository = try GitRepository.discover(from: fixture.path)
+                let record = PromotionRecord(
+                    kind: .smoke, environment: "dev", commit: commit, version: "v0.1.0", structureSha256: "s", definitionSha256: "d",
+                    recordedAt: Timestamp.string(), by: nil, execution: String(format: "exec%02d", index), from: nil)
+                try Ledger.append(record, in: repository)
+            } catch {
+                errors.add("\(error)")
+            }
+        }
+        #expect(errors.all.isEmpty, "\(errors.all)")
+        let executions = try Ledger.records(in: GitRepository.discover(from: fixture.path)).compactMap(\.execution).sorted()
+        #expect(executions == (0..<16).map { String(format: "exec%02d", $0) })
+        // git itself reads the same note.
+        #expect(try fixture.git("notes", "--ref=pipeops", "show", "HEAD").contains("exec15"))
+    }
+
+    final class ErrorBox: @unchecked Sendable {
+        private let lock = NSLock()
+        private var errors: [String] = []
+        func add(_ error: String) { lock.withLock { errors.append(error) } }
+        var all: [String] { lock.withLock { errors } }
+    }
+}
