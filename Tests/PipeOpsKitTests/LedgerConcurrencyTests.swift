@@ -35,3 +35,21 @@ import Testing
         var all: [String] { lock.withLock { errors } }
     }
 }
+
+@Suite struct DuplicateKeyTests {
+    /// Every other JSON reader (Python's json, the service) keeps the last of repeated keys; pipeops
+    /// once kept the first, so lint, runs and hashes saw another definition than SageMaker.
+    @Test func theLastOfRepeatedKeysWinsAndIsStillReported() throws {
+        let text =
+            #"{"Version":"2020-12-01","Steps":[{"Name":"Stop","Type":"Fail","Arguments":{"ErrorMessage":"first","ErrorMessage":"last"}}]}"#
+        let document = try DocumentLoader.parse(data: Data(text.utf8), path: "d.json")
+        let arguments = try #require(document.root["Steps"]?.elements?.first?["Arguments"])
+        #expect(arguments["ErrorMessage"]?.string == "last")
+        #expect(arguments.members?.count == 1)
+        #expect(document.duplicateKeys.map(\.key) == ["ErrorMessage"])
+        let single = #"{"Version":"2020-12-01","Steps":[{"Name":"Stop","Type":"Fail","Arguments":{"ErrorMessage":"last"}}]}"#
+        let expected = try DocumentLoader.parse(data: Data(single.utf8), path: "e.json")
+        #expect(DefinitionHashes.sha256(CanonicalJSON.data(document.root)) == DefinitionHashes.sha256(CanonicalJSON.data(expected.root)))
+        #expect(lintDefinition(text, path: "d.json").contains { $0.rule == "duplicate-key" && $0.severity == .error })
+    }
+}

@@ -138,17 +138,18 @@ struct JSONParser {
             skipWhitespace()
             let value = try parseValue()
             // Most objects are small: a linear scan beats hashing every key into a dictionary.
+            var duplicate: SourceLocation?
             if members.count < 16 {
-                if let first = members.first(where: { $0.key == key }) {
-                    duplicates.append(DuplicateKey(key: key, location: keyLocation, firstLocation: first.keyLocation))
-                }
+                duplicate = members.first(where: { $0.key == key })?.keyLocation
             } else {
                 if seen.isEmpty { for member in members where seen[member.key] == nil { seen[member.key] = member.keyLocation } }
-                if let first = seen[key] {
-                    duplicates.append(DuplicateKey(key: key, location: keyLocation, firstLocation: first))
-                } else {
-                    seen[key] = keyLocation
-                }
+                if let first = seen[key] { duplicate = first } else { seen[key] = keyLocation }
+            }
+            if let first = duplicate {
+                // The last value wins, as in every other JSON reader and in the service: lint, run
+                // and the hashes must see what SageMaker will. The duplicate stays a lint error.
+                duplicates.append(DuplicateKey(key: key, location: keyLocation, firstLocation: first))
+                members.removeAll { $0.key == key }
             }
             members.append(Node.Member(key: key, keyLocation: keyLocation, value: value))
             skipWhitespace()
