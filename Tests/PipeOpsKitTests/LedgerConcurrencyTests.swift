@@ -53,3 +53,21 @@ import Testing
         #expect(lintDefinition(text, path: "d.json").contains { $0.rule == "duplicate-key" && $0.severity == .error })
     }
 }
+
+@Suite struct ConflictedTreeTests {
+    /// Mid-merge, an unmerged file once counted as no change, so the clean-tree gate passed.
+    @Test func aConflictedFileIsAChangeAsGitSaysIt() throws {
+        let fixture = try GitFixture()
+        try fixture.git("checkout", "-q", "-b", "other")
+        fixture.write("README.md", "# other\n")
+        try fixture.commitAll("other")
+        try fixture.git("checkout", "-q", "main")
+        fixture.write("README.md", "# main\n")
+        try fixture.commitAll("main")
+        #expect(throws: (any Error).self) { try fixture.git("merge", "-q", "other") }
+        let porcelain = try fixture.git("status", "--porcelain")
+        #expect(porcelain == "UU README.md")
+        let changes = try GitRepository.discover(from: fixture.path).changes()
+        #expect(changes.map(\.description) == ["UU README.md"])
+    }
+}

@@ -142,7 +142,11 @@ public final class GitRepository {
             func has(_ flag: git_status_t) -> Bool { flags & flag.rawValue != 0 }
             var x: Character = " "
             var y: Character = " "
-            if has(GIT_STATUS_WT_NEW) && !has(GIT_STATUS_INDEX_NEW) {
+            if has(GIT_STATUS_CONFLICTED) {
+                // Mid-merge: an unmerged path is a change (the clean-tree gate must not pass).
+                x = "U"
+                y = "U"
+            } else if has(GIT_STATUS_WT_NEW) && !has(GIT_STATUS_INDEX_NEW) {
                 x = "?"
                 y = "?"
             } else {
