@@ -401,4 +401,14 @@ final class EngineBench: @unchecked Sendable {
         #expect(try s3.locate("file:///data/x.csv") == .file("/data/x.csv"))
         #expect(throws: PipeOpsError.self) { try s3.put(Data(), at: "s3://code/overwrite.py") }
     }
+
+    /// A prefix without a trailing slash once matched mid-segment: "s3://b/code" + "s3://b/code../x"
+    /// gave "../x" under the mounted folder.
+    @Test func mountsMatchWholePathSegmentsOnly() throws {
+        let s3 = LocalS3(root: "/tmp/store", mounts: [LocalS3.Mount(prefix: "s3://b/code", directory: "/repo/steps")])
+        #expect(try s3.locate("s3://b/code/train.py") == .mount("/repo/steps/train.py"))
+        #expect(try s3.locate("s3://b/code") == .mount("/repo/steps"))
+        #expect(try s3.locate("s3://b/code../x") == .store("/tmp/store/b/code../x"))
+        #expect(try s3.locate("s3://b/codex/y") == .store("/tmp/store/b/codex/y"))
+    }
 }

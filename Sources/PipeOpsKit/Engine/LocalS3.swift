@@ -50,8 +50,13 @@ public struct LocalS3: Sendable {
         guard let bucket = parts.first, !bucket.isEmpty, bucket != "..", bucket != "." else { throw .message("'\(uri)' has no bucket") }
         let key = parts.count > 1 ? String(parts[1]) : ""
         try Self.checkKey(key, uri: uri)
-        for mount in mounts where uri.hasPrefix(mount.prefix) || uri + "/" == mount.prefix {
-            let relative = uri.count > mount.prefix.count ? String(uri.dropFirst(mount.prefix.count)) : ""
+        // A mount covers whole path segments: "s3://b/code" serves "s3://b/code/x", never
+        // "s3://b/codex" or "s3://b/code../x" (whose rest would climb out of its folder).
+        for mount in mounts {
+            let folder = mount.prefix.hasSuffix("/") ? mount.prefix : mount.prefix + "/"
+            guard uri.hasPrefix(folder) || uri + "/" == folder else { continue }
+            let relative = uri.count > folder.count ? String(uri.dropFirst(folder.count)) : ""
+            try Self.checkKey(relative, uri: uri)
             return .mount(Self.join(mount.directory, relative))
         }
         return .store(Self.join(Self.join(root, String(bucket)), key))
