@@ -71,3 +71,32 @@ import Testing
         #expect(changes.map(\.description) == ["UU README.md"])
     }
 }
+
+@Suite struct ModelRegistryTests {
+    /// Parallel RegisterModel steps once all took `max + 1` and overwrote each other.
+    @Test func parallelRegistrationsGetDistinctVersions() throws {
+        let directory = TemporaryDirectory()
+        DispatchQueue.concurrentPerform(iterations: 16) { index in
+            _ = try? ModelRegistry(stateDirectory: directory.path).register(
+                Node(object: [("Index", Node(.integer(index)))]), group: "churn models/v2", execution: "e", step: "Register")
+        }
+        let packages = ModelRegistry(stateDirectory: directory.path).packages(group: "churn models/v2")
+        #expect(packages.compactMap { $0["ModelPackageVersion"]?.int } == Array(1...16))
+        #expect(Set(packages.compactMap { $0["Index"]?.int }) == Set(0..<16), "no registration overwrote another")
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: directory.path + "/registry/churn-models-v2").filter {
+            $0.hasSuffix(".tmp")
+        }
+        #expect(leftovers.isEmpty)
+    }
+
+    @Test func namesNeverLeaveTheirFolder() throws {
+        let directory = TemporaryDirectory()
+        let registry = ModelRegistry(stateDirectory: directory.path + "/state")
+        try registry.saveModel(Node(object: [("ModelName", Node(.string("x")))]), named: "../../escape")
+        #expect(!FileManager.default.fileExists(atPath: directory.path + "/escape.json"))
+        #expect(registry.model(named: "../../escape")?["ModelName"]?.string == "x")
+        _ = try registry.register(Node(object: []), group: "../../../group", execution: "e", step: "s")
+        #expect(registry.packages(group: "../../../group").count == 1)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted() == ["state"])
+    }
+}
