@@ -69,6 +69,7 @@ extension PipeOps {
         func run() throws {
             let context = try ProductContext.load()
             let environment = try context.environment(named: env)
+            try Deployer.requireLintClean(context)
             let version = try? VersionInfo.gather(from: context.product.directory, tagPrefix: context.manifest.tagPrefix)
             let rendered = try Renderer.render(context, environment: environment, version: version)
             if dryRun {
@@ -128,6 +129,7 @@ extension PipeOps {
         func run() throws {
             let context = try ProductContext.load()
             let environment = try context.environment(named: env)
+            try Deployer.requireLintClean(context)
             if !environment.execute && !force {
                 throw PipeOpsError.invalidArgument(
                     "pipeops.yaml marks '\(env)' execute: false (upserted, never executed by CI); pass --force to start it anyway")

@@ -31,6 +31,24 @@ import Testing
             endpoint: URL(string: moto.endpoint))
     }
 
+    /// upsert and start once sent whatever the definition held; a definition SageMaker would
+    /// reject (or that silently goes wrong) is now refused before any request, with the findings.
+    @Test func upsertAndStartRefuseADefinitionWithLintErrors() throws {
+        let moto = try MotoServer()
+        let product = try Self.product()
+        let definition = product.path + "/pipeline/definition.yaml"
+        let text = try String(contentsOfFile: definition, encoding: .utf8)
+        try (text + "\n  - { Name: Dangling, Type: Fail, DependsOn: [NoSuchStep], Arguments: { ErrorMessage: x } }\n")
+            .write(toFile: definition, atomically: false, encoding: .utf8)
+        for command in ["upsert", "start"] {
+            let result = try CLI.run(
+                [command, "--env", "dev", "--endpoint-url", moto.endpoint], in: product.path, environment: Self.environment)
+            #expect(result.status == 1, "\(command): \(result.stderr)")
+            #expect(result.stderr.contains("[unknown-step]"), "\(command): \(result.stderr)")
+        }
+        #expect(throws: (any Error).self) { try client(moto).call("DescribePipeline", Node(object: [("PipelineName", "churn-model")])) }
+    }
+
     @Test func createUpdateDescribeTagsStartAndList() throws {
         let moto = try MotoServer()
         let product = try Self.product()

@@ -112,6 +112,14 @@ public enum Deployer {
     }
 
     /// Starts an execution with string parameter values; returns its ARN.
+    /// Nothing is uploaded or started from a product with lint errors: the same check as the
+    /// promote gate (definition, pipeops.yaml and every environment file). Throws the findings.
+    public static func requireLintClean(_ context: ProductContext) throws(PipeOpsError) {
+        let report = try LintSession.run(LintRequest(workingDirectory: context.product.directory))
+        let errors = report.findings.filter { $0.severity == .error }
+        if !errors.isEmpty { throw .findings(errors) }
+    }
+
     public static func start(
         pipelineName: String, parameters: [String: Node], parallelism: Int?, displayName: String?, client: SageMakerClient
     ) throws(SageMakerClient.CallError) -> String {
