@@ -68,18 +68,22 @@ public struct Sandbox: Sendable {
     }()
 
     /// The argv that runs `argv` with this sandbox at /opt/ml.
+    /// With the helper, the step also runs supervised: in its own process group, with default
+    /// signal dispositions, stopped with everything it started when pipeops dies (even by
+    /// SIGKILL), is interrupted, or times out (see Sources/pipeops-sandbox/main.c).
     public func wrap(_ argv: [String]) -> [String] {
         let script = "mount --bind \"$0\" /opt/ml && exec \"$@\""
+        let supervised = Self.helper.map { [$0, "--no-mount", root] } ?? []
         switch mode {
         case .namespace:
             if let helper = Self.helper { return [helper, root] + argv }
             return ["/usr/bin/unshare", "--mount", "--propagation", "private", "--", "/bin/sh", "-c", script, root] + argv
         case .userNamespace:
-            return [
+            return supervised + [
                 "/usr/bin/unshare", "--user", "--map-root-user", "--mount", "--propagation", "private", "--", "/bin/sh", "-c", script, root,
             ] + argv
         case .rewrite:
-            return argv.map(rewrite)
+            return supervised + argv.map(rewrite)
         }
     }
 
