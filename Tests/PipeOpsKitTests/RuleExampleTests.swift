@@ -19,7 +19,7 @@ import Testing
                 let document = try DocumentLoader.parse(data: Data(text.utf8), path: "environments/dev.yaml")
                 return Linter().lint(environment: document, named: "dev", against: Pipeline(document: definition))
             } catch {
-                if case .syntax(let file, let syntax) = error { return [Linter.syntaxFinding(file: file, syntax)] }
+                if case .syntax(let file, let syntax) = error { return [Finding.syntax(file: file, syntax)] }
                 return []
             }
         case .manifest:

@@ -43,7 +43,7 @@ func lintDefinition(_ text: String, path: String = "definition.yaml", options: L
         let document = try DocumentLoader.parse(data: Data(text.utf8), path: path)
         return Linter(options: options).lint(definition: document)
     } catch {
-        if case .syntax(let file, let syntax) = error { return [Linter.syntaxFinding(file: file, syntax)] }
+        if case .syntax(let file, let syntax) = error { return [Finding.syntax(file: file, syntax)] }
         return []
     }
 }

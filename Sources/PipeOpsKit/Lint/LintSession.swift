@@ -83,7 +83,7 @@ public enum LintSession {
                     case .success(let document):
                         pipeline = Pipeline(document: document)
                         findings += linter.lint(definition: document)
-                    case .failure(.syntax(let file, let error)): findings.append(Linter.syntaxFinding(file: file, error))
+                    case .failure(.syntax(let file, let error)): findings.append(Finding.syntax(file: file, error))
                     case .failure(.io(let error)): throw error
                     }
                 }
@@ -95,7 +95,7 @@ public enum LintSession {
                 files.append(display(path))
                 switch load(path, display: { display($0) }) {
                 case .success(let document): findings += linter.lint(environment: document, named: environment.name, against: pipeline)
-                case .failure(.syntax(let file, let error)): findings.append(Linter.syntaxFinding(file: file, error))
+                case .failure(.syntax(let file, let error)): findings.append(Finding.syntax(file: file, error))
                 case .failure(.io(let error)): throw error
                 }
             }
@@ -112,7 +112,7 @@ public enum LintSession {
                     } else {
                         findings += makeLinter(for: path).lint(definition: document)
                     }
-                case .failure(.syntax(let name, let error)): findings.append(Linter.syntaxFinding(file: name, error))
+                case .failure(.syntax(let name, let error)): findings.append(Finding.syntax(file: name, error))
                 case .failure(.io(let error)): throw error
                 }
             }
@@ -128,7 +128,7 @@ public enum LintSession {
         } catch {
             switch error {
             case .syntax(_, let syntax): return .failure(.syntax(path: display(path), syntax))
-            case .io(let io): return .failure(.io(io.renaming(path, to: display(path))))
+            case .io(let io): return .failure(.io(io.renamingAnyPath(to: display(path))))
             }
         }
     }

@@ -50,10 +50,6 @@ public struct Linter: Sendable {
         run(LintContext(document: manifest.document, role: .manifest, pipeline: nil, manifest: manifest))
     }
 
-    public static func syntaxFinding(file: String, _ error: SyntaxError) -> Finding {
-        Finding.syntax(file: file, error)
-    }
-
     func run(_ context: LintContext) -> [Finding] {
         var findings: [Finding] = []
         for rule in RuleRegistry.rules where !options.disabled.contains(rule.description.id) {

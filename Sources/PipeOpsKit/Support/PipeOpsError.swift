@@ -20,17 +20,6 @@ public enum PipeOpsError: Error, Sendable, Equatable, LocalizedError {
         return false
     }
 
-    /// The same error naming `display` instead of `path` (so messages show the path the user typed).
-    public func renaming(_ path: String, to display: String) -> PipeOpsError {
-        switch self {
-        case .fileNotFound(path): return .fileNotFound(display)
-        case .isDirectory(path): return .isDirectory(display)
-        case .unreadable(path, let reason): return .unreadable(display, reason: reason)
-        case .fileTooLarge(path, let bytes, let limit): return .fileTooLarge(display, bytes: bytes, limit: limit)
-        default: return self
-        }
-    }
-
     /// The same error naming `display` for whatever file it names.
     public func renamingAnyPath(to display: String) -> PipeOpsError {
         switch self {
