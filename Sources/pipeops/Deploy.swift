@@ -55,36 +55,68 @@ extension PipeOps {
                 UpdatePipeline when the pipeline exists, then merges tags (existing tags whose \
                 keys are not being set are kept), as the SageMaker SDK's upsert does. Definitions \
                 over 100 KiB are uploaded to the environment's definitionBucket first.
+
+                Step code first: every file the definition names under a code: prefix of \
+                pipeops.yaml is published at its content address (HeadObject, then PutObject for \
+                what is missing), so the pipeline never names code that is not there. Environments \
+                after the first in promotion order must pin every image by digest (images: in the \
+                environment file, or --image).
                 """
         )
 
         @Option(name: .long, help: "Environment from pipeops.yaml.")
         var env: String
 
+        @Option(
+            name: .customLong("image"),
+            help: ArgumentHelp("Pin an image for this upsert (over the environment's images: map).", valueName: "REPOSITORY@sha256:DIGEST"))
+        var images: [String] = []
+
         @OptionGroup var aws: AWSOptions
 
-        @Flag(help: "Print the CreatePipeline request and send nothing.")
+        @Flag(help: "Print the CreatePipeline request and the code objects to publish; send nothing.")
         var dryRun = false
+
+        func validate() throws {
+            do { _ = try ImagePins.parse(images) } catch { throw ValidationError(error.errorDescription ?? "\(error)") }
+        }
 
         func run() throws {
             let context = try ProductContext.load()
             let environment = try context.environment(named: env)
             try Deployer.requireLintClean(context)
             let version = try? VersionInfo.gather(from: context.product.directory, tagPrefix: context.manifest.tagPrefix)
-            let rendered = try Renderer.render(context, environment: environment, version: version)
+            let rendered = try Renderer.render(context, environment: environment, version: version, images: try ImagePins.parse(images))
+            let unpinned = Promoter.imageFindings(rendered, definitionPath: context.definitionPath)
+            if !unpinned.isEmpty { throw PipeOpsError.findings(unpinned) }
+            let uploads = rendered.artifacts.uploads
             if dryRun {
                 let request = Deployer.createRequest(rendered, token: "<generated per call>", s3Location: nil)
                 Terminal.output(CanonicalJSON.string(request, sortKeys: true, pretty: true) + "\n")
-                Terminal.standardError("dry run: CreatePipeline (or UpdatePipeline + tags) not sent")
+                for upload in uploads { Terminal.standardError("would publish \(upload.uri) (if missing)") }
+                Terminal.standardError(
+                    "dry run: \(uploads.count) code object\(uploads.count == 1 ? "" : "s") to check; CreatePipeline (or UpdatePipeline + tags) not sent"
+                )
                 return
             }
             let client = try aws.client(environmentRegion: environment.region)
+            if !uploads.isEmpty {
+                let s3 = S3Client(sageMaker: client, endpoint: aws.endpointURL.flatMap { URL(string: $0) })
+                let progress = Progress(label: "publishing code")
+                let published = try Deployer.publish(uploads, s3: s3) { index, total, upload in
+                    progress.update("\(index)/\(total) \(upload.key)")
+                }
+                progress.finish()
+                Terminal.output(
+                    "code: \(uploads.count) object\(uploads.count == 1 ? "" : "s") at their content address, \(published.uploaded.count) uploaded, \(published.present.count) already there\n"
+                )
+            }
             do {
                 let result = try Deployer.upsert(
                     rendered, client: client, definitionBucket: environment.definitionBucket,
                     s3Endpoint: aws.endpointURL.flatMap { URL(string: $0) })
                 Terminal.output(
-                    "\(result.created ? "created" : "updated") \(result.pipelineArn)\(result.versionId.map { " (version \($0))" } ?? "") · \(result.tags.count) tags · definition \(result.definitionLocation) · structure \(rendered.hashes.structure.prefix(12))\n"
+                    "\(result.created ? "created" : "updated") \(result.pipelineArn)\(result.versionId.map { " (version \($0))" } ?? "") · \(result.tags.count) tags · definition \(result.definitionLocation) · structure \(rendered.hashes.structure.prefix(12)) · code \(rendered.artifacts.sha256.prefix(12))\n"
                 )
             } catch {
                 throw error.asToolError
@@ -101,6 +133,14 @@ extension PipeOps {
                 the execution and its steps until it ends: exit 0 Succeeded, 1 Failed or Stopped. \
                 Ctrl-C while waiting asks whether to stop the execution (on a terminal) or leaves \
                 it running.
+
+                Evidence: when a waited-for execution Succeeds with the environment's own \
+                parameters, pipeops fetches the definition SageMaker ran \
+                (DescribePipelineDefinitionForExecution; where that call is unavailable, the \
+                pipeline's definition read just before the start), checks that it is exactly this \
+                commit's rendering (structure, code and images), and records a smoke record of kind \
+                sagemaker (execution ARN, account, region) that promote accepts, also where \
+                pipeops.yaml sets requireEvidence: sagemaker.
                 """
         )
 
@@ -119,10 +159,18 @@ extension PipeOps {
         @Flag(help: "Start even when pipeops.yaml marks the environment execute: false (e.g. prod).")
         var force = false
 
+        @Option(
+            name: .customLong("image"),
+            help: ArgumentHelp(
+                "An image the pipeline was upserted with (--image of upsert), for the evidence check.",
+                valueName: "REPOSITORY@sha256:DIGEST"))
+        var images: [String] = []
+
         @OptionGroup var aws: AWSOptions
 
         func validate() throws {
             do { _ = try RunParameters.assignments(params) } catch { throw ValidationError(error.errorDescription ?? "") }
+            do { _ = try ImagePins.parse(images) } catch { throw ValidationError(error.errorDescription ?? "\(error)") }
             if pollInterval <= 0 { throw ValidationError("--poll-interval must be positive") }
         }
 
@@ -139,6 +187,13 @@ extension PipeOps {
             let client = try aws.client(environmentRegion: environment.region)
             let version = try? VersionInfo.gather(from: context.product.directory, tagPrefix: context.manifest.tagPrefix)
             let display = "pipeops-\(env)-\(version?.shortCommit ?? "local")".map { $0.isLetter || $0.isNumber || $0 == "-" ? $0 : "-" }
+            var startDefinition: String?
+            if wait {
+                // The fallback evidence: the pipeline's definition right before the start.
+                startDefinition = try? client.call(
+                    "DescribePipeline", Node(object: [("PipelineName", Node(.string(environment.pipelineName)))]))["PipelineDefinition"]?
+                    .string
+            }
             let arn: String
             do {
                 arn = try Deployer.start(
@@ -176,7 +231,12 @@ extension PipeOps {
                         Terminal.output("failed step \(step.name): \(step.failureReason ?? "")\n")
                     }
                 }
-                if state.status == "Succeeded" { return }
+                if state.status == "Succeeded" {
+                    try recordEvidence(
+                        context, environment: environment, arn: arn, client: client, version: version, startDefinition: startDefinition,
+                        overridden: !overrides.isEmpty)
+                    return
+                }
                 throw ExitCode(1)
             case .interrupted:
                 if isatty(STDIN_FILENO) == 1 {
@@ -193,6 +253,59 @@ extension PipeOps {
                 throw ExitCode(130)
             }
         }
+    }
+}
+
+extension PipeOps.Start {
+    /// Records the succeeded execution as evidence when SageMaker ran exactly this commit's
+    /// rendering of the environment; says why not otherwise.
+    func recordEvidence(
+        _ context: ProductContext, environment: ResolvedEnvironment, arn: String, client: SageMakerClient, version: VersionInfo?,
+        startDefinition: String?, overridden: Bool
+    ) throws {
+        guard let version else {
+            Terminal.standardError("pipeops: note: not in a git repository: the execution is not recorded as evidence")
+            return
+        }
+        if overridden {
+            Terminal.standardError("pipeops: note: --param changed the environment's parameters: the execution is not recorded as evidence")
+            return
+        }
+        let rendered = try Renderer.render(context, environment: environment, version: version, images: try ImagePins.parse(images))
+        let ran: String
+        let source: String
+        do throws(SageMakerClient.CallError) {
+            let answer = try client.call(
+                "DescribePipelineDefinitionForExecution", Node(object: [("PipelineExecutionArn", Node(.string(arn)))]))
+            guard let text = answer["PipelineDefinition"]?.string else {
+                throw SageMakerClient.CallError.tool(.message("DescribePipelineDefinitionForExecution returned no PipelineDefinition"))
+            }
+            ran = text
+            source = "DescribePipelineDefinitionForExecution"
+        } catch {
+            guard let startDefinition else {
+                Terminal.standardError(
+                    "pipeops: warning: cannot read the definition the execution ran (\(error.description)); not recorded as evidence")
+                throw ExitCode(1)
+            }
+            ran = startDefinition
+            source = "the pipeline's definition at start time (DescribePipelineDefinitionForExecution: \(error.description.prefix(100)))"
+        }
+        guard let root = try? DocumentLoader.parse(data: Data(ran.utf8), path: "definition", syntax: .json).root else {
+            Terminal.standardError("pipeops: warning: the definition SageMaker ran (\(source)) is not JSON; not recorded as evidence")
+            throw ExitCode(1)
+        }
+        let hash = DefinitionHashes(root: root).content
+        guard hash == rendered.hashes.content else {
+            Terminal.standardError(
+                "pipeops: warning: SageMaker ran definition sha256:\(hash.prefix(12)), not this commit's rendering of \(environment.name) (sha256:\(rendered.hashes.content.prefix(12))); was the pipeline upserted from \(version.shortCommit)? run 'pipeops upsert --env \(environment.name)' and start again; not recorded as evidence"
+            )
+            throw ExitCode(1)
+        }
+        let record = try Promoter.recordSageMakerRun(context, rendered: rendered, executionArn: arn, version: version)
+        Terminal.output(
+            "evidence: SageMaker ran structure \(record.structureSha256.prefix(12)) with code \((record.codeSha256 ?? "").prefix(12)) in \(record.account ?? "?")/\(record.region ?? "?") (checked with \(source)); recorded in \(Ledger.notesRef) on \(record.commit.prefix(7))\n"
+        )
     }
 }
 

@@ -83,3 +83,26 @@ enum Terminal {
         standardError("pipeops: \(prefix) \(message)")
     }
 }
+
+/// One line of progress on stderr, redrawn in place, and only on a terminal (`TERM=dumb` and
+/// pipes get nothing: the command's summary line says what happened).
+final class Progress {
+    let label: String
+    let enabled: Bool
+    private var last = Date.distantPast
+
+    init(label: String) {
+        self.label = label
+        enabled = isatty(STDERR_FILENO) == 1 && ProcessInfo.processInfo.environment["TERM"] != "dumb"
+    }
+
+    func update(_ text: String) {
+        guard enabled, Date().timeIntervalSince(last) > 0.05 else { return }
+        last = Date()
+        FileHandle.standardError.write(Data("\r\u{1B}[2K\(label): \(text.prefix(100))".utf8))
+    }
+
+    func finish() {
+        if enabled { FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8)) }
+    }
+}

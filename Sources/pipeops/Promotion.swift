@@ -8,9 +8,12 @@ extension PipeOps {
             abstract: "Print the upsert-ready CreatePipeline request of one environment.",
             discussion: """
                 The definition gets the environment's values as parameter defaults (so a bare start \
-                runs that configuration), plus pipeline name, role, tags (the environment's and the \
-                pipeops:* stamp: git commit, version, structure and definition hashes) and \
-                parallelism. Output is canonical JSON: the same inputs always give the same bytes.
+                runs that configuration), code URIs under the code: prefixes of pipeops.yaml made \
+                content-addressed (s3://bucket/code/<sha256>/train.py), images pinned by the \
+                environment's images: map, plus pipeline name, role, tags (the environment's and the \
+                pipeops:* stamp: git commit, version, structure, definition and code hashes) and \
+                parallelism. Output is canonical JSON: the same inputs always give the same bytes, \
+                on any machine.
                 """
         )
 
@@ -20,6 +23,15 @@ extension PipeOps {
         @Option(name: .shortAndLong, help: "Write to FILE (atomically) instead of stdout.")
         var output: String?
 
+        @Option(
+            name: .customLong("image"),
+            help: ArgumentHelp("Pin an image (over the environment's images: map).", valueName: "REPOSITORY@sha256:DIGEST"))
+        var images: [String] = []
+
+        func validate() throws {
+            do { _ = try ImagePins.parse(images) } catch { throw ValidationError(error.errorDescription ?? "\(error)") }
+        }
+
         func run() throws {
             let context = try ProductContext.load()
             let environment = try context.environment(named: env)
@@ -27,7 +39,7 @@ extension PipeOps {
             if version == nil {
                 Terminal.standardError("pipeops: warning: not in a git repository (or no commits): the request carries no git stamp")
             }
-            let rendered = try Renderer.render(context, environment: environment, version: version)
+            let rendered = try Renderer.render(context, environment: environment, version: version, images: try ImagePins.parse(images))
             if let output {
                 try AtomicFile.write(Data(rendered.json.utf8), to: output)
                 Terminal.standardError("wrote \(output) (structure sha256 \(rendered.hashes.structure.prefix(12)))")
@@ -105,14 +117,28 @@ extension PipeOps {
         func run() throws {
             let context = try ProductContext.load()
             if status {
-                for (environment, record) in try Promoter.status(context) {
-                    guard let record else {
-                        Terminal.output("\(environment.padding(toLength: 10, withPad: " ", startingAt: 0)) nothing recorded\n")
+                for status in try Promoter.status(context) {
+                    let name = status.environment.padding(toLength: 10, withPad: " ", startingAt: 0)
+                    guard let record = status.latest else {
+                        Terminal.output(
+                            "\(name) nothing recorded\(status.requiredEvidence == .sagemaker ? " · accepts only SageMaker evidence from the environment before" : "")\n"
+                        )
                         continue
                     }
                     Terminal.output(
-                        "\(environment.padding(toLength: 10, withPad: " ", startingAt: 0)) \(record.version) (commit \(record.commit.prefix(7))) structure \(record.structureSha256.prefix(12)) · \(record.kind.rawValue) at \(record.recordedAt)\(record.by.map { " by \($0)" } ?? "")\n"
+                        "\(name) \(record.version) (commit \(record.commit.prefix(7))) structure \(record.structureSha256.prefix(12)) code \((record.codeSha256 ?? "unrecorded").prefix(12)) · \(record.kind.rawValue) at \(record.recordedAt)\(record.by.map { " by \($0)" } ?? "")\n"
                     )
+                    var evidence: [String] = []
+                    if let run = status.latestSageMaker {
+                        evidence.append("SageMaker execution \(run.execution ?? "?") (\(run.version), \(run.recordedAt))")
+                    }
+                    if let run = status.latestRun, run.kind == .smoke {
+                        evidence.append("local run \(run.execution ?? "?") (\(run.version), \(run.recordedAt))")
+                    }
+                    let required =
+                        status.requiredEvidence == .sagemaker ? " · accepts only SageMaker evidence from the environment before" : ""
+                    Terminal.output(
+                        "           evidence: \(evidence.isEmpty ? "no run recorded" : evidence.joined(separator: "; "))\(required)\n")
                 }
                 return
             }

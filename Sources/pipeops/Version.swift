@@ -10,7 +10,9 @@ extension PipeOps {
                 Read through libgit2 (no git subprocess). The version is the release tag when HEAD \
                 is exactly on it with a clean tree, else `<tag>-<commits since>-g<sha>[-dirty]` as \
                 `git describe --tags --dirty --long` prints it. The structure hash ignores parameter \
-                defaults, so it is the same for every environment of one definition.
+                defaults, so it is the same for every environment of one definition. The code hash \
+                covers the step code the definition names (files under pipeops.yaml's code: \
+                folders: paths, modes, contents) and its image references; -v lists the files.
                 """
         )
 
@@ -25,7 +27,12 @@ extension PipeOps {
         func run() throws {
             let cwd = FileManager.default.currentDirectoryPath
             let product = try Product.locate(from: cwd)
-            let info = try VersionInfo.gather(from: cwd, tagPrefix: product.tagPrefix, definition: try product.definition())
+            let definition = try product.definition()
+            var info = try VersionInfo.gather(from: cwd, tagPrefix: product.tagPrefix, definition: definition)
+            if let manifest = product.manifest, let definition {
+                info.artifacts = try ArtifactRewriter(folders: manifest.codeFolders(), display: definition.path).apply(to: definition.root)
+                    .artifacts
+            }
             switch format {
             case .json:
                 Terminal.output(CanonicalJSON.string(info.json(verbose: verbose), sortKeys: false, pretty: true) + "\n")
@@ -42,6 +49,16 @@ extension PipeOps {
                     lines.append("definition  \(path)")
                     lines.append("  sha256    \(hashes.content)")
                     lines.append("  structure \(hashes.structure)")
+                }
+                if let artifacts = info.artifacts {
+                    let files = artifacts.files
+                    lines.append("code        sha256 \(artifacts.sha256)")
+                    lines.append(
+                        "  files     \(files.count) (\(Set(artifacts.code.map(\.folder.display)).sorted().joined(separator: ", ")))")
+                    if verbose { lines += files.sorted { $0.key < $1.key }.map { "    \($0.value.sha256.prefix(12)) \($0.key)" } }
+                    for image in artifacts.imageReferences {
+                        lines.append("  image     \(image)\(ImageReference(image)?.isPinned == true ? "" : " (not pinned)")")
+                    }
                 }
                 if verbose { lines += info.changes.map { "  \($0)" } }
                 Terminal.output(lines.joined(separator: "\n") + "\n")

@@ -4,7 +4,7 @@ public struct RuleDescription: Sendable {
     public enum Category: String, Sendable, CaseIterable {
         case syntax, structure, references, graph
         case jsonGet = "json-get"
-        case caching, retry, parameters, environments
+        case caching, retry, parameters, environments, artifacts
     }
 
     /// What the examples are: definitions, environment files (checked against

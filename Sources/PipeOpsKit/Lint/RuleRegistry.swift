@@ -19,6 +19,7 @@ public enum RuleRegistry {
         ExpressionRule.self,
         FailStepReferenceRule.self,
         ForEachRule.self,
+        ImageDigestRule.self,
         JsonGetS3DependencyRule.self,
         JsonGetStepTypeRule.self,
         JSONPathSampleRule.self,

@@ -10,9 +10,14 @@ public struct EnvironmentFile: Sendable {
     public var parallelism: Int?
     /// Bucket for definitions over 100 KiB (uploaded before CreatePipeline, as the SDK does).
     public var definitionBucket: String?
+    /// `images`: repository → `sha256:` digest; image fields naming the repository are pinned to it.
+    public var images: [String: String] = [:]
+    public var imagesNode: Node?
     public var problems: [StructureProblem] = []
 
-    public static let keys = ["parameters", "tags", "roleArn", "region", "pipelineName", "parallelism", "definitionBucket", "description"]
+    public static let keys = [
+        "parameters", "tags", "roleArn", "region", "pipelineName", "parallelism", "definitionBucket", "description", "images",
+    ]
 
     public init(document: Document) {
         self.document = document
@@ -55,6 +60,35 @@ public struct EnvironmentFile: Sendable {
         region = reader.string(root, "region", in: "the environment file")
         pipelineName = reader.string(root, "pipelineName", in: "the environment file")
         definitionBucket = reader.string(root, "definitionBucket", in: "the environment file")
+        if let images = root["images"], !images.isNull {
+            imagesNode = images
+            if let members = images.members {
+                for member in members {
+                    guard let repository = ImageReference(member.key)?.repository else {
+                        reader.problem("images key '\(member.key)' is not an image repository", at: Node(.null, at: member.keyLocation))
+                        continue
+                    }
+                    guard let value = member.value.string else {
+                        reader.problem("images.\(member.key) must be a digest (sha256:…), not a \(member.value.typeName)", at: member.value)
+                        continue
+                    }
+                    let digest = value.contains("@") ? ImageReference(value)?.digest ?? "" : value
+                    if let pinnedRepository = ImageReference(value)?.repository, value.contains("@"), pinnedRepository != repository {
+                        reader.problem("images.\(member.key) pins another repository (\(pinnedRepository))", at: member.value)
+                        continue
+                    }
+                    guard ImageReference.isDigest(digest) else {
+                        reader.problem(
+                            "images.\(member.key) must be a digest such as sha256:<64 lower-case hex digits> (docker buildx imagetools inspect shows it), not '\(value)'",
+                            at: member.value)
+                        continue
+                    }
+                    self.images[repository] = digest
+                }
+            } else {
+                reader.problem("'images' must map image repositories to digests, not a \(images.typeName)", at: images)
+            }
+        }
         if let parallelism = root["parallelism"] {
             if let value = parallelism.int, case .integer = parallelism.value, value >= 1 {
                 self.parallelism = value

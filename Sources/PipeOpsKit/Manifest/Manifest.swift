@@ -15,6 +15,23 @@ public struct Manifest: Sendable {
         public var parameters: String?
         /// Whether CI starts an execution after upserting (false for prod: upsert only).
         public var execute: Bool
+        /// Which evidence promotion *to* this environment accepts from the one before.
+        public var requiredEvidence: Evidence
+        public var node: Node
+    }
+
+    /// What counts as "the environment before ran it".
+    public enum Evidence: String, Sendable, CaseIterable {
+        /// Any record: a promotion, a local smoke run or a SageMaker execution.
+        case any
+        /// Only a succeeded SageMaker execution (`pipeops start --wait`) of the same hashes.
+        case sagemaker
+    }
+
+    /// A code folder and the S3 prefix it is published under (`code:`).
+    public struct CodeEntry: Sendable {
+        public var prefix: String
+        public var path: String
         public var node: Node
     }
 
@@ -37,6 +54,8 @@ public struct Manifest: Sendable {
     public var propertyFiles: [PropertyFileSpec] = []
     /// `local.s3`: S3 prefix → folder (relative to the manifest directory).
     public var localS3: [(prefix: String, path: String)] = []
+    /// `code`: S3 prefix → code folder, published content-addressed by render and upsert.
+    public var code: [CodeEntry] = []
     /// `local.steps.<Step>.command`.
     public var localSteps: [String: [String]] = [:]
     /// `local.steps.<Step>.outputs`: fixed OutputParameters for Lambda and Callback stand-ins.
@@ -65,6 +84,22 @@ public struct Manifest: Sendable {
         relative.hasPrefix("/") ? relative : URL(fileURLWithPath: directory).appendingPathComponent(relative).standardizedFileURL.path
     }
 
+    /// `code:` as folders. A folder must lie inside the product (after resolving symbolic
+    /// links): render and upsert publish what it holds.
+    public func codeFolders() throws(PipeOpsError) -> [CodeFolder] {
+        let product = URL(fileURLWithPath: directory).resolvingSymlinksInPath().path
+        return try code.map { entry throws(PipeOpsError) in
+            let path = URL(fileURLWithPath: resolve(entry.path)).resolvingSymlinksInPath().path
+            guard path == product || path.hasPrefix(product + "/") else {
+                throw .message(
+                    "\(Manifest.fileName):\(entry.node.location.line):\(entry.node.location.column): error: code folder '\(entry.path)' is outside the product; only folders of the product are published"
+                )
+            }
+            let display = path == product ? "." : String(path.dropFirst(product.count + 1))
+            return CodeFolder(prefix: entry.prefix, directory: path, display: display)
+        }
+    }
+
     public func environment(named name: String) -> Environment? {
         environments.first { $0.name == name }
     }
@@ -85,7 +120,8 @@ public struct Manifest: Sendable {
             problems = reader.problems
             return
         }
-        reader.allowOnly(root, ["version", "pipeline", "environments", "propertyFiles", "local", "lint", "release"], in: "pipeops.yaml")
+        reader.allowOnly(
+            root, ["version", "pipeline", "environments", "code", "propertyFiles", "local", "lint", "release"], in: "pipeops.yaml")
         if let version = root["version"] {
             if version.int != 1 {
                 reader.problem("unsupported manifest version \(version.brief); this pipeops reads version 1", at: version)
@@ -107,10 +143,39 @@ public struct Manifest: Sendable {
                         at: member.value)
                     continue
                 }
-                reader.allowOnly(member.value, ["parameters", "execute"], in: "environments.\(member.key)")
+                reader.allowOnly(member.value, ["parameters", "execute", "requireEvidence"], in: "environments.\(member.key)")
                 let parameters = reader.string(member.value, "parameters", in: "environments.\(member.key)")
                 let execute = reader.bool(member.value, "execute", in: "environments.\(member.key)") ?? true
-                self.environments.append(Environment(name: member.key, parameters: parameters, execute: execute, node: member.value))
+                var evidence = Evidence.any
+                if let text = reader.string(member.value, "requireEvidence", in: "environments.\(member.key)") {
+                    if let parsed = Evidence(rawValue: text) {
+                        evidence = parsed
+                    } else if let node = member.value["requireEvidence"] {
+                        reader.problem("requireEvidence must be 'sagemaker' or 'any', not '\(text)'", at: node)
+                    }
+                }
+                self.environments.append(
+                    Environment(name: member.key, parameters: parameters, execute: execute, requiredEvidence: evidence, node: member.value))
+            }
+        }
+        if let code = reader.object(root, "code", in: "pipeops.yaml") {
+            for member in code.members ?? [] {
+                let keyNode = Node(.string(member.key), at: member.keyLocation)
+                guard let bucket = S3URI.split(member.key), !bucket.bucket.isEmpty else {
+                    reader.problem("code key '\(member.key)' must be an S3 prefix such as s3://bucket/code/", at: keyNode)
+                    continue
+                }
+                if bucket.key.split(separator: "/").contains(where: { $0 == ".." || $0 == "." }) {
+                    reader.problem("code prefix '\(member.key)' must not contain '.' or '..' segments", at: keyNode)
+                    continue
+                }
+                guard let path = member.value.string, !path.isEmpty else {
+                    reader.problem(
+                        "code '\(member.key)' must map to a folder of the product, not a \(member.value.typeName)", at: member.value)
+                    continue
+                }
+                if self.code.contains(where: { $0.prefix == member.key }) { continue }
+                self.code.append(CodeEntry(prefix: member.key, path: path, node: member.value))
             }
         }
         if let files = reader.object(root, "propertyFiles", in: "pipeops.yaml") {

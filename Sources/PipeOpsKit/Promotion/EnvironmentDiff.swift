@@ -12,7 +12,7 @@ public struct EnvironmentDiff: Sendable {
     public var rows: [Row]
 
     public var structureIdentical: Bool { left.hashes.structure == right.hashes.structure }
-    public var identical: Bool { rows.isEmpty && structureIdentical }
+    public var identical: Bool { rows.isEmpty && structureIdentical && left.artifacts.sha256 == right.artifacts.sha256 }
 
     public init(_ context: ProductContext, left: RenderedEnvironment, right: RenderedEnvironment) {
         self.left = left
@@ -38,6 +38,23 @@ public struct EnvironmentDiff: Sendable {
         compare("pipeline", "region", left.environment.region, right.environment.region)
         compare("pipeline", "parallelism", left.environment.parallelism.map(String.init), right.environment.parallelism.map(String.init))
         compare("pipeline", "execute", String(left.environment.execute), String(right.environment.execute))
+        // What ships: code files (one working tree, so they differ only when a code folder's
+        // prefix does) and images (pins differ per environment).
+        let fa = left.artifacts.files
+        let fb = right.artifacts.files
+        for path in Set(fa.keys).union(fb.keys).sorted() {
+            compare("code", path, fa[path].map { "sha256:" + $0.sha256.prefix(12) }, fb[path].map { "sha256:" + $0.sha256.prefix(12) })
+        }
+        let images = { (r: RenderedEnvironment) in
+            Dictionary(
+                r.artifacts.imageReferences.map { (ImageReference($0)?.repository ?? $0, $0) }, uniquingKeysWith: { a, b in a + ", " + b })
+        }
+        let ia = images(left)
+        let ib = images(right)
+        for repository in Set(ia.keys).union(ib.keys).sorted() {
+            let short = { (text: String?) in text.map { $0.hasPrefix(repository) ? String($0.dropFirst(repository.count)) : $0 } }
+            compare("image", repository, short(ia[repository]), short(ib[repository]))
+        }
         self.rows = rows
     }
 
@@ -69,6 +86,13 @@ public struct EnvironmentDiff: Sendable {
             structureIdentical
                 ? "The pipeline structure is identical: \(b) runs exactly the steps \(a) runs; only the values above differ."
                 : "The pipeline structure differs between \(a) and \(b).")
+        lines.append("code sha256       \(a): \(left.artifacts.sha256)")
+        lines.append("                  \(b): \(right.artifacts.sha256)")
+        lines.append(
+            left.artifacts.sha256 == right.artifacts.sha256
+                ? "Code and images are identical."
+                : "Code or images differ (rows 'code' and 'image' above): promotion from \(a) to \(b) is refused until \(a) has run what \(b) would get."
+        )
         return lines.joined(separator: "\n") + "\n"
     }
 
@@ -78,6 +102,13 @@ public struct EnvironmentDiff: Sendable {
                 member("left", .string(left.environment.name)),
                 member("right", .string(right.environment.name)),
                 member("structureIdentical", .bool(structureIdentical)),
+                member("codeIdentical", .bool(left.artifacts.sha256 == right.artifacts.sha256)),
+                member(
+                    "codeSha256",
+                    .object([
+                        member(left.environment.name, .string(left.artifacts.sha256)),
+                        member(right.environment.name, .string(right.artifacts.sha256)),
+                    ])),
                 member(
                     "structureSha256",
                     .object([

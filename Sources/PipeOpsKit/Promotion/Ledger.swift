@@ -2,7 +2,14 @@ import Foundation
 
 /// A promotion or a successful smoke run, recorded as a git note on the commit it concerns.
 public struct PromotionRecord: Codable, Sendable, Equatable {
-    public enum Kind: String, Codable, Sendable { case promotion, smoke }
+    public enum Kind: String, Codable, Sendable {
+        /// `pipeops promote` recorded the environment's new version.
+        case promotion
+        /// A successful local run (`pipeops run --env`).
+        case smoke
+        /// A succeeded SageMaker execution (`pipeops start --wait`) of exactly the rendered definition.
+        case sagemaker
+    }
 
     public var kind: Kind
     public var environment: String
@@ -12,10 +19,65 @@ public struct PromotionRecord: Codable, Sendable, Equatable {
     public var definitionSha256: String
     public var recordedAt: String
     public var by: String?
-    /// For smoke runs: the local execution id.
+    /// For smoke runs: the local execution id; for SageMaker runs, the execution ARN.
     public var execution: String?
     /// For promotions: the environment promoted from.
     public var from: String?
+    /// The artifact hash (`pipeops:code-sha256`): code files and image references shipped.
+    public var codeSha256: String?
+    /// Product path → sha256 of every code file shipped (names what differs when a gate refuses).
+    public var codeFiles: [String: String]?
+    /// Image references shipped (pinned ones carry their digest).
+    public var images: [String]?
+    /// For SageMaker runs: where the execution ran.
+    public var account: String?
+    public var region: String?
+
+    public init(
+        kind: Kind, environment: String, commit: String, version: String, structureSha256: String, definitionSha256: String,
+        recordedAt: String, by: String?, execution: String?, from: String?, artifacts: ArtifactSet? = nil, account: String? = nil,
+        region: String? = nil
+    ) {
+        self.kind = kind
+        self.environment = environment
+        self.commit = commit
+        self.version = version
+        self.structureSha256 = structureSha256
+        self.definitionSha256 = definitionSha256
+        self.recordedAt = recordedAt
+        self.by = by
+        self.execution = execution
+        self.from = from
+        if let artifacts {
+            codeSha256 = artifacts.sha256
+            codeFiles = artifacts.files.mapValues(\.sha256)
+            images = artifacts.imageReferences
+        }
+        self.account = account
+        self.region = region
+    }
+
+    /// What differs between the artifacts this record shipped and `artifacts`, one phrase per
+    /// file or image (at most `limit`, then a count).
+    public func artifactDifferences(from artifacts: ArtifactSet, limit: Int = 6) -> [String] {
+        guard let recorded = codeFiles else { return ["this record predates artifact hashes (no code files recorded)"] }
+        let current = artifacts.files.mapValues(\.sha256)
+        var phrases: [String] = []
+        for path in Set(recorded.keys).union(current.keys).sorted() {
+            switch (recorded[path], current[path]) {
+            case (let old?, let new?) where old != new: phrases.append("\(path) (sha256 \(old.prefix(12)) → \(new.prefix(12)))")
+            case (nil, _?): phrases.append("\(path) (new)")
+            case (_?, nil): phrases.append("\(path) (no longer shipped)")
+            default: break
+            }
+        }
+        let old = Set(images ?? [])
+        let new = Set(artifacts.imageReferences)
+        for image in old.subtracting(new).sorted() { phrases.append("image \(image) (ran there, not shipped now)") }
+        for image in new.subtracting(old).sorted() { phrases.append("image \(image) (never ran there)") }
+        if phrases.isEmpty, codeSha256 != artifacts.sha256 { phrases.append("file modes differ") }
+        return phrases.count > limit ? Array(phrases.prefix(limit)) + ["and \(phrases.count - limit) more"] : phrases
+    }
 }
 
 /// Promotion records kept in `refs/notes/pipeops`, so they travel with the repository

@@ -17,6 +17,10 @@ public struct ResolvedEnvironment: Sendable {
     public var parallelism: Int?
     public var tags: [(key: String, value: String)]
     public var definitionBucket: String?
+    /// `images:` pins: repository → `sha256:` digest.
+    public var images: [String: String] = [:]
+    /// Which evidence promotion to this environment accepts.
+    public var requiredEvidence: Manifest.Evidence = .any
 }
 
 /// A product loaded for render, diff and promote: manifest, definition and linter settings.
@@ -83,7 +87,14 @@ public struct ProductContext: Sendable {
             name: name, order: index, execute: entry.execute, filePath: display, file: file, values: values,
             pipelineName: file?.pipelineName ?? manifest.pipelineName ?? name,
             roleArn: file?.roleArn ?? manifest.roleArn, region: file?.region, parallelism: file?.parallelism,
-            tags: file?.tags.map { ($0.key, $0.value) } ?? [], definitionBucket: file?.definitionBucket)
+            tags: file?.tags.map { ($0.key, $0.value) } ?? [], definitionBucket: file?.definitionBucket, images: file?.images ?? [:],
+            requiredEvidence: entry.requiredEvidence)
+    }
+
+    /// The manifest's code folders. A folder must lie inside the product (after resolving
+    /// symbolic links): render and upsert publish what it holds.
+    public func codeFolders() throws(PipeOpsError) -> [CodeFolder] {
+        try manifest.codeFolders()
     }
 
     /// The environment before `name` in promotion order, if any.

@@ -21,9 +21,81 @@ public enum Promoter {
     /// 1. lint — a definition or environment file with errors must never move on;
     /// 2. clean-tree — the record must name exactly what is promoted, which a dirty tree is not;
     /// 3. release-tag — production takes releases, and a tag is what names one;
-    /// 4. previous-environment — the same structure (hash) must have passed the environment before;
-    ///    it runs last because it is only meaningful for a clean, tagged, lint-free commit.
-    public static let gateOrder = ["lint", "clean-tree", "release-tag", "previous-environment"]
+    /// 2. images — after the first environment, every image is pinned by digest (a tag can be
+    ///    pushed again, and then the proof below would prove nothing);
+    /// 3. clean-tree — the record must name exactly what is promoted, which a dirty tree is not;
+    /// 4. release-tag — production takes releases, and a tag is what names one;
+    /// 5. previous-environment — the same structure and the same code and images (hashes) must
+    ///    have run in the environment before, as the evidence the target requires; it runs last
+    ///    because it is only meaningful for a clean, tagged, lint-free commit.
+    public static let gateOrder = ["lint", "images", "clean-tree", "release-tag", "previous-environment"]
+
+    /// Images that must be pinned to render `rendered` for an environment after the first.
+    public static func unpinnedImages(_ rendered: RenderedEnvironment) -> [ImageUse] {
+        guard rendered.environment.order > 0 else { return [] }
+        return rendered.artifacts.images.filter { ImageReference($0.reference)?.isPinned != true }
+    }
+
+    /// The `image-digest` errors for `unpinnedImages`, as findings in the definition.
+    public static func imageFindings(_ rendered: RenderedEnvironment, definitionPath: String) -> [Finding] {
+        unpinnedImages(rendered).map { use in
+            let reference = ImageReference(use.reference)
+            return Finding(
+                rule: "image-digest", severity: .error,
+                message:
+                    "\(rendered.environment.name) comes after the first environment, so its images must be pinned: \(use.reference) is not (\(reference?.mutability ?? "not an image reference")); add \(reference?.repository ?? use.reference): sha256:… to images: in \(rendered.environment.filePath ?? "its environment file")",
+                file: definitionPath, location: use.location)
+        }
+    }
+
+    /// The previous-environment gate: did `from` run this structure with these artifacts, as
+    /// evidence of the kind `rendered`'s environment requires?
+    public static func previousEnvironmentGate(
+        _ rendered: RenderedEnvironment, from: String, records all: [PromotionRecord]
+    ) -> Gate {
+        let target = rendered.environment
+        let structure = rendered.hashes.structure
+        let code = rendered.artifacts.sha256
+        let inSource = all.filter { $0.environment == from }
+        let records = target.requiredEvidence == .sagemaker ? inSource.filter { $0.kind == .sagemaker } : inSource
+        let required = target.requiredEvidence == .sagemaker ? "a SageMaker execution" : "a recorded promotion or run"
+        if let matching = records.last(where: { $0.structureSha256 == structure && $0.codeSha256 == code }) {
+            let place = matching.kind == .sagemaker ? " in \(matching.account ?? "?")/\(matching.region ?? "?")" : ""
+            return Gate(
+                name: "previous-environment", passed: true,
+                detail:
+                    "\(from) ran structure \(structure.prefix(12)) with code \(code.prefix(12)) (\(matching.kind.rawValue)\(place) of \(matching.version) at \(matching.recordedAt))"
+            )
+        }
+        if let sameStructure = records.last(where: { $0.structureSha256 == structure }) {
+            let differences = sameStructure.artifactDifferences(from: rendered.artifacts)
+            return Gate(
+                name: "previous-environment", passed: false,
+                detail:
+                    "\(from) ran structure \(structure.prefix(12)) but other code or images than \(target.name) would get: \(differences.joined(separator: "; ")); run this code in \(from) first"
+            )
+        }
+        if let latest = records.last {
+            return Gate(
+                name: "previous-environment", passed: false,
+                detail:
+                    "\(from) last ran structure \(latest.structureSha256) but \(target.name) would get \(structure); promote or smoke-run this structure in \(from) first"
+            )
+        }
+        if target.requiredEvidence == .sagemaker {
+            let others = inSource.map(\.kind.rawValue)
+            let note = others.isEmpty ? "" : " (it has \(Set(others).sorted().joined(separator: " and ")) records, which do not count)"
+            return Gate(
+                name: "previous-environment", passed: false,
+                detail:
+                    "\(target.name) requires \(required) in \(from) (requireEvidence: sagemaker)\(note); run 'pipeops upsert --env \(from)' then 'pipeops start --env \(from) --wait'"
+            )
+        }
+        return Gate(
+            name: "previous-environment", passed: false,
+            detail:
+                "\(from) has no recorded promotion or smoke run; run 'pipeops promote --to \(from)' or 'pipeops run --env \(from)' first")
+    }
 
     public static func promote(
         _ context: ProductContext, to target: String, from source: String?, requireTag: Bool = true,
@@ -51,6 +123,18 @@ public enum Promoter {
                     : "\(errors.count) error\(errors.count == 1 ? "" : "s"), first: \(errors[0].file):\(errors[0].location.line): \(errors[0].message)"
             ))
 
+        let unpinned = imageFindings(rendered, definitionPath: context.definitionPath)
+        gates.append(
+            Gate(
+                name: "images", passed: unpinned.isEmpty,
+                detail: unpinned.isEmpty
+                    ? (rendered.artifacts.images.isEmpty
+                        ? "no images"
+                        : environment.order == 0
+                            ? "\(target) is the first environment; pins are not required"
+                            : "\(rendered.artifacts.imageReferences.count) image\(rendered.artifacts.imageReferences.count == 1 ? "" : "s") pinned by digest")
+                    : "\(unpinned.count) image\(unpinned.count == 1 ? "" : "s") not pinned, first: \(unpinned[0].compilerLine())"))
+
         gates.append(
             Gate(
                 name: "clean-tree", passed: !version.dirty,
@@ -69,30 +153,7 @@ public enum Promoter {
                         : "not required (release.requireTag: false)"))
 
         if let from {
-            let records = try Ledger.records(in: repository).filter { $0.environment == from }
-            let matching = records.last { $0.structureSha256 == rendered.hashes.structure }
-            if let matching {
-                gates.append(
-                    Gate(
-                        name: "previous-environment", passed: true,
-                        detail:
-                            "\(from) ran structure \(rendered.hashes.structure.prefix(12)) (\(matching.kind.rawValue) of \(matching.version) at \(matching.recordedAt))"
-                    ))
-            } else if let latest = records.last {
-                gates.append(
-                    Gate(
-                        name: "previous-environment", passed: false,
-                        detail:
-                            "\(from) last ran structure \(latest.structureSha256) but \(target) would get \(rendered.hashes.structure); promote or smoke-run this structure in \(from) first"
-                    ))
-            } else {
-                gates.append(
-                    Gate(
-                        name: "previous-environment", passed: false,
-                        detail:
-                            "\(from) has no recorded promotion or smoke run; run 'pipeops promote --to \(from)' or 'pipeops run --env \(from)' first"
-                    ))
-            }
+            gates.append(previousEnvironmentGate(rendered, from: from, records: try Ledger.records(in: repository)))
         } else {
             gates.append(Gate(name: "previous-environment", passed: true, detail: "\(target) is the first environment"))
         }
@@ -102,15 +163,17 @@ public enum Promoter {
         let record = PromotionRecord(
             kind: .promotion, environment: target, commit: version.commit, version: version.version,
             structureSha256: rendered.hashes.structure, definitionSha256: rendered.hashes.content,
-            recordedAt: Timestamp.string(), by: repository.userIdentity, execution: nil, from: from)
+            recordedAt: Timestamp.string(), by: repository.userIdentity, execution: nil, from: from, artifacts: rendered.artifacts)
         try Ledger.append(record, in: repository)
         outcome.record = record
         return outcome
     }
 
     /// Records a successful smoke run of `environment` (called by `pipeops run --env`).
-    public static func recordSmokeRun(_ context: ProductContext, environment name: String, execution: String) throws(PipeOpsError)
-        -> PromotionRecord
+    /// `artifacts` are the run's own (computed before it started), so a file edited during the
+    /// run is not claimed as tested.
+    public static func recordSmokeRun(_ context: ProductContext, environment name: String, execution: String, artifacts: ArtifactSet)
+        throws(PipeOpsError) -> PromotionRecord
     {
         let environment = try context.environment(named: name)
         let directory = context.product.directory
@@ -120,15 +183,46 @@ public enum Promoter {
         let record = PromotionRecord(
             kind: .smoke, environment: name, commit: version.commit, version: version.version,
             structureSha256: rendered.hashes.structure, definitionSha256: rendered.hashes.content,
-            recordedAt: Timestamp.string(), by: repository.userIdentity, execution: execution, from: nil)
+            recordedAt: Timestamp.string(), by: repository.userIdentity, execution: execution, from: nil, artifacts: artifacts)
         try Ledger.append(record, in: repository)
         return record
     }
 
-    /// Per environment, the latest record.
-    public static func status(_ context: ProductContext) throws(PipeOpsError) -> [(environment: String, latest: PromotionRecord?)] {
+    /// Records a succeeded SageMaker execution of `rendered` as evidence (`pipeops start --wait`).
+    public static func recordSageMakerRun(
+        _ context: ProductContext, rendered: RenderedEnvironment, executionArn: String, version: VersionInfo
+    ) throws(PipeOpsError) -> PromotionRecord {
+        let repository = try GitRepository.discover(from: context.product.directory)
+        let parts = executionArn.split(separator: ":", omittingEmptySubsequences: false)
+        let record = PromotionRecord(
+            kind: .sagemaker, environment: rendered.environment.name, commit: version.commit, version: version.version,
+            structureSha256: rendered.hashes.structure, definitionSha256: rendered.hashes.content, recordedAt: Timestamp.string(),
+            by: repository.userIdentity, execution: executionArn, from: nil, artifacts: rendered.artifacts,
+            account: parts.count > 4 ? String(parts[4]) : nil, region: parts.count > 3 ? String(parts[3]) : nil)
+        try Ledger.append(record, in: repository)
+        return record
+    }
+
+    public struct Status: Sendable {
+        public var environment: String
+        public var requiredEvidence: Manifest.Evidence
+        /// The latest record of any kind.
+        public var latest: PromotionRecord?
+        /// The latest run there: local smoke run or SageMaker execution.
+        public var latestRun: PromotionRecord?
+        /// The latest SageMaker execution there.
+        public var latestSageMaker: PromotionRecord?
+    }
+
+    /// Per environment, the latest record and the evidence it has.
+    public static func status(_ context: ProductContext) throws(PipeOpsError) -> [Status] {
         let repository = try GitRepository.discover(from: context.product.directory)
         let records = try Ledger.records(in: repository)
-        return context.environmentNames.map { name in (name, records.last { $0.environment == name }) }
+        return context.manifest.environments.map { entry in
+            let here = records.filter { $0.environment == entry.name }
+            return Status(
+                environment: entry.name, requiredEvidence: entry.requiredEvidence, latest: here.last,
+                latestRun: here.last { $0.kind != .promotion }, latestSageMaker: here.last { $0.kind == .sagemaker })
+        }
     }
 }

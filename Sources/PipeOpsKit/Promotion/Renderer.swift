@@ -3,9 +3,12 @@ import Foundation
 /// The upsert-ready CreatePipeline request of one environment.
 public struct RenderedEnvironment: Sendable {
     public var environment: ResolvedEnvironment
-    /// The definition with the environment's values as parameter defaults.
+    /// The definition sent: the environment's values as parameter defaults, code URIs
+    /// content-addressed, images pinned.
     public var definition: Node
     public var hashes: DefinitionHashes
+    /// Code files and images the rendering ships.
+    public var artifacts: ArtifactSet
     /// The request body (without ClientRequestToken, which each call makes anew).
     public var request: Node
     public var tags: [(key: String, value: String)]
@@ -17,11 +20,16 @@ public struct RenderedEnvironment: Sendable {
 public enum Renderer {
     /// Renders `environment`. `version` adds the git stamp; without it (outside a repository) the
     /// request carries only the definition and environment stamps.
-    public static func render(_ context: ProductContext, environment: ResolvedEnvironment, version: VersionInfo?) throws(PipeOpsError)
-        -> RenderedEnvironment
-    {
-        let definition = applyDefaults(environment.values, to: context.pipeline.root)
-        let hashes = DefinitionHashes(root: definition)
+    /// `images` (repository → digest) pins images over the environment's own `images:` map.
+    public static func render(
+        _ context: ProductContext, environment: ResolvedEnvironment, version: VersionInfo?, images: [String: String] = [:]
+    ) throws(PipeOpsError) -> RenderedEnvironment {
+        let source = applyDefaults(environment.values, to: context.pipeline.root)
+        let rewriter = ArtifactRewriter(
+            folders: try context.codeFolders(), pins: environment.images.merging(images) { _, flag in flag },
+            display: context.definitionPath)
+        let (definition, artifacts) = try rewriter.apply(to: source)
+        let hashes = DefinitionHashes(source: source, shipped: definition)
         guard let role = environment.roleArn else {
             throw .message(
                 "environment '\(environment.name)' has no role: set roleArn in \(environment.filePath ?? "its environment file") or pipeline.roleArn in pipeops.yaml"
@@ -34,13 +42,14 @@ public enum Renderer {
             tags.append(("pipeops:version", StampText.tagValue(version.version)))
         }
         tags.append(("pipeops:structure-sha256", hashes.structure))
+        tags.append(("pipeops:code-sha256", artifacts.sha256))
         tags.append(("pipeops:definition-sha256", hashes.content))
         tags.append(("pipeops:environment", StampText.tagValue(environment.name)))
         tags.sort { $0.key < $1.key }
         var members: [Node.Member] = [
             member("PipelineName", .string(environment.pipelineName)),
             member("PipelineDefinition", .string(CanonicalJSON.string(definition))),
-            member("PipelineDescription", .string(description(environment, version: version, hashes: hashes))),
+            member("PipelineDescription", .string(description(environment, version: version, hashes: hashes, artifacts: artifacts))),
             member("RoleArn", .string(role)),
             member("Tags", .array(tags.map { Node(.object([member("Key", .string($0.key)), member("Value", .string($0.value))])) })),
         ]
@@ -48,13 +57,21 @@ public enum Renderer {
             members.append(member("ParallelismConfiguration", .object([member("MaxParallelExecutionSteps", .integer(parallelism))])))
         }
         return RenderedEnvironment(
-            environment: environment, definition: definition, hashes: hashes, request: Node(.object(members)), tags: tags)
+            environment: environment, definition: definition, hashes: hashes, artifacts: artifacts, request: Node(.object(members)),
+            tags: tags)
     }
 
-    static func description(_ environment: ResolvedEnvironment, version: VersionInfo?, hashes: DefinitionHashes) -> String {
+    /// One line for PipelineDescription: what runs, from which commit, with which hashes and
+    /// images (pinned ones by their digest), cut to the service's 3,072 characters.
+    static func description(_ environment: ResolvedEnvironment, version: VersionInfo?, hashes: DefinitionHashes, artifacts: ArtifactSet)
+        -> String
+    {
         var text = "\(environment.pipelineName) for \(environment.name)"
         if let version { text += " · \(version.version) (commit \(version.shortCommit)\(version.dirty ? ", uncommitted changes" : ""))" }
-        text += " · structure sha256:\(hashes.structure.prefix(12)) · rendered by pipeops \(PipeOpsVersion.current)"
+        text += " · structure sha256:\(hashes.structure.prefix(12)) · code sha256:\(artifacts.sha256.prefix(12))"
+        let images = artifacts.imageReferences
+        if !images.isEmpty { text += " · images: " + images.joined(separator: ", ") }
+        text += " · rendered by pipeops \(PipeOpsVersion.current)"
         return String(text.prefix(3072))
     }
 

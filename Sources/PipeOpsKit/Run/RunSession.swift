@@ -54,6 +54,9 @@ public struct RunSession {
         }
     }
     let context: ProductContext?
+    /// Code and images the run uses: code URIs are content-addressed exactly as render does, so
+    /// an edited script changes the steps' cache keys here as it will on SageMaker.
+    public let artifacts: ArtifactSet
 
     /// Every check that can fail before a step starts, in this order: the product and the
     /// environment (nothing else can be read without them), the definition and its lint errors
@@ -66,18 +69,23 @@ public struct RunSession {
             var parallelism: Int?
             var pipelineName = manifest?.pipelineName ?? "local-pipeline"
             var context: ProductContext?
+            var pins: [String: String] = [:]
             if let name = request.environment {
                 let loaded = try ProductContext.load(from: request.directory)
                 let environment = try loaded.environment(named: name)
                 values = environment.values
                 parallelism = environment.parallelism
                 pipelineName = environment.pipelineName
+                pins = environment.images
                 context = loaded
             }
-            let document = try product.loadDefinition(request.definition, syntax: .finding)
+            var document = try product.loadDefinition(request.definition, syntax: .finding)
             let lint = LintOptions(disabled: manifest?.lintDisabled ?? [], disabledForStep: manifest?.lintDisabledForStep ?? [:])
             let errors = Linter(options: lint).lint(definition: document).filter { $0.severity == .error }
             if !errors.isEmpty { throw Refusal.lintErrors(errors) }
+            let folders = try manifest?.codeFolders() ?? []
+            let (shipped, artifacts) = try ArtifactRewriter(folders: folders, pins: pins, display: document.path).apply(to: document.root)
+            document.root = shipped
             let pipeline = Pipeline(document: document)
             let problems = LocalEngine.preflight(
                 pipeline, standIns: manifest?.localSteps ?? [:], fixedOutputs: manifest?.localStepOutputs ?? [:])
@@ -89,10 +97,11 @@ public struct RunSession {
                 parallelism: request.parallelism ?? parallelism ?? ProcessInfo.processInfo.activeProcessorCount,
                 useCache: request.useCache, productRoot: root, stateDirectory: root + "/.pipeops",
                 standIns: manifest?.localSteps ?? [:], fixedOutputs: manifest?.localStepOutputs ?? [:],
-                s3Mounts: (manifest?.localS3 ?? []).map { LocalS3.Mount(prefix: $0.prefix, directory: manifest!.resolve($0.path)) })
+                s3Mounts: artifacts.mounts + folders.map { LocalS3.Mount(prefix: $0.prefix, directory: $0.directory) }
+                    + (manifest?.localS3 ?? []).map { LocalS3.Mount(prefix: $0.prefix, directory: manifest!.resolve($0.path)) })
             return RunSession(
                 request: request, pipeline: pipeline, options: options,
-                stateDisplay: DisplayPath(base: request.directory)(root + "/.pipeops"), context: context)
+                stateDisplay: DisplayPath(base: request.directory)(root + "/.pipeops"), context: context, artifacts: artifacts)
         } catch let refusal as Refusal {
             throw refusal
         } catch let error as PipeOpsError {
@@ -106,6 +115,6 @@ public struct RunSession {
     /// there is nothing to record (no environment, or the run did not succeed).
     public func recordSmokeRun(_ record: ExecutionRecord) throws(PipeOpsError) -> PromotionRecord? {
         guard record.status == .succeeded, let environment = request.environment, let context else { return nil }
-        return try Promoter.recordSmokeRun(context, environment: environment, execution: record.id)
+        return try Promoter.recordSmokeRun(context, environment: environment, execution: record.id, artifacts: artifacts)
     }
 }

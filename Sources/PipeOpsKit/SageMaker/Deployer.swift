@@ -80,35 +80,48 @@ public enum Deployer {
         }
     }
 
-    /// PUT the definition to S3 with the same credentials (SigV4, service s3, path-style URL).
+    /// PUT the definition to S3 with the same credentials, signed as S3 requires.
     static func uploadDefinition(_ data: Data, bucket: String, key: String, client: SageMakerClient, endpoint: URL?) throws(SageMakerClient
         .CallError)
     {
-        let region = client.signer.region
-        let base = endpoint ?? URL(string: "https://s3.\(region).amazonaws.com")!
-        guard let url = URL(string: base.absoluteString.trimmingCharacters(in: CharacterSet(charactersIn: "/")) + "/\(bucket)/\(key)")
-        else {
-            throw .tool(.message("invalid S3 location s3://\(bucket)/\(key)"))
-        }
-        let signer = SigV4Signer(credentials: client.signer.credentials, region: region, service: "s3")
-        let hash = SHA256.hash(data: data).hex
-        let signed = signer.sign(
-            SigV4Signer.Request(
-                method: "PUT", url: url,
-                headers: [
-                    ("Host", SigV4Signer.host(of: url)), ("Content-Type", "application/json"), ("x-amz-content-sha256", hash),
-                ], body: data))
-        let response: HTTPResponse
-        do { response = try client.transport.send(HTTPRequest(method: "PUT", url: url, headers: signed.headers, body: data)) } catch {
+        let s3 = S3Client(sageMaker: client, endpoint: endpoint)
+        do { try s3.put(data, bucket: bucket, key: key, sha256: SHA256.hash(data: data).hex, contentType: "application/json") } catch {
             throw .tool(error)
         }
-        guard (200..<300).contains(response.status) else {
-            throw .tool(
-                .message(
-                    "S3 PutObject s3://\(bucket)/\(key) failed with HTTP \(response.status): \(String(decoding: response.body.prefix(300), as: UTF8.self))"
-                ))
+    }
+
+    public struct PublishResult: Sendable {
+        public var uploaded: [CodeUpload] = []
+        public var present: [CodeUpload] = []
+    }
+
+    /// Makes sure every code object exists: HeadObject, then PutObject for what is missing (or
+    /// holds other bytes than its content address says). A file that changed since it was
+    /// hashed is refused: its address would name other bytes.
+    public static func publish(_ uploads: [CodeUpload], s3: S3Client, progress: ((Int, Int, CodeUpload) -> Void)? = nil)
+        throws(PipeOpsError)
+        -> PublishResult
+    {
+        var result = PublishResult()
+        for (index, upload) in uploads.enumerated() {
+            progress?(index + 1, uploads.count, upload)
+            if let existing = try s3.head(bucket: upload.bucket, key: upload.key),
+                existing.sha256 == nil || existing.sha256 == upload.sha256
+            {
+                result.present.append(upload)
+                continue
+            }
+            let data: Data
+            do { data = try Data(contentsOf: URL(fileURLWithPath: upload.path)) } catch {
+                throw .message("cannot read \(upload.path): \(error.localizedDescription)")
+            }
+            guard SHA256.hash(data: data).hex == upload.sha256 else {
+                throw .message("\(upload.path) changed while pipeops was publishing it; nothing more was uploaded; run the command again")
+            }
+            try s3.put(data, bucket: upload.bucket, key: upload.key, sha256: upload.sha256)
+            result.uploaded.append(upload)
         }
-        client.log?("PUT \(url.absoluteString) → \(response.status)")
+        return result
     }
 
     /// Starts an execution with string parameter values; returns its ARN.

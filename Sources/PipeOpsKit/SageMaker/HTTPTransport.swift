@@ -14,6 +14,14 @@ public struct HTTPRequest: Sendable {
 public struct HTTPResponse: Sendable {
     public var status: Int
     public var body: Data
+    /// Response headers, names lower-cased.
+    public var headers: [String: String]
+
+    public init(status: Int, body: Data, headers: [String: String] = [:]) {
+        self.status = status
+        self.body = body
+        self.headers = headers
+    }
 }
 
 /// The network behind the SageMaker client: URLSession here, a double in tests.
@@ -47,7 +55,12 @@ public struct URLSessionTransport: HTTPTransport {
             if let error {
                 box.result = .failure(.message("cannot reach \(request.url.host ?? "the endpoint"): \(error.localizedDescription)"))
             } else {
-                box.result = .success(HTTPResponse(status: (response as? HTTPURLResponse)?.statusCode ?? 0, body: data ?? Data()))
+                let http = response as? HTTPURLResponse
+                var headers: [String: String] = [:]
+                for (name, value) in http?.allHeaderFields ?? [:] {
+                    if let name = name as? String, let value = value as? String { headers[name.lowercased()] = value }
+                }
+                box.result = .success(HTTPResponse(status: http?.statusCode ?? 0, body: data ?? Data(), headers: headers))
             }
             done.signal()
         }

@@ -29,11 +29,15 @@ public struct SigV4Signer: Sendable {
     public var credentials: AWSCredentials
     public var region: String
     public var service: String
+    /// Whether the canonical URI is the path normalised and encoded again (every service but
+    /// S3), or the path exactly as sent (S3: keys are opaque, `a/../b` and `%2F` are keys too).
+    public var normalizesPath: Bool
 
     public init(credentials: AWSCredentials, region: String, service: String) {
         self.credentials = credentials
         self.region = region
         self.service = service
+        normalizesPath = service != "s3"
     }
 
     static let unsignedHeaders: Set<String> = [
@@ -73,7 +77,8 @@ public struct SigV4Signer: Sendable {
             headers.first { $0.name.lowercased() == "x-amz-content-sha256" }?.value
             ?? SHA256.hash(data: request.body).hex
         let canonicalRequest = [
-            request.method.uppercased(), Self.canonicalPath(request.url), Self.canonicalQuery(request.url),
+            request.method.uppercased(), normalizesPath ? Self.canonicalPath(request.url) : Self.rawPath(request.url),
+            Self.canonicalQuery(request.url),
             canonicalHeaders + "\n", signedHeaders, payloadHash,
         ].joined(separator: "\n")
         let scope = "\(timestamp.prefix(8))/\(region)/\(service)/aws4_request"
@@ -105,6 +110,12 @@ public struct SigV4Signer: Sendable {
         guard let port = url.port else { return host }
         let defaultPort = url.scheme?.lowercased() == "https" ? 443 : url.scheme?.lowercased() == "http" ? 80 : -1
         return port == defaultPort ? host : "\(host):\(port)"
+    }
+
+    /// The path exactly as the URL carries it (already percent-encoded), `/` when empty.
+    static func rawPath(_ url: URL) -> String {
+        let raw = URLComponents(url: url, resolvingAgainstBaseURL: false)?.percentEncodedPath ?? url.path
+        return raw.isEmpty ? "/" : raw
     }
 
     /// The raw path with dot segments and repeated slashes removed, then URI-encoded (keeping / and ~).

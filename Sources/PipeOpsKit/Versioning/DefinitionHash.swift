@@ -12,8 +12,14 @@ public struct DefinitionHashes: Sendable, Equatable {
     public var structure: String
 
     public init(root: Node) {
-        content = DefinitionHashes.sha256(CanonicalJSON.data(root))
-        structure = DefinitionHashes.sha256(CanonicalJSON.data(DefinitionHashes.structure(of: root)))
+        self.init(source: root, shipped: root)
+    }
+
+    /// `structure` from the definition as written (code URIs before content addressing, images
+    /// before pins: identical across environments); `content` from what is sent.
+    public init(source: Node, shipped: Node) {
+        content = DefinitionHashes.sha256(CanonicalJSON.data(shipped))
+        structure = DefinitionHashes.sha256(CanonicalJSON.data(DefinitionHashes.structure(of: source)))
     }
 
     /// The definition with every parameter's `DefaultValue` removed.

@@ -18,6 +18,8 @@ public struct VersionInfo: Sendable {
     public var worktree: Bool
     public var definitionPath: String?
     public var hashes: DefinitionHashes?
+    /// Code files and images the definition ships (before any environment's image pins).
+    public var artifacts: ArtifactSet?
 
     public var shortCommit: String { String(commit.prefix(7)) }
     public var detached: Bool { branch == nil }
@@ -67,6 +69,7 @@ public struct VersionInfo: Sendable {
             tags.append(("pipeops:structure-sha256", hashes.structure))
             tags.append(("pipeops:definition-sha256", hashes.content))
         }
+        if let artifacts { tags.append(("pipeops:code-sha256", artifacts.sha256)) }
         return tags
     }
 
@@ -106,6 +109,17 @@ public struct VersionInfo: Sendable {
                     ])))
         } else {
             members.append(member("definition", .null))
+        }
+        if let artifacts {
+            members.append(
+                member(
+                    "artifacts",
+                    .object([
+                        member("codeSha256", .string(artifacts.sha256)),
+                        member(
+                            "files", .object(artifacts.files.sorted { $0.key < $1.key }.map { member($0.key, .string($0.value.sha256)) })),
+                        member("images", .array(artifacts.imageReferences.map { Node(.string($0)) })),
+                    ])))
         }
         members.append(member("stampTags", .object(stampTags.map { member($0.key, .string($0.value)) })))
         return Node(.object(members))

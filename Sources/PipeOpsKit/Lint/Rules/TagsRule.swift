@@ -5,8 +5,8 @@ struct TagsRule: Rule {
         category: .environments,
         severity: .error,
         rationale: """
-            A pipeline has at most 50 tags, and pipeops adds its own six stamp tags (pipeops:*), so an \
-            environment may set at most 44. Keys are 1–128 characters, values up to 256, both of \
+            A pipeline has at most 50 tags, and pipeops adds its own seven stamp tags (pipeops:*), so an \
+            environment may set at most 43. Keys are 1–128 characters, values up to 256, both of \
             letters, digits, spaces and _ . : / = + - @; keys starting with aws: are reserved.
             """,
         triggering: [
@@ -24,7 +24,7 @@ struct TagsRule: Rule {
         ],
         exampleKind: .environment)
 
-    static let reservedByPipeops = 6
+    static let reservedByPipeops = 7
     static let limit = 50
 
     static func isTagText(_ text: String) -> Bool {

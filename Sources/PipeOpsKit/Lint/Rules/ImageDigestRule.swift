@@ -1,0 +1,77 @@
+struct ImageDigestRule: Rule {
+    static let description = RuleDescription(
+        id: "image-digest",
+        title: "Images are pinned by digest",
+        category: .artifacts,
+        severity: .warning,
+        rationale: """
+            A tag such as :latest can be pushed again, so the same definition can run other code \
+            tomorrow, and staging can test one image while prod runs another. Pin each image by \
+            digest (repo@sha256:…), in the definition or through an environment's images: map \
+            (repository → sha256:…). Lint warns; render-based commands for every environment \
+            after the first in promotion order (upsert, promote) refuse an unpinned image.
+            """,
+        triggering: [
+            """
+            Version: "2020-12-01"
+            Steps:
+              - Name: Train
+                Type: Training
+                Arguments:
+                  AlgorithmSpecification:
+                    TrainingImage: ↓123456789012.dkr.ecr.eu-west-1.amazonaws.com/churn:latest
+                    TrainingInputMode: File
+            """,
+            """
+            Version: "2020-12-01"
+            Parameters:
+              - { Name: Image, Type: String, DefaultValue: "123456789012.dkr.ecr.eu-west-1.amazonaws.com/churn" }
+            Steps:
+              - Name: Prep
+                Type: Processing
+                Arguments:
+                  AppSpecification: { ImageUri: ↓{ Get: Parameters.Image } }
+            """,
+        ],
+        nonTriggering: [
+            """
+            Version: "2020-12-01"
+            Steps:
+              - Name: Train
+                Type: Training
+                Arguments:
+                  AlgorithmSpecification:
+                    TrainingImage: "123456789012.dkr.ecr.eu-west-1.amazonaws.com/churn@sha256:0d5b2f8a3c4e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b1c2d3e4f5a6b7c8d9e0f1a"
+                    TrainingInputMode: File
+            """
+        ])
+
+    func check(_ context: LintContext, into findings: inout FindingSink) {
+        guard let pipeline = context.definition else { return }
+        let defaults = Dictionary(pipeline.parameters.map { ($0.name, $0.defaultValue?.string) }, uniquingKeysWith: { first, _ in first })
+        for step in pipeline.steps {
+            // Nested steps (IfSteps, ElseSteps, a ForEach body) are steps of their own here.
+            guard let arguments = step.arguments, step.type != .condition, step.type != .forEach else { continue }
+            for field in ArtifactRewriter.imageFields(in: arguments) {
+                var text = field.string
+                var source = ""
+                if let get = field["Get"]?.string, get.hasPrefix("Parameters.") {
+                    let name = String(get.dropFirst("Parameters.".count))
+                    guard let value = defaults[name] ?? nil else { continue } // no default: each environment sets it
+                    text = value
+                    source = " (the default of parameter \(name))"
+                }
+                guard let text else { continue }
+                guard let reference = ImageReference(text) else {
+                    findings.report(
+                        "'\(text)' is not an image reference (registry/repository[:tag][@sha256:digest])", at: field, step: step)
+                    continue
+                }
+                guard let why = reference.mutability else { continue }
+                findings.report(
+                    "image \(reference)\(source) is not pinned: \(why); pin \(reference.repository)@sha256:… here or in the environments' images: map (promote and upsert refuse it for environments after the first)",
+                    at: field, step: step)
+            }
+        }
+    }
+}
