@@ -39,24 +39,32 @@ pipeops executions list | head -n 3
 step "a stricter quality gate takes the other branch and fails with the Fail step's message"
 pipeops run --env dev --param AccuracyThreshold=0.99 || echo "(exit $? — as intended)"
 
+step "edit one step script: only that step and what depends on it run again (code is content-addressed)"
+echo "# tuned" >> pipeline/steps/train.py
+pipeops run --env dev
+git commit -qam "tune training"
+
+step "pin the image staging and prod run (the deploy workflow prints the digest it pushed)"
+digest="sha256:$(printf 'churn-model image' | sha256sum | cut -c1-64)"
+for environment in staging prod; do
+    printf 'images:\n  "123456789012.dkr.ecr.us-east-1.amazonaws.com/churn-model": %s\n' "$digest" >> "environments/$environment.yaml"
+done
+git commit -qam "pin the step image"
+
 step "release: tag the commit, then promote through dev and staging"
 pipeops tag minor -m "first release"
 pipeops version
 pipeops promote --to dev
 pipeops run --env staging --format json > /dev/null && echo "staging smoke run recorded"
 pipeops promote --to staging
-pipeops promote --status
 
-step "prod differs from staging only in values: the structure hash proves it"
+step "prod differs from staging only in values: the structure and code hashes prove it"
 pipeops diff staging prod || true
 
-step "a structure change after staging is refused for prod"
-sed -i 's/MaxRuntimeInSeconds: 3600/MaxRuntimeInSeconds: 7200/' pipeline/definition.yaml
-git commit -qam "longer training" && pipeops tag patch >/dev/null
-pipeops promote --to prod || echo "(exit $? — prod must wait for staging to run this structure)"
-git reset -q --hard HEAD~1
+step "prod accepts only SageMaker evidence from staging (requireEvidence: sagemaker): a local run is not enough"
+pipeops promote --to prod --dry-run || echo "(exit $? — as intended)"
 
-step "upsert and a smoke execution on the SageMaker API (moto_server on 127.0.0.1 stands in for AWS)"
+step "upsert (code published first) and a smoke execution on the SageMaker API (moto_server on 127.0.0.1 stands in for AWS)"
 port=$(python3 -c "import socket; s = socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])")
 moto_server -H 127.0.0.1 -p "$port" >/dev/null 2>&1 &
 moto_pid=$!
@@ -65,15 +73,28 @@ python3 - "$port" <<'PY'
 import socket, sys, time
 for _ in range(300):
     try:
-        socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=0.5).close(); sys.exit(0)
+        socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=0.5).close(); break
     except OSError:
         time.sleep(0.1)
-sys.exit(1)
+else:
+    sys.exit(1)
+import botocore.session
+s3 = botocore.session.get_session().create_client("s3", region_name="us-east-1", endpoint_url="http://127.0.0.1:%s" % sys.argv[1],
+    aws_access_key_id="x", aws_secret_access_key="y")
+s3.create_bucket(Bucket="churn-model-artifacts")  # infra/pipeline.yaml creates it on AWS
 PY
 export AWS_ACCESS_KEY_ID=AKIADEMODEMODEMODEMO AWS_SECRET_ACCESS_KEY=demo-secret-never-printed AWS_REGION=us-east-1
 pipeops upsert --env dev --endpoint-url "http://127.0.0.1:$port"
-pipeops upsert --env dev --endpoint-url "http://127.0.0.1:$port"
-pipeops start --env dev --endpoint-url "http://127.0.0.1:$port" --wait --poll-interval 1
+pipeops upsert --env staging --endpoint-url "http://127.0.0.1:$port"
+pipeops upsert --env staging --endpoint-url "http://127.0.0.1:$port"
+pipeops start --env staging --endpoint-url "http://127.0.0.1:$port" --wait --poll-interval 1
+pipeops promote --status
+pipeops promote --to prod
+
+step "a code-only change that staging has not run is refused for prod, naming the file"
+echo "# stricter" >> pipeline/steps/evaluate.py
+git commit -qam "evaluate differently" && pipeops tag patch >/dev/null
+pipeops promote --to prod --dry-run || echo "(exit $? — staging must run this code first)"
 
 step "lint real SageMaker SDK output, v2 and v3 (no errors; the warnings are true) and a copy with the mistakes that usually reach CreatePipeline"
 pipeops lint "$repo"/Tests/Fixtures/examples/*.sdk.json "$repo"/Tests/Fixtures/sdk/v*/*.json | sed "s|$repo/||"

@@ -24,7 +24,7 @@ def base():
             {"Name": "Prep", "Type": "Processing",
              "Arguments": {
                  "ProcessingResources": {"ClusterConfig": {"InstanceType": "ml.m5.xlarge", "InstanceCount": {"Get": "Parameters.InstanceCount"}, "VolumeSizeInGB": 30}},
-                 "AppSpecification": {"ImageUri": "111111111111.dkr.ecr.us-east-1.amazonaws.com/churn:latest", "ContainerEntrypoint": ["python3", "/opt/ml/processing/code/prep.py"]},
+                 "AppSpecification": {"ImageUri": "111111111111.dkr.ecr.us-east-1.amazonaws.com/churn@sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", "ContainerEntrypoint": ["python3", "/opt/ml/processing/code/prep.py"]},
                  "RoleArn": ROLE,
                  "ProcessingInputs": [{"InputName": "raw", "AppManaged": False, "S3Input": {"S3Uri": {"Get": "Parameters.InputData"}, "LocalPath": "/opt/ml/processing/input", "S3DataType": "S3Prefix", "S3InputMode": "File", "S3DataDistributionType": "FullyReplicated", "S3CompressionType": "None"}}],
                  "ProcessingOutputConfig": {"Outputs": [
@@ -35,7 +35,7 @@ def base():
              "PropertyFiles": [{"PropertyFileName": "EvalReport", "OutputName": "evaluation", "FilePath": "evaluation.json"}]},
             {"Name": "Train", "Type": "Training",
              "Arguments": {
-                 "AlgorithmSpecification": {"TrainingImage": "111111111111.dkr.ecr.us-east-1.amazonaws.com/churn:latest", "TrainingInputMode": "File"},
+                 "AlgorithmSpecification": {"TrainingImage": "111111111111.dkr.ecr.us-east-1.amazonaws.com/churn@sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", "TrainingInputMode": "File"},
                  "RoleArn": ROLE,
                  "OutputDataConfig": {"S3OutputPath": "s3://churn-bucket/model"},
                  "ResourceConfig": {"InstanceCount": 1, "InstanceType": "ml.m5.xlarge", "VolumeSizeInGB": 30},
@@ -51,7 +51,7 @@ def base():
                  "IfSteps": [{"Name": "Register", "Type": "RegisterModel", "Arguments": {
                      "ModelPackageGroupName": "churn",
                      "ModelApprovalStatus": "PendingManualApproval",
-                     "InferenceSpecification": {"Containers": [{"Image": "111111111111.dkr.ecr.us-east-1.amazonaws.com/churn:latest", "ModelDataUrl": {"Get": "Steps.Train.ModelArtifacts.S3ModelArtifacts"}}],
+                     "InferenceSpecification": {"Containers": [{"Image": "111111111111.dkr.ecr.us-east-1.amazonaws.com/churn@sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", "ModelDataUrl": {"Get": "Steps.Train.ModelArtifacts.S3ModelArtifacts"}}],
                                                 "SupportedContentTypes": ["text/csv"], "SupportedResponseMIMETypes": ["text/csv"]}}}],
                  "ElseSteps": [{"Name": "TooWeak", "Type": "Fail", "Arguments": {"ErrorMessage": {"Std:Join": {"On": " ", "Values": ["mse above", {"Get": "Parameters.MseThreshold"}]}}}}]}},
         ],
@@ -75,6 +75,9 @@ def case(name, rule, needle, occurrence=1, sample=None, offset=0):
 
 @case("clean", None, None)
 def _(d): pass
+
+@case("image-latest-tag", "image-digest", '"TrainingImage"')
+def _(d): step(d, "Train")["Arguments"]["AlgorithmSpecification"]["TrainingImage"] = "111111111111.dkr.ecr.us-east-1.amazonaws.com/churn:latest"
 
 @case("unknown-step-type", "unknown-step-type", '"CreateModel"')
 def _(d): step(d, "Register")["Type"] = "CreateModel"

@@ -139,7 +139,7 @@ final class ProductRepository: @unchecked Sendable {
         try product.repo.commitAll("typo")
         try product.repo.git("tag", "-a", "v1.0.1", "-m", "r")
         let outcome = try Promoter.promote(try product.context(), to: "dev", from: nil, dryRun: false)
-        #expect(gates(outcome) == ["lint": false, "clean-tree": true, "release-tag": true, "previous-environment": true])
+        #expect(gates(outcome) == ["images": true, "lint": false, "clean-tree": true, "release-tag": true, "previous-environment": true])
         #expect(outcome.record == nil)
     }
 
@@ -147,20 +147,20 @@ final class ProductRepository: @unchecked Sendable {
         let product = try ProductRepository(tag: "v1.0.0")
         product.repo.write("notes.txt", "wip\n")
         let outcome = try Promoter.promote(try product.context(), to: "dev", from: nil, dryRun: false)
-        #expect(gates(outcome) == ["lint": true, "clean-tree": false, "release-tag": true, "previous-environment": true])
+        #expect(gates(outcome) == ["images": true, "lint": true, "clean-tree": false, "release-tag": true, "previous-environment": true])
     }
 
     @Test func releaseTagGateFailsAlone() throws {
         let product = try ProductRepository()
         let outcome = try Promoter.promote(try product.context(), to: "dev", from: nil, dryRun: false)
-        #expect(gates(outcome) == ["lint": true, "clean-tree": true, "release-tag": false, "previous-environment": true])
+        #expect(gates(outcome) == ["images": true, "lint": true, "clean-tree": true, "release-tag": false, "previous-environment": true])
         #expect(try product.repo.git("notes", "--ref=pipeops", "list").isEmpty)
     }
 
     @Test func previousEnvironmentGateFailsAlone() throws {
         let product = try ProductRepository(tag: "v1.0.0")
         let outcome = try Promoter.promote(try product.context(), to: "staging", from: nil, dryRun: false)
-        #expect(gates(outcome) == ["lint": true, "clean-tree": true, "release-tag": true, "previous-environment": false])
+        #expect(gates(outcome) == ["images": true, "lint": true, "clean-tree": true, "release-tag": true, "previous-environment": false])
         #expect(outcome.gates.last?.detail.contains("dev has no recorded promotion or smoke run") == true)
     }
 
@@ -178,7 +178,7 @@ final class ProductRepository: @unchecked Sendable {
         try product.repo.commitAll("longer training")
         try product.repo.git("tag", "-a", "v1.1.0", "-m", "r")
         let prod = try Promoter.promote(try product.context(), to: "prod", from: nil, dryRun: false)
-        #expect(gates(prod) == ["lint": true, "clean-tree": true, "release-tag": true, "previous-environment": false])
+        #expect(gates(prod) == ["images": true, "lint": true, "clean-tree": true, "release-tag": true, "previous-environment": false])
         let detail = try #require(prod.gates.last?.detail)
         #expect(detail.contains(stagedHash))
         #expect(detail.contains(try #require(prod.rendered?.hashes.structure)))
@@ -187,7 +187,9 @@ final class ProductRepository: @unchecked Sendable {
 
     @Test func smokeRunCountsForTheNextEnvironment() throws {
         let product = try ProductRepository(tag: "v1.0.0")
-        let record = try Promoter.recordSmokeRun(try product.context(), environment: "dev", execution: "abc123")
+        let context = try product.context()
+        let artifacts = try Renderer.render(context, environment: try context.environment(named: "dev"), version: nil).artifacts
+        let record = try Promoter.recordSmokeRun(context, environment: "dev", execution: "abc123", artifacts: artifacts)
         #expect(record.kind == .smoke)
         let staging = try Promoter.promote(try product.context(), to: "staging", from: nil, dryRun: true)
         #expect(staging.passed)

@@ -23,14 +23,14 @@ import Testing
         Case(method: "GET", url: "http://example.amazonaws.com/a/b/../c//d/./e", headers: [], body: ""),
         Case(
             method: "GET", url: "https://example.amazonaws.com/?b=2&a=1&a=0&empty=&z", headers: [("X-Amz-Meta", "x")], body: "",
-            service: "s3"),
+            service: "s3-outposts"),
         Case(
             method: "PUT", url: "http://127.0.0.1:5000/bucket/my%20key/~tilde.json",
             headers: [
                 ("Content-Type", "application/json"),
                 ("x-amz-content-sha256", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"),
             ],
-            body: "", region: "eu-west-1", service: "s3"),
+            body: "", region: "eu-west-1", service: "execute-api"),
         Case(
             method: "POST", url: "https://api.sagemaker.eu-central-1.amazonaws.com:443/",
             headers: [
@@ -50,16 +50,8 @@ import Testing
     static let secret = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"
     static let date = Date(timeIntervalSince1970: 1_795_310_143) // 2026-11-22T...
 
-    @Test func matchesBotocoreOnATableOfRequests() throws {
-        let timestamp = SigV4Signer.format(Self.date, "yyyyMMdd'T'HHmmss'Z'")
-        var table: [[String: Any]] = []
-        for c in Self.cases {
-            table.append([
-                "method": c.method, "url": c.url, "headers": c.headers.map { [$0.0, $0.1] }, "body": c.body, "timestamp": timestamp,
-                "region": c.region, "service": c.service, "accessKey": Self.access, "secretKey": Self.secret,
-                "token": c.token as Any? ?? NSNull(),
-            ])
-        }
+    /// Runs Tests/Support/sigv4_reference.py (botocore) on `table`.
+    static func reference(_ table: [[String: Any]]) throws -> [[String: String]] {
         let input = try JSONSerialization.data(withJSONObject: table)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
@@ -77,7 +69,20 @@ import Testing
         let errors = stderr.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         try #require(process.terminationStatus == 0, "botocore reference failed: \(String(decoding: errors, as: UTF8.self))")
-        let expected = try #require(try JSONSerialization.jsonObject(with: output) as? [[String: String]])
+        return try #require(try JSONSerialization.jsonObject(with: output) as? [[String: String]])
+    }
+
+    @Test func matchesBotocoreOnATableOfRequests() throws {
+        let timestamp = SigV4Signer.format(Self.date, "yyyyMMdd'T'HHmmss'Z'")
+        var table: [[String: Any]] = []
+        for c in Self.cases {
+            table.append([
+                "method": c.method, "url": c.url, "headers": c.headers.map { [$0.0, $0.1] }, "body": c.body, "timestamp": timestamp,
+                "region": c.region, "service": c.service, "accessKey": Self.access, "secretKey": Self.secret,
+                "token": c.token as Any? ?? NSNull(),
+            ])
+        }
+        let expected = try Self.reference(table)
         #expect(expected.count == Self.cases.count)
         for (c, reference) in zip(Self.cases, expected) {
             let credentials = AWSCredentials(accessKeyId: Self.access, secretAccessKey: Self.secret, sessionToken: c.token)
@@ -89,6 +94,62 @@ import Testing
             #expect(signed.canonicalRequest == reference["canonicalRequest"], "\(c.method) \(c.url)")
             #expect(signed.stringToSign == reference["stringToSign"], "\(c.method) \(c.url)")
             #expect(signed.authorization == reference["authorization"], "\(c.method) \(c.url)")
+        }
+    }
+
+    /// S3 signs the path as sent (a key is percent-encoded once, never normalised) and the
+    /// payload hash: the S3 client is compared with botocore's S3SigV4Auth, URL and all, on
+    /// keys that break a generic signer, path-style (a custom endpoint) and virtual-hosted.
+    @Test func s3RequestsMatchBotocoreS3SigV4AuthOnATableOfKeys() throws {
+        let keys = [
+            "code/0d5b2f/train.py", "with space/a b.py", "plus+sign+.py", "tilde~/x~y", "unicode/ü✓日本語.py", "percent%20literal%",
+            "dots/../x/./y..z/.hidden", "a//double//slash", "trailing/", "query?a=b&c#frag", "equals=and;semi:colon,comma",
+            "(paren)[bracket]{brace}!*'$@",
+        ]
+        let timestamp = SigV4Signer.format(Self.date, "yyyyMMdd'T'HHmmss'Z'")
+        struct S3Case {
+            var method: String
+            var bucket: String
+            var key: String
+            var endpoint: String?
+            var body: String
+            var token: String?
+        }
+        var cases: [S3Case] = []
+        for (index, key) in keys.enumerated() {
+            cases.append(
+                S3Case(
+                    method: "PUT", bucket: "churn-artifacts", key: key, endpoint: "http://127.0.0.1:5000", body: "print('x')\n", token: nil)
+            )
+            cases.append(
+                S3Case(
+                    method: index.isMultiple(of: 2) ? "HEAD" : "PUT", bucket: "churn-artifacts", key: key, endpoint: nil,
+                    body: index.isMultiple(of: 2) ? "" : "ü", token: "FQoG//token+="))
+        }
+        let table: [[String: Any]] = cases.map { c in
+            var headers: [[String]] = []
+            if c.method == "PUT" { headers = [["Content-Type", "application/octet-stream"]] }
+            return [
+                "s3": true, "method": c.method, "bucket": c.bucket, "key": c.key, "endpoint": c.endpoint as Any? ?? NSNull(),
+                "headers": headers, "body": c.body, "timestamp": timestamp, "region": "eu-west-1", "accessKey": Self.access,
+                "secretKey": Self.secret, "token": c.token as Any? ?? NSNull(),
+            ]
+        }
+        let expected = try Self.reference(table)
+        try #require(expected.count == cases.count)
+        for (c, reference) in zip(cases, expected) {
+            let client = S3Client(
+                region: "eu-west-1",
+                credentials: AWSCredentials(accessKeyId: Self.access, secretAccessKey: Self.secret, sessionToken: c.token),
+                endpoint: c.endpoint.flatMap { URL(string: $0) })
+            let url = try #require(client.url(bucket: c.bucket, key: c.key))
+            #expect(url.absoluteString == reference["url"], "\(c.key)")
+            let body = Data(c.body.utf8)
+            let signed = client.signed(
+                method: c.method, url: url, headers: c.method == "PUT" ? [("Content-Type", "application/octet-stream")] : [],
+                payloadSha256: DefinitionHashes.sha256(body), date: Self.date)
+            #expect(signed.canonicalRequest == reference["canonicalRequest"], "\(c.method) \(c.key)")
+            #expect(signed.authorization == reference["authorization"], "\(c.method) \(c.key)")
         }
     }
 

@@ -291,11 +291,15 @@ import Testing
     @Test func stampTagsFitSageMakersLimits() throws {
         let repo = try GitFixture()
         repo.write("x.txt", "dirty\n")
-        let info = try VersionInfo.gather(
+        var info = try VersionInfo.gather(
             from: repo.path, definition: ("d.json", Node(object: [("Version", "2020-12-01"), ("Steps", [])])))
+        info.artifacts = ArtifactSet()
         let keys = info.stampTags.map(\.key)
         #expect(
-            keys == ["pipeops:git-commit", "pipeops:git-dirty", "pipeops:version", "pipeops:structure-sha256", "pipeops:definition-sha256"])
+            keys == [
+                "pipeops:git-commit", "pipeops:git-dirty", "pipeops:version", "pipeops:structure-sha256", "pipeops:definition-sha256",
+                "pipeops:code-sha256",
+            ])
         #expect(keys.count + 1 == TagsRule.reservedByPipeops, "the stamp plus pipeops:environment")
         for (key, value) in info.stampTags {
             #expect(key.count <= 128 && value.count <= 256)

@@ -52,3 +52,32 @@ struct CLIError: Error, CustomStringConvertible {
     var description: String
     init(_ description: String) { self.description = description }
 }
+
+extension MotoServer {
+    /// Runs a few lines of Python with a botocore S3 client on this server bound to `s3`
+    /// (an independent client: what pipeops wrote is read back through botocore).
+    func s3(_ script: String) throws -> String {
+        let program = """
+            import json, sys
+            import botocore.session
+            session = botocore.session.get_session()
+            s3 = session.create_client("s3", region_name="us-east-1", endpoint_url="\(endpoint)",
+                aws_access_key_id="AKIAIOSFODNN7EXAMPLE", aws_secret_access_key="test")
+
+            """ + script
+        let result = try runTool(["python3", "-c", program], in: "/")
+        guard result.status == 0 else { throw CLIError("botocore script failed: \(result.output)") }
+        return result.output
+    }
+
+    func createBucket(_ name: String) throws {
+        _ = try s3("s3.create_bucket(Bucket=\"\(name)\")")
+    }
+
+    /// Every key in `bucket`, sorted.
+    func keys(in bucket: String) throws -> [String] {
+        let output = try s3(
+            "print(json.dumps(sorted(o['Key'] for o in s3.list_objects_v2(Bucket=\"\(bucket)\").get('Contents', []))))")
+        return (try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String]) ?? []
+    }
+}

@@ -51,11 +51,12 @@ import Testing
 
     @Test func createUpdateDescribeTagsStartAndList() throws {
         let moto = try MotoServer()
+        try moto.createBucket("churn-model-artifacts")
         let product = try Self.product()
         let created = try CLI.run(
             ["upsert", "--env", "dev", "--endpoint-url", moto.endpoint], in: product.path, environment: Self.environment)
         #expect(created.status == 0, "\(created.stderr)")
-        #expect(created.stdout.hasPrefix("created arn:aws:sagemaker:us-east-1:"))
+        #expect(created.stdout.contains("\ncreated arn:aws:sagemaker:us-east-1:"), "\(created.stdout)")
 
         let sagemaker = client(moto)
         let arn = try sagemaker.call("DescribePipeline", Node(object: [("PipelineName", "churn-model")]))["PipelineArn"]?.string ?? ""
@@ -81,7 +82,7 @@ import Testing
         let updated = try CLI.run(
             ["upsert", "--env", "dev", "--endpoint-url", moto.endpoint], in: product.path, environment: Self.environment)
         #expect(updated.status == 0, "\(updated.stderr)")
-        #expect(updated.stdout.hasPrefix("updated "))
+        #expect(updated.stdout.contains("\nupdated "), "\(updated.stdout)")
 
         let described = try sagemaker.call("DescribePipeline", Node(object: [("PipelineName", "churn-model")]))
         let rendered = try CLI.run(["render", "--env", "dev"], in: product.path)
@@ -202,6 +203,7 @@ import Testing
                 """,
             ], in: product.path)
         try #require(bucket.status == 0, "\(bucket.output)")
+        try moto.createBucket("churn-model-artifacts")
         let upserted = try CLI.run(
             ["upsert", "--env", "dev", "--endpoint-url", moto.endpoint], in: product.path, environment: Self.environment)
         #expect(upserted.status == 0, "\(upserted.stderr)")

@@ -57,6 +57,12 @@ public struct PromotionRecord: Codable, Sendable, Equatable {
         self.region = region
     }
 
+    /// Whether the record's images prove which image ran: a local run runs none, and a tag
+    /// (the first environment may run one) names no fixed image.
+    public var imagesAreEvidence: Bool {
+        kind != .smoke && (images ?? []).allSatisfy { ImageReference($0)?.isPinned == true }
+    }
+
     /// What differs between the artifacts this record shipped and `artifacts`, one phrase per
     /// file or image (at most `limit`, then a count).
     public func artifactDifferences(from artifacts: ArtifactSet, limit: Int = 6) -> [String] {
@@ -71,10 +77,12 @@ public struct PromotionRecord: Codable, Sendable, Equatable {
             default: break
             }
         }
-        let old = Set(images ?? [])
-        let new = Set(artifacts.imageReferences)
-        for image in old.subtracting(new).sorted() { phrases.append("image \(image) (ran there, not shipped now)") }
-        for image in new.subtracting(old).sorted() { phrases.append("image \(image) (never ran there)") }
+        if imagesAreEvidence {
+            let old = Set(images ?? [])
+            let new = Set(artifacts.imageReferences)
+            for image in old.subtracting(new).sorted() { phrases.append("image \(image) (ran there, not shipped now)") }
+            for image in new.subtracting(old).sorted() { phrases.append("image \(image) (never ran there)") }
+        }
         if phrases.isEmpty, codeSha256 != artifacts.sha256 { phrases.append("file modes differ") }
         return phrases.count > limit ? Array(phrases.prefix(limit)) + ["and \(phrases.count - limit) more"] : phrases
     }

@@ -59,12 +59,20 @@ public enum Promoter {
         let inSource = all.filter { $0.environment == from }
         let records = target.requiredEvidence == .sagemaker ? inSource.filter { $0.kind == .sagemaker } : inSource
         let required = target.requiredEvidence == .sagemaker ? "a SageMaker execution" : "a recorded promotion or run"
-        if let matching = records.last(where: { $0.structureSha256 == structure && $0.codeSha256 == code }) {
+        let files = rendered.artifacts.files.mapValues(\.sha256)
+        let images = Set(rendered.artifacts.imageReferences)
+        // A local run runs no image (steps are host processes) and a tag names no fixed image:
+        // such records are evidence for structure and code only; pinned images must be equal.
+        let ranThis = { (record: PromotionRecord) in
+            record.structureSha256 == structure && record.codeFiles == files
+                && (!record.imagesAreEvidence || Set(record.images ?? []) == images)
+        }
+        if let matching = records.last(where: ranThis) {
             let place = matching.kind == .sagemaker ? " in \(matching.account ?? "?")/\(matching.region ?? "?")" : ""
             return Gate(
                 name: "previous-environment", passed: true,
                 detail:
-                    "\(from) ran structure \(structure.prefix(12)) with code \(code.prefix(12)) (\(matching.kind.rawValue)\(place) of \(matching.version) at \(matching.recordedAt))"
+                    "\(from) ran structure \(structure.prefix(12)) with code \(code.prefix(12))\(matching.imagesAreEvidence ? "" : matching.kind == .smoke ? " (images not compared: a local run runs none)" : " (images not compared: \(from) ran tags, which name no fixed image)") (\(matching.kind.rawValue)\(place) of \(matching.version) at \(matching.recordedAt))"
             )
         }
         if let sameStructure = records.last(where: { $0.structureSha256 == structure }) {

@@ -8,8 +8,10 @@ struct ImageDigestRule: Rule {
             A tag such as :latest can be pushed again, so the same definition can run other code \
             tomorrow, and staging can test one image while prod runs another. Pin each image by \
             digest (repo@sha256:…), in the definition or through an environment's images: map \
-            (repository → sha256:…). Lint warns; render-based commands for every environment \
-            after the first in promotion order (upsert, promote) refuse an unpinned image.
+            (repository → sha256:…). Lint warns for :latest, no tag and a malformed digest (a \
+            versioned tag, as on the SDK's framework images, is left to the gates); upsert and \
+            promote refuse any unpinned image, tag or not, for every environment after the first \
+            in promotion order.
             """,
         triggering: [
             """
@@ -68,6 +70,9 @@ struct ImageDigestRule: Rule {
                     continue
                 }
                 guard let why = reference.mutability else { continue }
+                // A versioned tag is a convention, not a guarantee: the gates refuse it after the
+                // first environment, but lint does not flag every SDK framework image for it.
+                guard reference.tag == nil || reference.tag == "latest" || reference.digest != nil else { continue }
                 findings.report(
                     "image \(reference)\(source) is not pinned: \(why); pin \(reference.repository)@sha256:… here or in the environments' images: map (promote and upsert refuse it for environments after the first)",
                     at: field, step: step)
