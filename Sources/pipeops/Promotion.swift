@@ -51,8 +51,11 @@ extension PipeOps {
 
     struct Diff: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Show what differs between two environments and whether the structure is identical.",
-            discussion: "Exit codes: 0 identical, 1 anything differs, 2 errors."
+            abstract: "Show what differs between two environments: parameters, tags, settings, code files and images.",
+            discussion: """
+                Also states whether the structure hashes and the code hashes are identical. \
+                Exit codes: 0 identical, 1 anything differs, 2 errors.
+                """
         )
 
         enum Format: String, ExpressibleByArgument, CaseIterable { case text, json }
@@ -83,10 +86,13 @@ extension PipeOps {
         static let configuration = CommandConfiguration(
             abstract: "Promote HEAD to an environment after checking its gates, and record it.",
             discussion: """
-                Gates, in order: lint (no errors), clean-tree, release-tag (HEAD on a release tag; \
+                Gates, in order: lint (no errors), images (after the first environment, every \
+                image pinned by digest), clean-tree, release-tag (HEAD on a release tag; \
                 release.requireTag: false turns it off), previous-environment (the environment \
-                before, or --from, has a recorded promotion or smoke run of the same structure \
-                hash). Every gate prints a pass/fail line; any failure exits 1 and records nothing.
+                before, or --from, has a record of the same structure hash, the same code files \
+                and the same pinned images; with requireEvidence: sagemaker on the target, only a \
+                SageMaker execution recorded by `start --wait` counts). Every gate prints a \
+                pass/fail line; any failure exits 1, records nothing and names what differs.
                 Records are git notes in refs/notes/pipeops: push them with \
                 `git push origin refs/notes/pipeops`; read them with `git notes --ref=pipeops show`.
                 """
