@@ -69,8 +69,15 @@ extension PipeOps {
         @Option(help: "Output format: text or json.")
         var format: Format = .text
 
+        @Flag(
+            help:
+                "Compare what the first environment last ran or was promoted with (its latest record) to what the second would get now."
+        )
+        var recorded = false
+
         func run() throws {
             let context = try ProductContext.load()
+            if recorded { return try diffRecord(context) }
             let a = try Renderer.render(context, environment: try context.environment(named: left), version: nil)
             let b = try Renderer.render(context, environment: try context.environment(named: right), version: nil)
             let diff = EnvironmentDiff(context, left: a, right: b)
@@ -79,6 +86,58 @@ extension PipeOps {
             case .json: Terminal.output(CanonicalJSON.string(diff.json, sortKeys: false, pretty: true) + "\n")
             }
             if !diff.identical { throw ExitCode(1) }
+        }
+
+        /// `--recorded`: the left environment's latest record against the right one's rendering now.
+        func diffRecord(_ context: ProductContext) throws {
+            let repository = try GitRepository.discover(from: context.product.directory)
+            guard let record = try Ledger.records(in: repository).last(where: { $0.environment == left }) else {
+                throw PipeOpsError.message("\(left) has no recorded promotion or run; nothing to compare")
+            }
+            let rendered = try Renderer.render(context, environment: try context.environment(named: right), version: nil)
+            let differences = record.artifactDifferences(from: rendered.artifacts, limit: 10_000)
+                .filter { !$0.hasPrefix("this record predates") || record.codeFiles == nil }
+            let sameStructure = record.structureSha256 == rendered.hashes.structure
+            let identical =
+                sameStructure && record.codeFiles == rendered.artifacts.files.mapValues(\.sha256)
+                && (!record.imagesAreEvidence || Set(record.images ?? []) == Set(rendered.artifacts.imageReferences))
+            switch format {
+            case .json:
+                let node = Node(object: [
+                    (
+                        "left",
+                        Node(object: [
+                            ("environment", Node(.string(left))), ("kind", Node(.string(record.kind.rawValue))),
+                            ("version", Node(.string(record.version))), ("commit", Node(.string(record.commit))),
+                            ("structureSha256", Node(.string(record.structureSha256))),
+                            ("codeSha256", record.codeSha256.map { Node(.string($0)) } ?? Node(.null)),
+                        ])
+                    ),
+                    (
+                        "right",
+                        Node(object: [
+                            ("environment", Node(.string(right))), ("structureSha256", Node(.string(rendered.hashes.structure))),
+                            ("codeSha256", Node(.string(rendered.artifacts.sha256))),
+                        ])
+                    ),
+                    ("structureIdentical", Node(.bool(sameStructure))),
+                    ("identical", Node(.bool(identical))),
+                    ("differences", Node(.array(differences.map { Node(.string($0)) }))),
+                ])
+                Terminal.output(CanonicalJSON.string(node, sortKeys: false, pretty: true) + "\n")
+            case .text:
+                var lines = [
+                    "\(left) \(record.kind.rawValue) of \(record.version) (commit \(record.commit.prefix(7)), \(record.recordedAt))"
+                        + " against \(right) now",
+                    "structure  \(record.structureSha256.prefix(12)) → \(rendered.hashes.structure.prefix(12))\(sameStructure ? " (identical)" : " (differs)")",
+                    "code       \((record.codeSha256 ?? "unrecorded").prefix(12)) → \(rendered.artifacts.sha256.prefix(12))",
+                ]
+                lines += differences.map { "  \($0)" }
+                lines.append(
+                    identical ? "\(right) would run exactly what \(left) ran." : "\(right) would run something \(left) has not run.")
+                Terminal.output(lines.joined(separator: "\n") + "\n")
+            }
+            if !identical { throw ExitCode(1) }
         }
     }
 

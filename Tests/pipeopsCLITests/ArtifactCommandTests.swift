@@ -33,6 +33,11 @@ import Testing
         let script = product.path + "/pipeline/steps/train.py"
         try (try String(contentsOfFile: script, encoding: .utf8) + "\n# a comment is a change too\n").write(
             toFile: script, atomically: true, encoding: .utf8)
+        // What dev last ran against what it would run now: the edited file, old and new hashes.
+        let recorded = try CLI.run(["diff", "dev", "dev", "--recorded"], in: product.path)
+        #expect(recorded.status == 1, "\(recorded.stdout)\(recorded.stderr)")
+        #expect(recorded.stdout.contains("pipeline/steps/train.py (sha256 "), "\(recorded.stdout)")
+        #expect(!recorded.stdout.contains("evaluate.py"))
         let edited = try CLI.run(["run", "--env", "dev", "--format", "json"], in: product.path)
         #expect(edited.status == 0, "\(edited.stderr)")
         // Train runs the edit; Evaluate reads Train's new model; Preprocess is untouched.
