@@ -242,6 +242,7 @@ struct JSONParser {
         }
         let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[begin..<index]), as: UTF8.self)
         if isInteger, let int = Int(text) { return Node(.integer(int), at: start) }
+        if isInteger { return Node(.bigInteger(text), at: start) }
         guard let double = Double(text), double.isFinite else {
             throw SyntaxError("number \(text) is out of range", at: start)
         }

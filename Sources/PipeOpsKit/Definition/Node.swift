@@ -27,6 +27,9 @@ public struct Node: Sendable {
         case array([Node])
         case string(String)
         case integer(Int)
+        /// A whole number beyond Int64, kept as its decimal digits (optional leading `-`) so it
+        /// renders exactly; a Double would round it.
+        case bigInteger(String)
         case number(Double)
         case bool(Bool)
         case null
@@ -97,6 +100,7 @@ public struct Node: Sendable {
         switch value {
         case .integer(let int): return Double(int)
         case .number(let double): return double
+        case .bigInteger(let digits): return Double(digits)
         default: return nil
         }
     }
@@ -112,7 +116,7 @@ public struct Node: Sendable {
         case .object: return "object"
         case .array: return "array"
         case .string: return "string"
-        case .integer: return "integer"
+        case .integer, .bigInteger: return "integer"
         case .number: return "number"
         case .bool: return "boolean"
         case .null: return "null"
@@ -146,6 +150,7 @@ public struct Node: Sendable {
         case .string(let string): return "\"\(string.count > 60 ? String(string.prefix(57)) + "..." : string)\""
         case .integer(let int): return String(int)
         case .number(let double): return CanonicalJSON.format(double)
+        case .bigInteger(let digits): return digits
         case .bool(let bool): return bool ? "true" : "false"
         case .null: return "null"
         }

@@ -110,6 +110,7 @@ struct YAMLConverter {
                 || (first >= 0x30 && first <= 0x39)
         else { return .string(text) }
         if let int = YAMLConverter.integer(text) { return .integer(int) }
+        if let digits = YAMLConverter.bigInteger(text) { return .bigInteger(digits) }
         if YAMLConverter.isFloat(text), let double = Double(text), double.isFinite { return .number(double) }
         return .string(text)
     }
@@ -135,6 +136,21 @@ struct YAMLConverter {
             value = nil
         }
         return value.map { negative ? -$0 : $0 }
+    }
+
+    /// A plain decimal integer too large for Int64, as canonical digits (no `+`, no leading zeros).
+    static func bigInteger(_ text: String) -> String? {
+        var body = Substring(text)
+        var sign = ""
+        if body.hasPrefix("-") {
+            sign = "-"
+            body = body.dropFirst()
+        } else if body.hasPrefix("+") {
+            body = body.dropFirst()
+        }
+        guard body.count > 18, body.count <= 4096, body.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
+        let digits = body.drop { $0 == "0" }
+        return digits.isEmpty ? nil : sign + digits
     }
 
     static func isFloat(_ text: String) -> Bool {

@@ -201,6 +201,7 @@ enum Evaluator {
         case .string(let string): return string
         case .integer(let int): return String(int)
         case .number(let double): return CanonicalJSON.format(double)
+        case .bigInteger(let digits): return digits
         case .bool(let bool): return bool ? "true" : "false"
         case .null: return ""
         default: return CanonicalJSON.string(node)

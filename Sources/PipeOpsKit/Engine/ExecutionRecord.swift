@@ -40,6 +40,8 @@ extension Node: Codable {
         // JSON has no NaN or infinity: such a value is recorded as null rather than making the
         // whole record unwritable (an execution must never stay "Executing" because of one value).
         case .number(let double): if double.isFinite { try container.encode(double) } else { try container.encodeNil() }
+        case .bigInteger(let digits):
+            if let decimal = Decimal(string: digits) { try container.encode(decimal) } else { try container.encode(digits) }
         case .string(let string): try container.encode(string)
         case .array(let elements): try container.encode(elements)
         case .object(let members):

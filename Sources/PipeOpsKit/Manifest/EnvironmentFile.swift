@@ -47,7 +47,7 @@ public struct EnvironmentFile: Sendable {
                 for member in members {
                     switch member.value.value {
                     case .string(let value): self.tags.append((member.key, value, member.value))
-                    case .integer, .number, .bool: self.tags.append((member.key, member.value.brief, member.value))
+                    case .integer, .bigInteger, .number, .bool: self.tags.append((member.key, member.value.brief, member.value))
                     default:
                         reader.problem("tag '\(member.key)' must have a string value, not a \(member.value.typeName)", at: member.value)
                     }

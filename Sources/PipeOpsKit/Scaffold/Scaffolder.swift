@@ -106,7 +106,29 @@ public enum Scaffolder {
                 "\(conflicts.count) file\(conflicts.count == 1 ? "" : "s") already exist\(conflicts.count == 1 ? "s" : ""): \(conflicts.prefix(8).map(\.relativePath).joined(separator: ", "))\(conflicts.count > 8 ? ", …" : ""); nothing was written (use --force to overwrite)"
             )
         }
-        for file in plan.files { try AtomicFile.write(file.contents, to: file.absolutePath) }
+        // All or nothing: folders and files this call creates are removed again when a write
+        // fails (a full disk, a read-only place), so a failed init leaves no half product.
+        let fm = FileManager.default
+        var newFolders: [String] = []
+        var seen: Set<String> = []
+        for file in plan.files {
+            var folder = URL(fileURLWithPath: file.absolutePath).deletingLastPathComponent().path
+            while !fm.fileExists(atPath: folder) && seen.insert(folder).inserted {
+                newFolders.append(folder)
+                folder = URL(fileURLWithPath: folder).deletingLastPathComponent().path
+            }
+        }
+        var created: [String] = []
+        do {
+            for file in plan.files {
+                try AtomicFile.write(file.contents, to: file.absolutePath)
+                if !file.exists { created.append(file.absolutePath) }
+            }
+        } catch {
+            for path in created.reversed() { unlink(path) }
+            for folder in newFolders.sorted(by: { $0.count > $1.count }) { rmdir(folder) }
+            throw error
+        }
     }
 
     static func render(_ data: Data, _ values: [String: String]) -> Data {

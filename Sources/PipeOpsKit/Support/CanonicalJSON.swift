@@ -51,6 +51,7 @@ public enum CanonicalJSON {
         case .string(let string): quote(string, into: &out)
         case .integer(let int): out += String(int)
         case .number(let double): out += format(double)
+        case .bigInteger(let digits): out += digits
         case .bool(let bool): out += bool ? "true" : "false"
         case .null: out += "null"
         }
@@ -80,6 +81,7 @@ public enum CanonicalJSON {
             case .string(let string): total += quotedLength(string)
             case .integer(let int): total += String(int).count
             case .number(let double): total += format(double).count
+            case .bigInteger(let digits): total += digits.count
             case .bool(let bool): total += bool ? 4 : 5
             case .null: total += 4
             }
