@@ -51,3 +51,13 @@ let package = Package(
         ),
     ]
 )
+
+// The libFuzzer target exists only for scripts/fuzz.sh (PIPEOPS_FUZZ=1 and -sanitize=fuzzer,
+// which supplies main): a normal build never sees it.
+if Context.environment["PIPEOPS_FUZZ"] == "1" {
+    package.targets.append(
+        .executableTarget(
+            name: "pipeops-fuzz", dependencies: ["PipeOpsKit"], path: "Fuzz/pipeops-fuzz",
+            swiftSettings: [.unsafeFlags(["-parse-as-library"])]))
+    package.products.append(.executable(name: "pipeops-fuzz", targets: ["pipeops-fuzz"]))
+}

@@ -10,8 +10,8 @@ bash scripts/install-deps.sh || exit 2
 # Formatting is a check like any other: swift-format with the repository's .swift-format.
 format_failed=0
 echo "==> swift format lint" >&2
-if ! swift format lint --strict --recursive --parallel --configuration .swift-format Sources Tests Package.swift >&2; then
-    echo "formatting differs from .swift-format: run 'swift format --in-place --recursive --configuration .swift-format Sources Tests Package.swift'" >&2
+if ! swift format lint --strict --recursive --parallel --configuration .swift-format Sources Tests Fuzz Package.swift >&2; then
+    echo "formatting differs from .swift-format: run 'swift format --in-place --recursive --configuration .swift-format Sources Tests Fuzz Package.swift'" >&2
     format_failed=1
 fi
 
@@ -49,5 +49,21 @@ if [ "${PIPEOPS_SKIP_RELEASE:-0}" != "1" ]; then
         failed=$((failed + 1))
     fi
 fi
+
+# A brief fuzz of every parser (scripts/fuzz.sh; each target counts as a test): no crash, no
+# sanitizer report, no input over 1 s. PIPEOPS_FUZZ_SECONDS sets the time per target.
+fuzz_failed=0
+if [ "${PIPEOPS_SKIP_FUZZ:-0}" != "1" ]; then
+    seconds=${PIPEOPS_FUZZ_SECONDS:-20}
+    for target in json yaml lint expression jsonget duration manifest sigv4 artifacts; do
+        if bash scripts/fuzz.sh "$target" "$seconds"; then
+            passed=$((passed + 1))
+        else
+            echo "✘ fuzz $target failed" >&2
+            failed=$((failed + 1))
+            fuzz_failed=1
+        fi
+    done
+fi
 echo "${passed} passed, ${failed} failed"
-[ "$status" -eq 0 ] && [ "$format_failed" -eq 0 ] && [ "$release_status" -eq 0 ]
+[ "$status" -eq 0 ] && [ "$format_failed" -eq 0 ] && [ "$release_status" -eq 0 ] && [ "$fuzz_failed" -eq 0 ]
