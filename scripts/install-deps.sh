@@ -45,3 +45,11 @@ if ! "$PIPEOPS_PEERS/bin/python3" -c "import moto, flask_cors, botocore, boto3, 
     log "installing the Python test peers into $PIPEOPS_PEERS (pip)"
     "$PIPEOPS_PEERS/bin/pip" install --quiet --disable-pip-version-check "${peers[@]}"
 fi
+
+# The SageMaker Python SDK that Python-defined products are compiled with in the tests and the
+# demo (pinned, as Tests/Fixtures/sdk/VERSIONS records): its own venv, never the system Python.
+if [ ! -x "$PIPEOPS_SDK_V2/bin/python" ] || ! "$PIPEOPS_SDK_V2/bin/python" -c "import sagemaker" >/dev/null 2>&1; then
+    log "installing the SageMaker Python SDK v2 into $PIPEOPS_SDK_V2 (pip)"
+    python3 -m venv "$PIPEOPS_SDK_V2"
+    "$PIPEOPS_SDK_V2/bin/pip" install --quiet --disable-pip-version-check 'sagemaker==2.257.7'
+fi

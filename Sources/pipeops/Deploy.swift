@@ -89,7 +89,7 @@ extension PipeOps {
             let rendered = try Renderer.render(context, environment: environment, version: version, images: try ImagePins.parse(images))
             let unpinned = Promoter.imageFindings(rendered, definitionPath: context.definitionPath)
             if !unpinned.isEmpty { throw PipeOpsError.findings(unpinned) }
-            let uploads = rendered.artifacts.uploads
+            let uploads = rendered.artifacts.uploads + (try PythonDefinition.capturedUploads(context.manifest))
             if dryRun {
                 let request = Deployer.createRequest(rendered, token: "<generated per call>", s3Location: nil)
                 Terminal.output(CanonicalJSON.string(request, sortKeys: true, pretty: true) + "\n")
@@ -100,17 +100,7 @@ extension PipeOps {
                 return
             }
             let client = try aws.client(environmentRegion: environment.region)
-            if !uploads.isEmpty {
-                let s3 = S3Client(sageMaker: client, endpoint: aws.endpointURL.flatMap { URL(string: $0) })
-                let progress = Progress(label: "publishing code")
-                let published = try Deployer.publish(uploads, s3: s3) { index, total, upload in
-                    progress.update("\(index)/\(total) \(upload.key)")
-                }
-                progress.finish()
-                Terminal.output(
-                    "code: \(uploads.count) object\(uploads.count == 1 ? "" : "s") at their content address, \(published.uploaded.count) uploaded, \(published.present.count) already there\n"
-                )
-            }
+            try publishCode(uploads, client: client, aws: aws)
             do {
                 let result = try Deployer.upsert(
                     rendered, client: client, definitionBucket: environment.definitionBucket,
@@ -254,6 +244,20 @@ extension PipeOps {
             }
         }
     }
+}
+
+/// Publishes code objects before a pipeline names them (upsert, promote --upsert), with progress.
+func publishCode(_ uploads: [CodeUpload], client: SageMakerClient, aws: AWSOptions) throws {
+    guard !uploads.isEmpty else { return }
+    let s3 = S3Client(sageMaker: client, endpoint: aws.endpointURL.flatMap { URL(string: $0) })
+    let progress = Progress(label: "publishing code")
+    let published = try Deployer.publish(uploads, s3: s3) { index, total, upload in
+        progress.update("\(index)/\(total) \(upload.key)")
+    }
+    progress.finish()
+    Terminal.output(
+        "code: \(uploads.count) object\(uploads.count == 1 ? "" : "s") at their content address, \(published.uploaded.count) uploaded, \(published.present.count) already there\n"
+    )
 }
 
 extension PipeOps.Start {

@@ -9,16 +9,17 @@ struct PipeOps: ParsableCommand {
         abstract: "Lint, version, promote and run Amazon SageMaker pipeline definitions.",
         discussion: """
             pipeops works on a pipeline-as-product repository: one SageMaker pipeline definition \
-            (JSON or YAML), its step code, and one parameter set per environment, described by \
-            pipeops.yaml (found by walking up from the current directory).
+            (JSON or YAML, or a Python file using the SageMaker SDK, compiled by pipeops), its \
+            step code, and one parameter set per environment, described by pipeops.yaml (found \
+            by walking up from the current directory).
 
             Exit codes: 0 success; 1 error-level findings or a failed check; 2 usage, I/O or \
             internal errors.
             """,
         version: PipeOpsVersion.current,
         subcommands: [
-            Init.self, Lint.self, Rules.self, Graph.self, Run.self, Executions.self, Version.self, Tag.self, Render.self, Diff.self,
-            Promote.self, Upsert.self, Start.self, Doctor.self,
+            Init.self, Lint.self, Rules.self, Compile.self, Graph.self, Run.self, Executions.self, Version.self, Tag.self, Render.self,
+            Diff.self, Promote.self, Upsert.self, Start.self, Doctor.self,
         ]
     )
 
@@ -32,6 +33,7 @@ struct PipeOps: ParsableCommand {
             print(PipeOpsVersion.current)
             return
         }
+        PythonDefinition.notice = { message in Terminal.standardError("pipeops: " + message) }
         do {
             var command = try parseAsRoot()
             try command.run()

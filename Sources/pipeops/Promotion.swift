@@ -228,6 +228,8 @@ extension PipeOps {
                 )
                 if upsert, let rendered = outcome.rendered {
                     let client = try aws.client(environmentRegion: rendered.environment.region)
+                    try publishCode(
+                        rendered.artifacts.uploads + (try PythonDefinition.capturedUploads(context.manifest)), client: client, aws: aws)
                     do {
                         let result = try Deployer.upsert(
                             rendered, client: client, definitionBucket: rendered.environment.definitionBucket,

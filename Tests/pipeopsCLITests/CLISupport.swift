@@ -26,12 +26,14 @@ struct CLI {
     }()
 
     @discardableResult
-    static func run(_ arguments: [String], in directory: String? = nil, environment: [String: String] = [:]) throws -> Result {
+    static func run(
+        _ arguments: [String], in directory: String? = nil, environment: [String: String] = [:], unsettingPrefixes: [String] = []
+    ) throws -> Result {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = arguments
         if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
-        var env = ProcessInfo.processInfo.environment
+        var env = ProcessInfo.processInfo.environment.filter { entry in !unsettingPrefixes.contains { entry.key.hasPrefix($0) } }
         for (key, value) in environment { env[key] = value }
         process.environment = env
         let out = Pipe()

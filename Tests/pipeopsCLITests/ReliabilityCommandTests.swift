@@ -125,7 +125,8 @@ import Testing
             if let data = FileManager.default.contents(atPath: rendered) {
                 // Whole: a complete request (the stamp changes as tags are made, so not byte-equal to the first).
                 let request = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any]
-                #expect(request?["PipelineDefinition"] is String && request?["Tags"] != nil, "round \(round): render -o left a partial file")
+                #expect(
+                    request?["PipelineDefinition"] is String && request?["Tags"] != nil, "round \(round): render -o left a partial file")
             }
             // The ledger's notes always parse.
             for line in try product.git("notes", "--ref=pipeops", "list").split(separator: "\n") {

@@ -75,14 +75,18 @@ public enum LintSession {
             files.append(manifest.document.path)
             findings += linter.lint(manifest: manifest)
             var pipeline: Pipeline?
-            if let definition = manifest.definition {
-                let path = manifest.resolve(definition)
+            if manifest.definition != nil, FileManager.default.fileExists(atPath: manifest.resolve(manifest.definition!)),
+                let path = try manifest.loadableDefinition()
+            {
                 if FileManager.default.fileExists(atPath: path) {
                     files.append(display(path))
                     switch load(path, display: { display($0) }) {
                     case .success(let document):
                         pipeline = Pipeline(document: document)
-                        findings += linter.lint(definition: document)
+                        let own = linter.lint(definition: document)
+                        let source = manifest.resolve(manifest.definition!)
+                        findings +=
+                            PythonDefinition.isPython(source) ? PythonDefinition.locate(own, in: source, display: display(source)) : own
                     case .failure(.syntax(let file, let error)): findings.append(Finding.syntax(file: file, error))
                     case .failure(.io(let error)): throw error
                     }

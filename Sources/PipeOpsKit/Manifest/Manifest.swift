@@ -50,6 +50,10 @@ public struct Manifest: Sendable {
     public var pipelineName: String?
     public var definition: String?
     public var roleArn: String?
+    /// For a `.py` definition: keyword arguments of `get_pipeline`, the interpreter, the time limit.
+    public var pythonKwargs: Node?
+    public var python: String?
+    public var compileTimeout: Double?
     public var environments: [Environment] = []
     public var propertyFiles: [PropertyFileSpec] = []
     /// `local.s3`: S3 prefix → folder (relative to the manifest directory).
@@ -100,6 +104,15 @@ public struct Manifest: Sendable {
         }
     }
 
+    /// The file commands read the definition from: the definition itself, or for a `.py`
+    /// definition its compiled JSON (compiled now when its inputs changed).
+    public func loadableDefinition() throws(PipeOpsError) -> String? {
+        guard let definition else { return nil }
+        let path = resolve(definition)
+        guard PythonDefinition.isPython(path) else { return path }
+        return try PythonDefinition.compile(self).path
+    }
+
     public func environment(named name: String) -> Environment? {
         environments.first { $0.name == name }
     }
@@ -130,10 +143,20 @@ public struct Manifest: Sendable {
             reader.problem("missing 'version: 1' at the top of pipeops.yaml", at: root, severity: .warning)
         }
         if let pipeline = reader.object(root, "pipeline", in: "pipeops.yaml", required: true) {
-            reader.allowOnly(pipeline, ["name", "definition", "roleArn", "description"], in: "pipeline")
+            reader.allowOnly(
+                pipeline, ["name", "definition", "roleArn", "description", "kwargs", "python", "compileTimeout"], in: "pipeline")
             pipelineName = reader.string(pipeline, "name", in: "pipeline", required: true)
             definition = reader.string(pipeline, "definition", in: "pipeline", required: true)
             roleArn = reader.string(pipeline, "roleArn", in: "pipeline")
+            pythonKwargs = reader.object(pipeline, "kwargs", in: "pipeline")
+            python = reader.string(pipeline, "python", in: "pipeline")
+            if let timeout = pipeline["compileTimeout"] {
+                if let seconds = timeout.double, seconds > 0 {
+                    compileTimeout = seconds
+                } else {
+                    reader.problem("pipeline.compileTimeout must be a positive number of seconds, not \(timeout.brief)", at: timeout)
+                }
+            }
         }
         if let environments = reader.object(root, "environments", in: "pipeops.yaml") {
             for member in environments.members ?? [] {

@@ -19,8 +19,7 @@ public struct Product: Sendable {
 
     /// The manifest's definition, loaded, with its path relative to `directory` for display.
     public func definition() throws(PipeOpsError) -> (path: String, root: Node)? {
-        guard let manifest, let relative = manifest.definition else { return nil }
-        let path = manifest.resolve(relative)
+        guard let manifest, manifest.definition != nil, let path = try manifest.loadableDefinition() else { return nil }
         do {
             let document = try DocumentLoader.load(path: path)
             return (DisplayPath(base: directory)(path), document.root)
@@ -37,15 +36,23 @@ public struct Product: Sendable {
     /// The definition a command works on: `file` when given, else the manifest's, loaded.
     /// `display` is the path as messages show it.
     public func loadDefinition(_ file: String? = nil, syntax: LoadError.SyntaxReport = .error) throws(PipeOpsError) -> Document {
-        let path: String
+        var path: String
         if let file {
             path = file
         } else {
             let manifest = try requireManifest()
-            guard let relative = manifest.definition else {
+            guard manifest.definition != nil, let loadable = try manifest.loadableDefinition() else {
                 throw .message("\(manifest.document.path): pipeline.definition is not set; add the path of the definition file")
             }
-            path = manifest.resolve(relative)
+            path = loadable
+        }
+        if PythonDefinition.isPython(path) {
+            guard let manifest, let own = manifest.definition, manifest.resolve(own) == URL(fileURLWithPath: path).standardizedFileURL.path
+            else {
+                throw .invalidArgument(
+                    "\(path) is Python: name it as pipeline.definition in pipeops.yaml, and pipeops compiles it (pipeops compile)")
+            }
+            path = try manifest.loadableDefinition() ?? path
         }
         let display = DisplayPath(base: directory)(path.hasPrefix("/") ? path : directory + "/" + path)
         do {

@@ -37,7 +37,7 @@ public struct ProductContext: Sendable {
         guard let relative = manifest.definition else {
             throw .message("\(DisplayPath(base: directory)(manifest.resolve(Manifest.fileName))): pipeline.definition is not set")
         }
-        let path = manifest.resolve(relative)
+        let path = PythonDefinition.isPython(relative) ? try manifest.loadableDefinition() ?? relative : manifest.resolve(relative)
         let display = DisplayPath(base: directory)(path)
         do {
             var document = try DocumentLoader.load(path: path)
