@@ -25,10 +25,16 @@ func runTool(_ argv: [String], in directory: String) throws -> (status: Int32, o
         return scratch
     }
 
-    @Test func scaffoldLintsCleanRunsAndTakesTheQualityGate() throws {
-        let scratch = try Self.scaffold()
+    /// Both templates pass the same end-to-end test; the Python one compiles with the SDK venv.
+    static let templates = ["default", "python"]
+    static let pythonEnvironment = ["PIPEOPS_PYTHON": PythonDefinitionTests.sdkPython]
+
+    @Test(arguments: templates)
+    func scaffoldLintsCleanRunsAndTakesTheQualityGate(_ template: String) throws {
+        let scratch = try Self.scaffold(["--template", template])
         let product = scratch.path + "/product"
-        let lint = try CLI.run(["lint", "--format", "json"], in: product)
+        let env = Self.pythonEnvironment
+        let lint = try CLI.run(["lint", "--format", "json"], in: product, environment: env, unsettingPrefixes: ["AWS_"])
         #expect(lint.status == 0)
         let summary = try #require(
             (try JSONSerialization.jsonObject(with: Data(lint.stdout.utf8)) as? [String: Any])?["summary"] as? [String: Int])
@@ -36,7 +42,7 @@ func runTool(_ argv: [String], in directory: String) throws -> (status: Int32, o
         #expect(summary == ["errors": 0, "warnings": 4, "infos": 0, "files": 5], "\(lint.stdout)")
         #expect(lint.stdout.components(separatedBy: "\"rule\": \"image-digest\"").count == 5, "\(lint.stdout)")
 
-        let run = try CLI.run(["run", "--env", "dev", "--format", "json"], in: product)
+        let run = try CLI.run(["run", "--env", "dev", "--format", "json"], in: product, environment: env, unsettingPrefixes: ["AWS_"])
         #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
         let record = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
         let steps = try #require(record["steps"] as? [[String: Any]])
@@ -44,26 +50,28 @@ func runTool(_ argv: [String], in directory: String) throws -> (status: Int32, o
         #expect(record["status"] as? String == "Succeeded")
         #expect(status("QualityGate") == "Succeeded")
         #expect(steps.first { $0["name"] as? String == "QualityGate" }?["outcome"] as? Bool == true)
-        #expect(status("RegisterModel") == "Succeeded")
+        #expect(status(template == "python" ? "RegisterModel-RegisterModel" : "RegisterModel") == "Succeeded")
         #expect(status("AccuracyTooLow") == "Skipped")
 
         // The second run serves every cacheable step from cache.
-        let again = try CLI.run(["run", "--env", "dev", "--format", "json"], in: product)
+        let again = try CLI.run(["run", "--env", "dev", "--format", "json"], in: product, environment: env, unsettingPrefixes: ["AWS_"])
         let second = try #require(
             (try JSONSerialization.jsonObject(with: Data(again.stdout.utf8)) as? [String: Any])?["steps"] as? [[String: Any]])
         let cached = second.filter { $0["cacheHit"] != nil }.compactMap { $0["name"] as? String }
         #expect(Set(cached) == ["Preprocess", "Train", "Evaluate"])
     }
 
-    @Test func renderDiffAndExternalCheckersPass() throws {
-        let scratch = try Self.scaffold()
+    @Test(arguments: templates)
+    func renderDiffAndExternalCheckersPass(_ template: String) throws {
+        let scratch = try Self.scaffold(["--template", template])
         let product = scratch.path + "/product"
+        let env = Self.pythonEnvironment
         for environment in ["dev", "staging", "prod"] {
-            let render = try CLI.run(["render", "--env", environment], in: product)
+            let render = try CLI.run(["render", "--env", environment], in: product, environment: env, unsettingPrefixes: ["AWS_"])
             #expect(render.status == 0, "\(environment): \(render.stderr)")
             #expect(render.stdout.contains("\"pipeops:environment\""))
         }
-        let diff = try CLI.run(["diff", "staging", "prod"], in: product)
+        let diff = try CLI.run(["diff", "staging", "prod"], in: product, environment: env)
         #expect(diff.status == 1)
         #expect(diff.stdout.contains("The pipeline structure is identical"))
 

@@ -75,6 +75,9 @@ public enum Scaffolder {
         let values = [
             "name": request.name, "bucket": bucket, "account": account, "region": region, "pipeopsVersion": PipeOpsVersion.current,
             "role": "arn:aws:iam::\(account):role/\(request.name)-pipeline",
+            // A template that pins its SDK in requirements-dev.txt (a Python definition) gets a
+            // venv made from it in every CI job.
+            "pythonRequirements": template.files.contains { $0.path == "requirements-dev.txt" } ? "requirements-dev.txt" : "",
         ]
         let root = URL(fileURLWithPath: request.directory).standardizedFileURL
         let realRoot = root.resolvingSymlinksInPath().path
