@@ -53,3 +53,9 @@ if [ ! -x "$PIPEOPS_SDK_V2/bin/python" ] || ! "$PIPEOPS_SDK_V2/bin/python" -c "i
     python3 -m venv "$PIPEOPS_SDK_V2"
     "$PIPEOPS_SDK_V2/bin/pip" install --quiet --disable-pip-version-check 'sagemaker==2.257.7'
 fi
+# And v3 (a different package layout: sagemaker.mlops.workflow, sagemaker.core.workflow).
+if [ ! -x "$PIPEOPS_SDK_V3/bin/python" ] || ! AWS_DEFAULT_REGION=us-east-1 "$PIPEOPS_SDK_V3/bin/python" -c "import sagemaker.mlops.workflow" >/dev/null 2>&1; then
+    log "installing the SageMaker Python SDK v3 into $PIPEOPS_SDK_V3 (pip; a few minutes)"
+    python3 -m venv "$PIPEOPS_SDK_V3"
+    "$PIPEOPS_SDK_V3/bin/pip" install --quiet --disable-pip-version-check 'sagemaker==3.27.0'
+fi

@@ -148,3 +148,29 @@ import Testing
         #expect(Date().timeIntervalSince(started) < 20)
     }
 }
+
+extension PythonDefinitionTests {
+    /// The same contract with SDK v3, whose classes live in sagemaker.mlops.workflow and
+    /// sagemaker.core.workflow (Tests/Fixtures/python-v3).
+    @Test func aV3DefinitionCompilesLintsAndRunsBothBranches() throws {
+        let v3 =
+            (ProcessInfo.processInfo.environment["PIPEOPS_SDK_V3"]
+                ?? (ProcessInfo.processInfo.environment["HOME"] ?? "/root") + "/.cache/pipeops/venvs/sdk-v3") + "/bin/python"
+        try #require(FileManager.default.isExecutableFile(atPath: v3), "run scripts/install-deps.sh: no SDK v3 venv at \(v3)")
+        let scratch = Scratch()
+        let source = CLI.repository.appendingPathComponent("Tests/Fixtures/python-v3")
+        try FileManager.default.copyItem(at: source, to: scratch.url.appendingPathComponent("product"))
+        let product = scratch.path + "/product"
+        let env = ["PIPEOPS_PYTHON": v3]
+        let compile = try CLI.run(["compile"], in: product, environment: env, unsettingPrefixes: ["AWS_"])
+        #expect(compile.status == 0, "\(compile.stderr)")
+        #expect(compile.stderr.contains("sagemaker 3."), "\(compile.stderr)")
+        let lint = try CLI.run(["lint"], in: product, environment: env, unsettingPrefixes: ["AWS_"])
+        #expect(lint.status == 0, "\(lint.stdout)\(lint.stderr)")
+        let pass = try CLI.run(["run"], in: product, environment: env, unsettingPrefixes: ["AWS_"])
+        #expect(pass.status == 0, "\(pass.stdout)\(pass.stderr)")
+        let fail = try CLI.run(["run", "--param", "Score=0.1"], in: product, environment: env, unsettingPrefixes: ["AWS_"])
+        #expect(fail.status == 1)
+        #expect((fail.stdout + fail.stderr).contains("score 0.1 is below 0.5"), "\(fail.stdout)\(fail.stderr)")
+    }
+}

@@ -13,7 +13,7 @@
 /// result has no `definition()`.
 enum PythonDriver {
     /// Changing the driver changes every compile cache key.
-    static let version = "1"
+    static let version = "2"
 
     static let source = #"""
         import gzip, hashlib, importlib.util, io, json, os, sys, tarfile, traceback, uuid
@@ -147,8 +147,12 @@ enum PythonDriver {
         with open(out_path, "w") as handle:
             json.dump(json.loads(definition), handle, indent=2, sort_keys=False)
             handle.write("\n")
+        try:
+            from importlib.metadata import version as _version
+            sdk_version = _version("sagemaker")
+        except Exception:
+            sdk_version = getattr(sagemaker, "__version__", "unknown")
         with open(uploads_path, "w") as handle:
-            json.dump({"uploads": sorted(set(uploads)), "sdk": getattr(sagemaker, "__version__", "unknown"),
-                       "python": sys.version.split()[0]}, handle)
+            json.dump({"uploads": sorted(set(uploads)), "sdk": sdk_version, "python": sys.version.split()[0]}, handle)
         """#
 }
