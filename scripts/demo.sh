@@ -107,4 +107,16 @@ pipeops lint "$work/abalone-broken.json" --property-sample EvaluationReport="$re
 pipeops lint "$work/abalone-broken.json" --format sarif > "$work/lint.sarif" || true
 python3 "$repo/Tests/Support/validate_sarif.py" "$work/lint.sarif"
 
+step "a pipeline written with the SageMaker Python SDK: compiled offline (no AWS credentials), then linted and run like any other"
+unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_REGION
+export PIPEOPS_PYTHON="$PIPEOPS_SDK_V2/bin/python"
+cd "$work"
+pipeops init churn-py --name churn-py --template python | tail -n 2
+cd churn-py
+pipeops compile
+pipeops compile   # unchanged sources: the cached definition, Python is not started
+pipeops lint | tail -n 1
+pipeops run --env dev | tail -n 4
+cd "$work"
+
 step "done: $(pipeops rules --format json | grep -c '"id"') lint rules (pipeops rules), every command has --help"
