@@ -208,7 +208,10 @@ extension PipeOps {
                 return
             }
             guard let to else { return }
-            let outcome = try Promoter.promote(context, to: to, from: from, requireTag: context.manifest.requireReleaseTag, dryRun: dryRun)
+            // With --upsert, the pipeline is published first and the promotion recorded after,
+            // so a failed upsert records nothing.
+            let outcome = try Promoter.promote(
+                context, to: to, from: from, requireTag: context.manifest.requireReleaseTag, dryRun: dryRun || upsert)
             let colored = Terminal.colorAllowed
             for gate in outcome.gates {
                 let mark =
@@ -222,26 +225,27 @@ extension PipeOps {
                 )
                 throw ExitCode(1)
             }
-            if let record = outcome.record {
-                Terminal.output(
-                    "promoted \(record.version) to \(to) (structure \(record.structureSha256.prefix(12))); recorded in \(Ledger.notesRef) on \(record.commit.prefix(7))\n"
-                )
-                if upsert, let rendered = outcome.rendered {
-                    let client = try aws.client(environmentRegion: rendered.environment.region)
-                    try publishCode(
-                        rendered.artifacts.uploads + (try PythonDefinition.capturedUploads(context.manifest)), client: client, aws: aws)
-                    do {
-                        let result = try Deployer.upsert(
-                            rendered, client: client, definitionBucket: rendered.environment.definitionBucket,
-                            s3Endpoint: aws.endpointURL.flatMap { URL(string: $0) })
-                        Terminal.output("\(result.created ? "created" : "updated") \(result.pipelineArn)\n")
-                    } catch {
-                        throw error.asToolError
-                    }
-                }
-            } else {
+            if dryRun {
                 Terminal.output("dry run: all gates pass; nothing recorded\n")
+                return
             }
+            if upsert, let rendered = outcome.rendered {
+                let client = try aws.client(environmentRegion: rendered.environment.region)
+                try publishCode(
+                    rendered.artifacts.uploads + (try PythonDefinition.capturedUploads(context.manifest)), client: client, aws: aws)
+                do {
+                    let result = try Deployer.upsert(
+                        rendered, client: client, definitionBucket: rendered.environment.definitionBucket,
+                        s3Endpoint: aws.endpointURL.flatMap { URL(string: $0) })
+                    Terminal.output("\(result.created ? "created" : "updated") \(result.pipelineArn)\n")
+                } catch {
+                    throw error.asToolError
+                }
+            }
+            let record = try outcome.record ?? Promoter.record(outcome, in: context)
+            Terminal.output(
+                "promoted \(record.version) to \(to) (structure \(record.structureSha256.prefix(12))); recorded in \(Ledger.notesRef) on \(record.commit.prefix(7))\n"
+            )
         }
     }
 }

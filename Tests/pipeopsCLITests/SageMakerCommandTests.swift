@@ -172,6 +172,13 @@ import Testing
         let moto = try MotoServer()
         let product = try Self.product()
         try product.git("tag", "-a", "v1.0.0", "-m", "release")
+        // Without the code bucket the upsert fails, and then nothing is recorded.
+        let failed = try CLI.run(
+            ["promote", "--to", "dev", "--upsert", "--endpoint-url", moto.endpoint], in: product.path, environment: Self.environment)
+        #expect(failed.status == 2)
+        #expect(failed.stderr.contains("NoSuchBucket"), "\(failed.stderr)")
+        #expect(try product.git("notes", "--ref=pipeops", "list").isEmpty, "a failed upsert records no promotion")
+        try moto.createBucket("churn-model-artifacts")
         let promoted = try CLI.run(
             ["promote", "--to", "dev", "--upsert", "--endpoint-url", moto.endpoint], in: product.path, environment: Self.environment)
         #expect(promoted.status == 0, "\(promoted.stdout)\(promoted.stderr)")

@@ -168,13 +168,22 @@ public enum Promoter {
 
         var outcome = Outcome(from: from, to: target, gates: gates, rendered: rendered, record: nil)
         guard outcome.passed, !dryRun else { return outcome }
-        let record = PromotionRecord(
-            kind: .promotion, environment: target, commit: version.commit, version: version.version,
-            structureSha256: rendered.hashes.structure, definitionSha256: rendered.hashes.content,
-            recordedAt: Timestamp.string(), by: repository.userIdentity, execution: nil, from: from, artifacts: rendered.artifacts)
-        try Ledger.append(record, in: repository)
-        outcome.record = record
+        outcome.record = try record(outcome, in: context)
         return outcome
+    }
+
+    /// Records a promotion whose gates passed (`promote` does it at once; `promote --upsert`
+    /// after the pipeline was published, so a failed upsert records nothing).
+    public static func record(_ outcome: Outcome, in context: ProductContext) throws(PipeOpsError) -> PromotionRecord {
+        guard outcome.passed, let rendered = outcome.rendered else { throw .message("promotion to \(outcome.to) did not pass its gates") }
+        let repository = try GitRepository.discover(from: context.product.directory)
+        let version = try VersionInfo.gather(from: context.product.directory, tagPrefix: context.manifest.tagPrefix)
+        let record = PromotionRecord(
+            kind: .promotion, environment: outcome.to, commit: version.commit, version: version.version,
+            structureSha256: rendered.hashes.structure, definitionSha256: rendered.hashes.content,
+            recordedAt: Timestamp.string(), by: repository.userIdentity, execution: nil, from: outcome.from, artifacts: rendered.artifacts)
+        try Ledger.append(record, in: repository)
+        return record
     }
 
     /// Records a successful smoke run of `environment` (called by `pipeops run --env`).
