@@ -45,9 +45,10 @@ struct StepExecutor: Sendable {
         }
         // The service's cache key attributes, after expression resolution.
         let cacheConfig = step.node["CacheConfig"]
-        let cacheKey =
+        let cacheAttributes =
             (options.useCache && cacheConfig?["Enabled"]?.bool == true && step.type?.supportsCaching == true)
-            ? StepCache.key(step: step, arguments: arguments, standIn: options.standIns[step.name]) : nil
+            ? StepCache.attributes(step: step, arguments: arguments, standIn: options.standIns[step.name]) : nil
+        let cacheKey = cacheAttributes.map(StepCache.key(attributes:))
         if let cacheKey, let hit = cache.lookup(cacheKey, expireAfter: cacheConfig?["ExpireAfter"]?.string) {
             emit(.note("\(name): cache hit from execution \(hit.execution)"))
             return Result(
@@ -73,7 +74,7 @@ struct StepExecutor: Sendable {
                 if sleep(delay) { continue }
             }
             if case .success(let properties) = outcome, let cacheKey {
-                cache.store(cacheKey, properties: properties, execution: executionId, step: name)
+                cache.store(cacheKey, properties: properties, execution: executionId, step: name, attributes: cacheAttributes)
             }
             return Result(outcome: outcome, attempts: attempt, cacheHit: nil, logs: logs)
         }

@@ -1,0 +1,130 @@
+import ArgumentParser
+import Foundation
+import PipeOpsKit
+
+extension PipeOps {
+    struct Cache: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Explain the step cache: which steps the next run takes from it, and why the others miss.",
+            subcommands: [Explain.self]
+        )
+
+        struct Explain: ParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Predict, per cacheable step, a hit, a miss or an expired result, naming what changed.",
+                discussion: """
+                    The key is the one the engine (and the service) uses: the step type and its \\
+                    documented key attributes (Processing: AppSpecification, Environment, \\
+                    ProcessingInputs; Training: AlgorithmSpecification, CheckpointConfig, \\
+                    DebugHookConfig, DebugRuleConfigurations, Environment, HyperParameters, \\
+                    InputDataConfig; …) after resolving parameters and the properties of the steps \\
+                    before. A miss names the attribute paths that differ from the newest cached \\
+                    result of the same step (or from --against EXECUTION) with old → new values; a \\
+                    step that takes a generated value (a job name, a model artifact) from a step \\
+                    that runs again misses too. Also flags what defeats caching on the service: \\
+                    Execution.* in a key attribute, a sagemaker_job_name hyperparameter, timestamps \\
+                    in URIs, no ExpireAfter, and P30M (30 months).
+                    Exit 0; 2 on errors.
+                    """
+            )
+
+            enum Format: String, ExpressibleByArgument, CaseIterable { case text, json }
+
+            @Argument(help: "Steps to explain (default: all).")
+            var steps: [String] = []
+
+            @Option(name: .long, help: "Environment whose parameter set to use.")
+            var env: String?
+
+            @Option(name: .long, help: "Definition file (default: the manifest's).")
+            var definition: String?
+
+            @Option(name: .customLong("param"), help: ArgumentHelp("Override a parameter, as for run.", valueName: "NAME=VALUE"))
+            var params: [String] = []
+
+            @Option(help: ArgumentHelp("Compare misses with this local execution's cached results.", valueName: "EXECUTION"))
+            var against: String?
+
+            @Option(help: "Output format: text or json.")
+            var format: Format = .text
+
+            func validate() throws {
+                do { _ = try RunParameters.assignments(params) } catch { throw ValidationError(error.errorDescription ?? "") }
+            }
+
+            func run() throws {
+                let request = RunSession.Request(
+                    environment: env, definition: definition, parameters: try RunParameters.assignments(params))
+                let session: RunSession
+                do { session = try RunSession.prepare(request) } catch {
+                    switch error {
+                    case .lintErrors(let findings): throw PipeOpsError.findings(findings)
+                    case .tool(let error): throw error
+                    }
+                }
+                let unknown = steps.filter { session.pipeline.step(named: $0) == nil }
+                if let first = unknown.first {
+                    throw PipeOpsError.invalidArgument(
+                        "no step named '\(first)'\(Suggestion.didYouMean(first, in: session.pipeline.steps.map(\.name)))")
+                }
+                let predictions = try CacheExplainer(pipeline: session.pipeline, options: session.options, against: against)
+                    .explain(only: Set(steps))
+                switch format {
+                case .json:
+                    let node = Node(object: [
+                        (
+                            "steps",
+                            Node(
+                                .array(
+                                    predictions.map { p in
+                                        Node(object: [
+                                            ("name", Node(.string(p.step))), ("type", Node(.string(p.type))),
+                                            ("prediction", Node(.string(p.verdict.rawValue))),
+                                            ("key", p.key.map { Node(.string($0)) } ?? Node(.null)),
+                                            ("sourceExecution", p.sourceExecution.map { Node(.string($0)) } ?? Node(.null)),
+                                            ("reasons", Node(.array(p.reasons.map { Node(.string($0)) }))),
+                                            (
+                                                "changes",
+                                                Node(
+                                                    .array(
+                                                        p.changes.map { c in
+                                                            Node(object: [
+                                                                ("path", Node(.string(c.path))),
+                                                                ("old", c.old.map { Node(.string($0)) } ?? Node(.null)),
+                                                                ("new", c.new.map { Node(.string($0)) } ?? Node(.null)),
+                                                            ])
+                                                        }))
+                                            ),
+                                            ("warnings", Node(.array(p.warnings.map { Node(.string($0)) }))),
+                                        ])
+                                    }))
+                        )
+                    ])
+                    Terminal.output(CanonicalJSON.string(node, sortKeys: false, pretty: true) + "\n")
+                case .text:
+                    let colored = Terminal.colorAllowed
+                    let width = max(8, predictions.map(\.step.count).max() ?? 0)
+                    for p in predictions {
+                        let style: TerminalStyle.Style =
+                            p.verdict == .hit ? .success : p.verdict == .miss || p.verdict == .expired ? .notice : .dim
+                        let verdict = TerminalStyle.paint(
+                            p.verdict.rawValue.padding(toLength: 13, withPad: " ", startingAt: 0), style, enabled: colored)
+                        Terminal.output(
+                            "\(p.step.padding(toLength: width, withPad: " ", startingAt: 0))  \(verdict) \(p.reasons.first ?? "")\n")
+                        for reason in p.reasons.dropFirst() { Terminal.output(String(repeating: " ", count: width + 16) + reason + "\n") }
+                        for change in p.changes.prefix(12) {
+                            Terminal.output(
+                                String(repeating: " ", count: width + 16)
+                                    + "\(change.path): \(change.old ?? "(absent)") → \(change.new ?? "(absent)")\n")
+                        }
+                        for warning in p.warnings {
+                            Terminal.output(
+                                String(repeating: " ", count: width + 16) + TerminalStyle.paint("warning:", .warning, enabled: colored)
+                                    + " \(warning)\n")
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
