@@ -51,20 +51,29 @@ extension PipeOps {
 
     struct Diff: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Show what differs between two environments: parameters, tags, settings, code files and images.",
+            abstract: "Show what differs between two environments, or between two revisions of the product.",
             discussion: """
-                Also states whether the structure hashes and the code hashes are identical. \
+                Two environments (diff staging prod): parameters, tags, settings, code files and \
+                images, and whether the structure and code hashes are identical.
+
+                Two revisions (diff v0.1.0 v0.2.0, or diff v0.1.0..v0.2.0; tags, branches or \
+                commits, read through libgit2 without a checkout): steps added, removed and \
+                changed (with field paths), parameters, environment files and pipeops.yaml, \
+                which changes invalidate cached results, and whether the structure hash changed.
+
+                An argument that names an environment is an environment; any other is a \
+                revision. A name that is both is an error: pass --revisions to mean revisions. \
                 Exit codes: 0 identical, 1 anything differs, 2 errors.
                 """
         )
 
         enum Format: String, ExpressibleByArgument, CaseIterable { case text, json }
 
-        @Argument(help: "First environment.")
+        @Argument(help: "First environment or revision (or REV_A..REV_B).")
         var left: String
 
-        @Argument(help: "Second environment.")
-        var right: String
+        @Argument(help: "Second environment or revision.")
+        var right: String?
 
         @Option(help: "Output format: text or json.")
         var format: Format = .text
@@ -75,12 +84,49 @@ extension PipeOps {
         )
         var recorded = false
 
+        @Flag(help: "Treat both arguments as git revisions even when they name environments.")
+        var revisions = false
+
         func run() throws {
             let context = try ProductContext.load()
-            if recorded { return try diffRecord(context) }
-            let a = try Renderer.render(context, environment: try context.environment(named: left), version: nil)
-            let b = try Renderer.render(context, environment: try context.environment(named: right), version: nil)
-            let diff = EnvironmentDiff(context, left: a, right: b)
+            var (a, b) = (left, right ?? "")
+            if right == nil {
+                guard let range = left.range(of: "..") else {
+                    throw ValidationError("name two environments or two revisions (or one REV_A..REV_B)")
+                }
+                (a, b) = (String(left[..<range.lowerBound]), String(left[range.upperBound...]))
+                if a.isEmpty || b.isEmpty { throw ValidationError("REV_A..REV_B needs both revisions") }
+            }
+            let environments = Set(context.environmentNames)
+            let asEnvironments = !revisions && right != nil && environments.contains(a) && environments.contains(b)
+            if asEnvironments {
+                if let repository = try? GitRepository.discover(from: context.product.directory) {
+                    for name in [a, b] where (try? repository.commit(of: name)) != nil {
+                        throw PipeOpsError.invalidArgument(
+                            "'\(name)' is both an environment and a git revision; pass --revisions to compare revisions, or rename the tag or branch"
+                        )
+                    }
+                }
+                if recorded { return try diffRecord(context) }
+                return try diffEnvironments(context, a, b)
+            }
+            if !revisions && (environments.contains(a) != environments.contains(b)) {
+                throw PipeOpsError.invalidArgument(
+                    "'\(environments.contains(a) ? a : b)' is an environment but '\(environments.contains(a) ? b : a)' is not; compare two environments (\(context.environmentNames.joined(separator: ", "))) or two revisions"
+                )
+            }
+            let diff = try RevisionDiff.compare(a, b, manifest: context.manifest)
+            switch format {
+            case .text: Terminal.output(diff.text)
+            case .json: Terminal.output(CanonicalJSON.string(diff.json, sortKeys: false, pretty: true) + "\n")
+            }
+            if !diff.identical { throw ExitCode(1) }
+        }
+
+        func diffEnvironments(_ context: ProductContext, _ a: String, _ b: String) throws {
+            let first = try Renderer.render(context, environment: try context.environment(named: a), version: nil)
+            let second = try Renderer.render(context, environment: try context.environment(named: b), version: nil)
+            let diff = EnvironmentDiff(context, left: first, right: second)
             switch format {
             case .text: Terminal.output(diff.text)
             case .json: Terminal.output(CanonicalJSON.string(diff.json, sortKeys: false, pretty: true) + "\n")
@@ -90,6 +136,7 @@ extension PipeOps {
 
         /// `--recorded`: the left environment's latest record against the right one's rendering now.
         func diffRecord(_ context: ProductContext) throws {
+            let right = self.right ?? left
             let repository = try GitRepository.discover(from: context.product.directory)
             guard let record = try Ledger.records(in: repository).last(where: { $0.environment == left }) else {
                 throw PipeOpsError.message("\(left) has no recorded promotion or run; nothing to compare")

@@ -189,27 +189,7 @@ public struct CacheExplainer {
         }
     }
 
-    /// Leaf-by-leaf differences between two key-attribute trees, as paths with old and new values.
-    static func differences(_ old: Node, _ new: Node, path: String = "") -> [Change] {
-        switch (old.value, new.value) {
-        case (.object(let a), .object(let b)):
-            var changes: [Change] = []
-            let keys = a.map(\.key) + b.map(\.key).filter { key in !a.contains { $0.key == key } }
-            for key in keys {
-                let child = path.isEmpty ? key : path + "." + key
-                switch (old[key], new[key]) {
-                case (let x?, let y?): changes += differences(x, y, path: child)
-                case (let x?, nil): changes.append(Change(path: child, old: x.brief, new: nil))
-                case (nil, let y?): changes.append(Change(path: child, old: nil, new: y.brief))
-                default: break
-                }
-            }
-            return changes
-        case (.array(let a), .array(let b)) where a.count == b.count:
-            return zip(a, b).enumerated().flatMap { index, pair in differences(pair.0, pair.1, path: path + "[\(index)]") }
-        default:
-            return CanonicalJSON.string(old) == CanonicalJSON.string(new)
-                ? [] : [Change(path: path, old: CanonicalJSON.string(old), new: CanonicalJSON.string(new))]
-        }
+    static func differences(_ old: Node, _ new: Node) -> [Change] {
+        NodeDiff.changes(old, new).map { Change(path: $0.path, old: $0.old, new: $0.new) }
     }
 }
