@@ -20,7 +20,7 @@ struct PipeOps: ParsableCommand {
         subcommands: [
             Init.self, Lint.self, Rules.self, Compile.self, Graph.self, Run.self, Cache.self, Executions.self, Version.self, Tag.self,
             Render.self,
-            Diff.self, Promote.self, Upsert.self, Start.self, Doctor.self,
+            Diff.self, Promote.self, Upsert.self, Start.self, Doctor.self, Plan.self,
         ]
     )
 
