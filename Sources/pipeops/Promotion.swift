@@ -111,6 +111,13 @@ extension PipeOps {
                 return try diffEnvironments(context, a, b)
             }
             if !revisions && (environments.contains(a) != environments.contains(b)) {
+                let other = environments.contains(a) ? b : a
+                let repository = try? GitRepository.discover(from: context.product.directory)
+                if (try? repository?.commit(of: other)) == nil {
+                    throw PipeOpsError.invalidArgument(
+                        "unknown environment '\(other)'\(Suggestion.didYouMean(other, in: context.environmentNames)) (pipeops.yaml defines: \(context.environmentNames.joined(separator: ", "))), and no revision of that name"
+                    )
+                }
                 throw PipeOpsError.invalidArgument(
                     "'\(environments.contains(a) ? a : b)' is an environment but '\(environments.contains(a) ? b : a)' is not; compare two environments (\(context.environmentNames.joined(separator: ", "))) or two revisions"
                 )

@@ -52,6 +52,14 @@ import Testing
         return process
     }
 
+    /// The step's background child, once it has exec'd (right after fork its command line is
+    /// still the shell's, which `survivors` leaves out; on a loaded machine that takes a moment).
+    static func waitUntilRunning(_ marker: String, within seconds: Double = 5) -> [String] {
+        let deadline = Date().addingTimeInterval(seconds)
+        while survivors(marker).isEmpty && Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
+        return survivors(marker)
+    }
+
     static func waitUntilGone(_ marker: String, within seconds: Double = 1.5) -> [String] {
         let deadline = Date().addingTimeInterval(seconds)
         while !survivors(marker).isEmpty && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
@@ -62,7 +70,7 @@ import Testing
         let marker = "301.\(Int.random(in: 100...999))"
         let scratch = try Self.product(marker: marker)
         let run = try Self.start(in: scratch)
-        #expect(!Self.survivors(marker).isEmpty, "the step's child should be running")
+        #expect(!Self.waitUntilRunning(marker).isEmpty, "the step's child should be running")
         kill(run.processIdentifier, SIGKILL)
         run.waitUntilExit()
         #expect(Self.waitUntilGone(marker).isEmpty, "left running: \(Self.survivors(marker))")

@@ -31,6 +31,10 @@ public final class LintContext: @unchecked Sendable {
     public let propertySamples: [String: PropertySample]
     /// The manifest, when linting a manifest.
     public let manifest: Manifest?
+    /// For an environment file: the other environments' parameter values, when known.
+    public var siblings: [String: [String: Node]]?
+    /// For an environment file: the manifest's default role (the environment's account when it sets none).
+    public var manifestRoleArn: String?
 
     public init(
         document: Document, role: Role, pipeline: Pipeline?, propertySamples: [String: PropertySample] = [:],

@@ -92,13 +92,28 @@ public enum LintSession {
                     }
                 }
             }
+            var loaded: [(name: String, path: String, result: Result<Document, LoadError>)] = []
             for environment in manifest.environments {
                 guard let parameters = environment.parameters else { continue }
                 let path = manifest.resolve(parameters)
                 guard FileManager.default.fileExists(atPath: path) else { continue }
-                files.append(display(path))
-                switch load(path, display: { display($0) }) {
-                case .success(let document): findings += linter.lint(environment: document, named: environment.name, against: pipeline)
+                loaded.append((environment.name, path, load(path, display: { display($0) })))
+            }
+            // Every environment's values, so the leak rule can tell an environment's own value
+            // from one they all share.
+            var values: [String: [String: Node]] = [:]
+            for entry in loaded {
+                guard case .success(let document) = entry.result else { continue }
+                values[entry.name] = Dictionary(
+                    EnvironmentFile(document: document).parameters.map { ($0.key, $0.value) }, uniquingKeysWith: { _, last in last })
+            }
+            for entry in loaded {
+                files.append(display(entry.path))
+                switch entry.result {
+                case .success(let document):
+                    findings += linter.lint(
+                        environment: document, named: entry.name, against: pipeline, siblings: values.filter { $0.key != entry.name },
+                        manifestRoleArn: manifest.roleArn)
                 case .failure(.syntax(let file, let error)): findings.append(Finding.syntax(file: file, error))
                 case .failure(.io(let error)): throw error
                 }

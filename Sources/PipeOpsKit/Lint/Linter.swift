@@ -41,8 +41,15 @@ public struct Linter: Sendable {
     }
 
     /// Lints an environment file against the definition it parameterises.
-    public func lint(environment document: Document, named name: String, against pipeline: Pipeline?) -> [Finding] {
-        run(LintContext(document: document, role: .environment(name), pipeline: pipeline))
+    /// `siblings`: the other environments' parameter values, when known (the leak rule needs them).
+    public func lint(
+        environment document: Document, named name: String, against pipeline: Pipeline?, siblings: [String: [String: Node]]? = nil,
+        manifestRoleArn: String? = nil
+    ) -> [Finding] {
+        let context = LintContext(document: document, role: .environment(name), pipeline: pipeline)
+        context.siblings = siblings
+        context.manifestRoleArn = manifestRoleArn
+        return run(context)
     }
 
     /// Lints the manifest itself.

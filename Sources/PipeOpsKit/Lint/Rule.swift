@@ -56,6 +56,8 @@ public struct RuleDescription: Sendable {
             Arguments:
               AppSpecification: { ImageUri: img }
               RoleArn: "arn:aws:iam::111111111111:role/r"
+              ProcessingInputs:
+                - { InputName: reference, S3Input: { S3Uri: "s3://shared-bucket/reference/", LocalPath: /opt/ml/processing/ref, S3DataType: S3Prefix, S3InputMode: File } }
               ProcessingResources:
                 ClusterConfig: { InstanceCount: { Get: Parameters.InstanceCount }, InstanceType: { Get: Parameters.InstanceType }, VolumeSizeInGB: 30 }
         """

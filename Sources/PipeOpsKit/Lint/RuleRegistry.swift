@@ -14,6 +14,7 @@ public enum RuleRegistry {
         DuplicateParameterRule.self,
         DuplicateStepNameRule.self,
         EnvironmentFileRule.self,
+        EnvironmentLeakRule.self,
         EnvironmentParameterRule.self,
         ExecutionVariableRule.self,
         ExpressionRule.self,

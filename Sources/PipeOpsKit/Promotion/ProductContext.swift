@@ -69,7 +69,10 @@ public struct ProductContext: Sendable {
                 var document = try DocumentLoader.load(path: path)
                 document.path = shown
                 let findings = Linter(options: LintOptions(disabled: manifest.lintDisabled))
-                    .lint(environment: document, named: name, against: pipeline)
+                    .lint(
+                        environment: document, named: name, against: pipeline, siblings: siblingValues(except: name),
+                        manifestRoleArn: manifest.roleArn
+                    )
                     .filter { $0.severity == .error }
                 if !findings.isEmpty { throw PipeOpsError.findings(findings) }
                 file = EnvironmentFile(document: document)
@@ -95,6 +98,21 @@ public struct ProductContext: Sendable {
     /// symbolic links): render and upsert publish what it holds.
     public func codeFolders() throws(PipeOpsError) -> [CodeFolder] {
         try manifest.codeFolders()
+    }
+
+    /// The parameter values of every environment but `name` (files that do not load are left out;
+    /// their own errors surface when they are used).
+    func siblingValues(except name: String) -> [String: [String: Node]] {
+        var values: [String: [String: Node]] = [:]
+        for entry in manifest.environments where entry.name != name {
+            guard let relative = entry.parameters, let document = try? DocumentLoader.load(path: manifest.resolve(relative)) else {
+                values[entry.name] = [:]
+                continue
+            }
+            values[entry.name] = Dictionary(
+                EnvironmentFile(document: document).parameters.map { ($0.key, $0.value) }, uniquingKeysWith: { _, last in last })
+        }
+        return values
     }
 
     /// The environment before `name` in promotion order, if any.
