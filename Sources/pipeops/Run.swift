@@ -37,6 +37,18 @@ extension PipeOps {
         @Option(help: "Most steps to run at once.")
         var parallelism: Int?
 
+        @Option(
+            help: ArgumentHelp(
+                "Run only this step and the steps after it; the ones before come from an earlier execution.", valueName: "STEP"))
+        var from: String?
+
+        @Option(help: ArgumentHelp("Stop after this step (run only what it needs).", valueName: "STEP"))
+        var to: String?
+
+        @Option(
+            help: ArgumentHelp("The execution whose results --from reuses (default: the newest that has them).", valueName: "EXECUTION"))
+        var reuse: String?
+
         @Flag(help: "Run every step even when a cached result exists.")
         var noCache = false
 
@@ -46,12 +58,18 @@ extension PipeOps {
         func validate() throws {
             do { _ = try RunParameters.assignments(params) } catch { throw ValidationError(error.errorDescription ?? "") }
             if let parallelism, parallelism < 1 { throw ValidationError("--parallelism must be at least 1") }
+            if reuse != nil && from == nil && to == nil {
+                throw ValidationError("--reuse names the execution --from takes results from; add --from STEP")
+            }
         }
 
         func run() throws {
-            let request = RunSession.Request(
+            var request = RunSession.Request(
                 environment: env, definition: definition, parameters: try RunParameters.assignments(params),
                 parallelism: parallelism, useCache: !noCache)
+            request.from = from
+            request.to = to
+            request.reuse = reuse
             let session: RunSession
             do { session = try RunSession.prepare(request) } catch {
                 switch error {
@@ -117,6 +135,8 @@ final class ProgressPrinter: @unchecked Sendable {
         case .stepFinished(let step):
             let duration = step.durationSeconds.map { String(format: " %.2fs", $0) } ?? ""
             switch step.status {
+            case .succeeded where step.reusedFrom != nil:
+                Terminal.output("\(paint("↺", .dim)) \(step.name) reused from execution \(step.reusedFrom!)\n")
             case .succeeded where step.cacheHit != nil:
                 Terminal.output("\(paint("↺", .success)) \(step.name) cached (from execution \(step.cacheHit!.sourceExecution))\n")
             case .succeeded:

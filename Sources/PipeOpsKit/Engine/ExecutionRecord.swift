@@ -84,6 +84,8 @@ public struct StepRecord: Codable, Sendable {
     public var stderrLog: String?
     /// For a ForEach step: one record per child step, named `<BodyStep>-<index>`.
     public var children: [StepRecord]?
+    /// For a step outside `run --from/--to`: the execution its result was taken from.
+    public var reusedFrom: String?
 }
 
 /// A local execution.

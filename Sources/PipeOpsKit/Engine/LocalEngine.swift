@@ -31,6 +31,9 @@ public final class LocalEngine: @unchecked Sendable {
         public var standIns: [String: [String]]
         public var fixedOutputs: [String: Node]
         public var s3Mounts: [LocalS3.Mount]
+        /// A partial run (`run --from/--to`): only these steps run; the ones they wait for are
+        /// taken from an earlier execution; the rest do not run.
+        public var selection: Selection?
         public var isolation: IsolationMode
 
         public init(
@@ -58,6 +61,19 @@ public final class LocalEngine: @unchecked Sendable {
     let options: Options
     let store: ExecutionStore
     let s3: LocalS3
+
+    public struct Selection: Sendable {
+        public var selected: Set<String>
+        /// Steps taken from `source` instead of running: name → its record there.
+        public var reused: [String: StepRecord]
+        public var source: String
+
+        public init(selected: Set<String>, reused: [String: StepRecord], source: String) {
+            self.selected = selected
+            self.reused = reused
+            self.source = source
+        }
+    }
     let onEvent: @Sendable (EngineEvent) -> Void
 
     private let condition = NSCondition()
@@ -130,6 +146,10 @@ public final class LocalEngine: @unchecked Sendable {
         while true {
             while running < options.parallelism, !stopLaunching, !interrupted, !ready.isEmpty {
                 let next = ready.removeFirst()
+                if let selection = options.selection, !selection.selected.contains(pipeline.steps[next].name) {
+                    settleUnselected(next, selection)
+                    continue
+                }
                 running += 1
                 record.steps[next].status = .executing
                 startTimes[next] = Date()
@@ -304,6 +324,30 @@ public final class LocalEngine: @unchecked Sendable {
         condition.broadcast()
         condition.unlock()
         deliverEvents()
+    }
+
+    /// A step outside `run --from/--to`: its result from the source execution, or not run at all.
+    /// Called with the lock held.
+    private func settleUnselected(_ index: Int, _ selection: Selection) {
+        let step = pipeline.steps[index]
+        var entry = record.steps[index]
+        let outcome: Scheduler.Outcome
+        if let reused = selection.reused[step.name] {
+            entry.status = .succeeded
+            entry.properties = reused.properties
+            entry.outcome = reused.outcome
+            entry.reusedFrom = selection.source
+            entry.reason = "reused from execution \(selection.source)"
+            if let properties = reused.properties { self.properties[step.name] = properties }
+            outcome = .succeeded(conditionOutcome: reused.outcome)
+        } else {
+            entry.status = .notRun
+            entry.reason = "not selected (run --from/--to)"
+            outcome = .notRun
+        }
+        record.steps[index] = entry
+        enqueue(.stepFinished(entry))
+        apply(scheduler.finish(index, outcome))
     }
 
     /// Records the scheduler's decisions; called with the lock held.

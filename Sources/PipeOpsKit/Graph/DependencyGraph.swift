@@ -203,3 +203,40 @@ public struct DependencyGraph: Sendable {
         return names.joined(separator: " -> ") + " (" + hops.joined(separator: ", ") + ")"
     }
 }
+
+extension DependencyGraph {
+    /// Every step reachable from `index` along any edge (not `index` itself).
+    public func descendants(of index: Int) -> Set<Int> {
+        var seen: Set<Int> = []
+        var stack = successors[index].map(\.to)
+        while let next = stack.popLast() {
+            guard seen.insert(next).inserted else { continue }
+            stack += successors[next].map(\.to)
+        }
+        return seen
+    }
+
+    /// Every step `index` waits for, directly or not (not `index` itself).
+    public func ancestors(of index: Int) -> Set<Int> {
+        var seen: Set<Int> = []
+        var stack = predecessors[index].map(\.from)
+        while let next = stack.popLast() {
+            guard seen.insert(next).inserted else { continue }
+            stack += predecessors[next].map(\.from)
+        }
+        return seen
+    }
+
+    /// Steps on a path between two selected steps that are not selected themselves (the
+    /// service's rule for SelectiveExecutionConfig: such a selection is refused).
+    public func closureGaps(_ selected: Set<Int>) -> Set<Int> {
+        var gaps: Set<Int> = []
+        for a in selected {
+            let below = descendants(of: a)
+            for b in selected where below.contains(b) {
+                gaps.formUnion(below.intersection(ancestors(of: b)).subtracting(selected))
+            }
+        }
+        return gaps
+    }
+}

@@ -12,6 +12,10 @@ public struct RunSession {
         public var parameters: [(name: String, value: String)]
         public var parallelism: Int?
         public var useCache: Bool
+        /// `run --from STEP [--to STEP] [--reuse EXECUTION]`.
+        public var from: String?
+        public var to: String?
+        public var reuse: String?
 
         public init(
             directory: String = FileManager.default.currentDirectoryPath, environment: String? = nil, definition: String? = nil,
@@ -92,13 +96,16 @@ public struct RunSession {
             if !problems.isEmpty { throw PipeOpsError.message(problems.joined(separator: "\n")) }
             let parameters = try RunParameters.resolve(pipeline, environment: values, overrides: request.parameters)
             let root = manifest?.directory ?? request.directory
-            let options = LocalEngine.Options(
+            var options = LocalEngine.Options(
                 pipelineName: pipelineName, environment: request.environment, definitionPath: document.path, parameters: parameters,
                 parallelism: request.parallelism ?? parallelism ?? ProcessInfo.processInfo.activeProcessorCount,
                 useCache: request.useCache, productRoot: root, stateDirectory: root + "/.pipeops",
                 standIns: manifest?.localSteps ?? [:], fixedOutputs: manifest?.localStepOutputs ?? [:],
                 s3Mounts: artifacts.mounts + folders.map { LocalS3.Mount(prefix: $0.prefix, directory: $0.directory) }
                     + (manifest?.localS3 ?? []).map { LocalS3.Mount(prefix: $0.prefix, directory: manifest!.resolve($0.path)) })
+            if request.from != nil || request.to != nil {
+                options.selection = try selection(request, pipeline: pipeline, store: ExecutionStore(stateDirectory: root + "/.pipeops"))
+            }
             return RunSession(
                 request: request, pipeline: pipeline, options: options,
                 stateDisplay: DisplayPath(base: request.directory)(root + "/.pipeops"), context: context, artifacts: artifacts)
@@ -111,10 +118,81 @@ public struct RunSession {
         }
     }
 
+    /// The steps `--from`/`--to` select (the descendants of FROM, cut at the ancestors of TO),
+    /// and the results they need from an earlier execution (REUSE, else the newest that ran the
+    /// same pipeline), which must have succeeded there. Every check runs before anything starts.
+    static func selection(_ request: Request, pipeline: Pipeline, store: ExecutionStore) throws(PipeOpsError) -> LocalEngine.Selection {
+        let graph = DependencyGraph(pipeline: pipeline)
+        func index(_ name: String, _ flag: String) throws(PipeOpsError) -> Int {
+            guard let step = pipeline.step(named: name) else {
+                throw .invalidArgument("\(flag): no step named '\(name)'\(Suggestion.didYouMean(name, in: pipeline.steps.map(\.name)))")
+            }
+            guard step.forEachParent == nil else {
+                throw .invalidArgument("\(flag): '\(name)' runs inside a ForEach; select the ForEach step")
+            }
+            return step.index
+        }
+        var selected = Set(pipeline.steps.indices.filter { pipeline.steps[$0].forEachParent == nil })
+        if let from = request.from {
+            let start = try index(from, "--from")
+            selected = graph.descendants(of: start).union([start])
+        }
+        if let to = request.to {
+            let end = try index(to, "--to")
+            let needed = graph.ancestors(of: end).union([end])
+            if let from = request.from, !needed.contains(pipeline.step(named: from)!.index) {
+                throw .invalidArgument("--to \(to) does not come after --from \(from): nothing would run")
+            }
+            selected.formIntersection(needed)
+        }
+        // ForEach bodies run with their ForEach.
+        for index in pipeline.steps.indices where pipeline.steps[index].forEachParent.map(selected.contains) == true {
+            selected.insert(index)
+        }
+        let needs = selected.reduce(into: Set<Int>()) { $0.formUnion(graph.ancestors(of: $1)) }.subtracting(selected)
+        let names = Set(selected.map { pipeline.steps[$0].name })
+        guard !needs.isEmpty else { return LocalEngine.Selection(selected: names, reused: [:], source: "") }
+        let source: ExecutionRecord
+        if let id = request.reuse {
+            guard id.allSatisfy({ $0.isLetter || $0.isNumber }) else { throw .invalidArgument("--reuse: '\(id)' is not an execution id") }
+            source = try store.load(id)
+        } else {
+            let name = pipeline.steps[needs.first!].name
+            guard
+                let newest = store.list().first(where: { record in
+                    record.steps.contains { $0.name == name && $0.status == .succeeded }
+                })
+            else {
+                throw .message(
+                    "--from needs the results of \(needs.map { pipeline.steps[$0].name }.sorted().joined(separator: ", ")) from an earlier execution, and none has them; run the whole pipeline once (or name one with --reuse)"
+                )
+            }
+            source = newest
+        }
+        var reused: [String: StepRecord] = [:]
+        var missing: [String] = []
+        for index in needs.sorted() {
+            let name = pipeline.steps[index].name
+            if let entry = source.steps.first(where: { $0.name == name }), entry.status == .succeeded {
+                reused[name] = entry
+            } else {
+                missing.append("\(name) (\(source.steps.first { $0.name == name }?.status.rawValue ?? "absent"))")
+            }
+        }
+        if !missing.isEmpty {
+            throw .message(
+                "execution \(source.id) has no successful result of \(missing.joined(separator: ", ")), which the selected steps need; select them too, or --reuse another execution"
+            )
+        }
+        return LocalEngine.Selection(selected: names, reused: reused, source: source.id)
+    }
+
     /// Records a successful run of the request's environment as promotion evidence; nil when
     /// there is nothing to record (no environment, or the run did not succeed).
     public func recordSmokeRun(_ record: ExecutionRecord) throws(PipeOpsError) -> PromotionRecord? {
-        guard record.status == .succeeded, let environment = request.environment, let context else { return nil }
+        // A partial run (--from/--to) did not run the whole pipeline: it is no evidence.
+        guard record.status == .succeeded, request.from == nil, request.to == nil, let environment = request.environment, let context
+        else { return nil }
         return try Promoter.recordSmokeRun(context, environment: environment, execution: record.id, artifacts: artifacts)
     }
 }

@@ -133,8 +133,75 @@ public enum Deployer {
         if !errors.isEmpty { throw .findings(errors) }
     }
 
+    /// A selective execution: the steps to run and the execution the others' results come from.
+    public struct Selective: Sendable {
+        public var steps: [String]
+        public var sourceExecutionArn: String?
+
+        public init(steps: [String], sourceExecutionArn: String?) {
+            self.steps = steps
+            self.sourceExecutionArn = sourceExecutionArn
+        }
+    }
+
+    /// The service's rules for SelectiveExecutionConfig, checked before anything is sent: known
+    /// steps, at most 50, and every step on a path between two selected steps selected too.
+    /// Returns whether the selection needs a source execution (a selected step waits for an
+    /// unselected one).
+    public static func checkSelection(_ names: [String], in pipeline: Pipeline) throws(PipeOpsError) -> Bool {
+        guard !names.isEmpty else { throw .invalidArgument("--select needs at least one step") }
+        guard names.count <= 50 else { throw .invalidArgument("--select names \(names.count) steps; SageMaker takes at most 50") }
+        var selected: Set<Int> = []
+        for name in names {
+            guard let step = pipeline.step(named: name) else {
+                throw .invalidArgument("--select: no step named '\(name)'\(Suggestion.didYouMean(name, in: pipeline.steps.map(\.name)))")
+            }
+            selected.insert(step.index)
+        }
+        let graph = DependencyGraph(pipeline: pipeline)
+        let gaps = graph.closureGaps(selected)
+        if !gaps.isEmpty {
+            throw .invalidArgument(
+                "--select leaves out \(gaps.sorted().map { pipeline.steps[$0].name }.joined(separator: ", ")), which lie on a path between selected steps; SageMaker requires every step between two selected steps to be selected: add them"
+            )
+        }
+        return !selected.reduce(into: Set<Int>()) { $0.formUnion(graph.ancestors(of: $1)) }.subtracting(selected).isEmpty
+    }
+
+    /// The newest execution of `pipelineName` that ended Succeeded or Failed (a selective
+    /// execution's source must have), or the status of `arn` checked.
+    public static func sourceExecution(_ arn: String?, pipelineName: String, client: SageMakerClient) throws(SageMakerClient.CallError)
+        -> String
+    {
+        if let arn {
+            let status = try describe(arn, client: client, withSteps: false).status
+            guard status == "Succeeded" || status == "Failed" else {
+                throw .tool(
+                    .invalidArgument("--source-execution \(arn) is \(status); a selective execution needs one that Succeeded or Failed"))
+            }
+            return arn
+        }
+        let page = try client.call(
+            "ListPipelineExecutions",
+            Node(object: [
+                ("PipelineName", Node(.string(pipelineName))), ("SortOrder", Node(.string("Descending"))),
+                ("MaxResults", Node(.integer(50))),
+            ]))
+        let candidates = (page["PipelineExecutionSummaries"]?.elements ?? []).filter {
+            ["Succeeded", "Failed"].contains($0["PipelineExecutionStatus"]?.string ?? "")
+        }
+        guard let newest = candidates.first?["PipelineExecutionArn"]?.string else {
+            throw .tool(
+                .message(
+                    "\(pipelineName) has no execution that Succeeded or Failed to take the unselected steps' results from; start a full execution first"
+                ))
+        }
+        return newest
+    }
+
     public static func start(
-        pipelineName: String, parameters: [String: Node], parallelism: Int?, displayName: String?, client: SageMakerClient
+        pipelineName: String, parameters: [String: Node], parallelism: Int?, displayName: String?, client: SageMakerClient,
+        selective: Selective? = nil
     ) throws(SageMakerClient.CallError) -> String {
         var members: [Node.Member] = [
             member("PipelineName", .string(pipelineName)),
@@ -147,6 +214,13 @@ public enum Deployer {
                     })),
         ]
         if let displayName { members.append(member("PipelineExecutionDisplayName", .string(displayName))) }
+        if let selective {
+            var config: [Node.Member] = [
+                member("SelectedSteps", .array(selective.steps.map { Node(.object([member("StepName", .string($0))])) }))
+            ]
+            if let source = selective.sourceExecutionArn { config.insert(member("SourcePipelineExecutionArn", .string(source)), at: 0) }
+            members.append(member("SelectiveExecutionConfig", .object(config)))
+        }
         if let parallelism {
             members.append(member("ParallelismConfiguration", .object([member("MaxParallelExecutionSteps", .integer(parallelism))])))
         }
