@@ -220,6 +220,12 @@ extension PipeOps {
         @Flag(help: "Check the gates and render, but record nothing.")
         var dryRun = false
 
+        @Option(
+            help: ArgumentHelp(
+                "Promote this release (tag or commit) instead of HEAD: its definition, environment files and code come from git, and every gate applies to it. Rolls back as well as forward.",
+                valueName: "REV"))
+        var rev: String?
+
         @Flag(help: "Show, per environment, what was last promoted or smoke-run there.")
         var status = false
 
@@ -234,7 +240,14 @@ extension PipeOps {
         }
 
         func run() throws {
-            let context = try ProductContext.load()
+            var context = try ProductContext.load()
+            var release: VersionInfo?
+            if let rev, !status {
+                let repository = try GitRepository.discover(from: context.product.directory)
+                let version = try VersionInfo.release(rev, in: repository, tagPrefix: context.manifest.tagPrefix)
+                context = try context.atCommit(version.commit)
+                release = version
+            }
             if status {
                 for status in try Promoter.status(context) {
                     let name = status.environment.padding(toLength: 10, withPad: " ", startingAt: 0)
@@ -258,6 +271,11 @@ extension PipeOps {
                         status.requiredEvidence == .sagemaker ? " · accepts only SageMaker evidence from the environment before" : ""
                     Terminal.output(
                         "           evidence: \(evidence.isEmpty ? "no run recorded" : evidence.joined(separator: "; "))\(required)\n")
+                    if let previous = status.previous {
+                        Terminal.output(
+                            "           before: \(previous.version) (commit \(previous.commit.prefix(7)), \(previous.recordedAt)) · roll back: pipeops promote --to \(status.environment) --rev \(previous.version)\n"
+                        )
+                    }
                 }
                 return
             }
@@ -265,7 +283,7 @@ extension PipeOps {
             // With --upsert, the pipeline is published first and the promotion recorded after,
             // so a failed upsert records nothing.
             let outcome = try Promoter.promote(
-                context, to: to, from: from, requireTag: context.manifest.requireReleaseTag, dryRun: dryRun || upsert)
+                context, to: to, from: from, requireTag: context.manifest.requireReleaseTag, dryRun: dryRun || upsert, release: release)
             let colored = Terminal.colorAllowed
             for gate in outcome.gates {
                 let mark =

@@ -50,6 +50,40 @@ public struct ProductContext: Sendable {
 
     public var environmentNames: [String] { manifest.environments.map(\.name) }
 
+    /// The product as it is in `commit`: its files written from git into
+    /// `.pipeops/releases/<commit>/` (libgit2; the working tree, index and HEAD untouched),
+    /// then loaded from there. Reused when already written.
+    public func atCommit(_ commit: String) throws(PipeOpsError) -> ProductContext {
+        let repository = try GitRepository.discover(from: product.directory)
+        guard let root = repository.workingDirectory else { throw .git("a bare repository has no product to promote") }
+        let realRoot = URL(fileURLWithPath: root).resolvingSymlinksInPath().path
+        let productRoot = URL(fileURLWithPath: manifest.directory).resolvingSymlinksInPath().path
+        let prefix = productRoot == realRoot ? "" : String(productRoot.dropFirst(realRoot.count + 1))
+        let releases = manifest.directory + "/.pipeops/releases"
+        let target = releases + "/" + commit
+        if !FileManager.default.fileExists(atPath: target) {
+            let temporary = releases + "/.export-\(UUID().uuidString.prefix(8))"
+            do { try FileManager.default.createDirectory(atPath: temporary, withIntermediateDirectories: true) } catch {
+                throw .writeFailed(temporary, reason: AtomicFile.reason(error))
+            }
+            do {
+                try repository.export(commit, to: temporary)
+            } catch {
+                try? FileManager.default.removeItem(atPath: temporary)
+                throw error
+            }
+            if rename(temporary, target) != 0 {
+                try? FileManager.default.removeItem(atPath: temporary)
+                if !FileManager.default.fileExists(atPath: target) { throw .writeFailed(target, reason: String(cString: strerror(errno))) }
+            }
+        }
+        let directory = prefix.isEmpty ? target : target + "/" + prefix
+        guard FileManager.default.fileExists(atPath: directory + "/" + Manifest.fileName) else {
+            throw .message("commit \(commit.prefix(7)) has no \(prefix.isEmpty ? "" : prefix + "/")\(Manifest.fileName)")
+        }
+        return try ProductContext.load(from: directory)
+    }
+
     /// Reads and checks one environment. Error-level problems in its file throw `.findings`.
     public func environment(named name: String) throws(PipeOpsError) -> ResolvedEnvironment {
         guard let index = manifest.environments.firstIndex(where: { $0.name == name }) else {

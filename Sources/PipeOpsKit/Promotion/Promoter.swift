@@ -14,6 +14,8 @@ public enum Promoter {
         public var gates: [Gate]
         public var rendered: RenderedEnvironment?
         public var record: PromotionRecord?
+        /// What is promoted: HEAD's version, or the release `--rev` names.
+        public var version: VersionInfo?
         public var passed: Bool { gates.allSatisfy(\.passed) }
     }
 
@@ -105,9 +107,11 @@ public enum Promoter {
                 "\(from) has no recorded promotion or smoke run; run 'pipeops promote --to \(from)' or 'pipeops run --env \(from)' first")
     }
 
+    /// `release`: promote that revision (`promote --rev`, its files exported from git into
+    /// `context`'s directory) instead of HEAD; every gate applies to it.
     public static func promote(
         _ context: ProductContext, to target: String, from source: String?, requireTag: Bool = true,
-        dryRun: Bool
+        dryRun: Bool, release: VersionInfo? = nil
     ) throws(PipeOpsError) -> Outcome {
         let environment = try context.environment(named: target)
         let from = source ?? context.previousEnvironment(before: target)
@@ -116,7 +120,12 @@ public enum Promoter {
                 "unknown environment '\(from)' (pipeops.yaml defines: \(context.environmentNames.joined(separator: ", ")))")
         }
         let directory = context.product.directory
-        let version = try VersionInfo.gather(from: directory, tagPrefix: context.manifest.tagPrefix)
+        let version: VersionInfo
+        if let release {
+            version = release
+        } else {
+            version = try VersionInfo.gather(from: directory, tagPrefix: context.manifest.tagPrefix)
+        }
         let repository = try GitRepository.discover(from: directory)
         let rendered = try Renderer.render(context, environment: environment, version: version)
         var gates: [Gate] = []
@@ -148,14 +157,16 @@ public enum Promoter {
                 name: "clean-tree", passed: !version.dirty,
                 detail: version.dirty
                     ? "\(version.changes.count) uncommitted change\(version.changes.count == 1 ? "" : "s") (\(version.changes.prefix(3).map(\.description).joined(separator: ", ")))"
-                    : "working tree clean at \(version.shortCommit)"))
+                    : release != nil
+                        ? "rendered from \(version.version)'s files in git (commit \(version.shortCommit)), not the working tree"
+                        : "working tree clean at \(version.shortCommit)"))
 
         let onRelease = version.tag != nil && version.distance == 0
         gates.append(
             Gate(
                 name: "release-tag", passed: onRelease || !requireTag,
                 detail: onRelease
-                    ? "HEAD is release \(version.tag!)"
+                    ? "\(release != nil ? "--rev" : "HEAD") is release \(version.tag!)"
                     : requireTag
                         ? "HEAD is not on a release tag (\(version.describe)); run 'pipeops tag'"
                         : "not required (release.requireTag: false)"))
@@ -166,7 +177,7 @@ public enum Promoter {
             gates.append(Gate(name: "previous-environment", passed: true, detail: "\(target) is the first environment"))
         }
 
-        var outcome = Outcome(from: from, to: target, gates: gates, rendered: rendered, record: nil)
+        var outcome = Outcome(from: from, to: target, gates: gates, rendered: rendered, record: nil, version: version)
         guard outcome.passed, !dryRun else { return outcome }
         outcome.record = try record(outcome, in: context)
         return outcome
@@ -177,7 +188,12 @@ public enum Promoter {
     public static func record(_ outcome: Outcome, in context: ProductContext) throws(PipeOpsError) -> PromotionRecord {
         guard outcome.passed, let rendered = outcome.rendered else { throw .message("promotion to \(outcome.to) did not pass its gates") }
         let repository = try GitRepository.discover(from: context.product.directory)
-        let version = try VersionInfo.gather(from: context.product.directory, tagPrefix: context.manifest.tagPrefix)
+        let version: VersionInfo
+        if let known = outcome.version {
+            version = known
+        } else {
+            version = try VersionInfo.gather(from: context.product.directory, tagPrefix: context.manifest.tagPrefix)
+        }
         let record = PromotionRecord(
             kind: .promotion, environment: outcome.to, commit: version.commit, version: version.version,
             structureSha256: rendered.hashes.structure, definitionSha256: rendered.hashes.content,
@@ -229,6 +245,8 @@ public enum Promoter {
         public var latestRun: PromotionRecord?
         /// The latest SageMaker execution there.
         public var latestSageMaker: PromotionRecord?
+        /// The release promoted there before the current one (what a rollback returns to).
+        public var previous: PromotionRecord?
     }
 
     /// Per environment, the latest record and the evidence it has.
@@ -237,9 +255,11 @@ public enum Promoter {
         let records = try Ledger.records(in: repository)
         return context.manifest.environments.map { entry in
             let here = records.filter { $0.environment == entry.name }
+            let promotions = here.filter { $0.kind == .promotion }
+            let previous = promotions.last.flatMap { current in promotions.last { $0.commit != current.commit } }
             return Status(
                 environment: entry.name, requiredEvidence: entry.requiredEvidence, latest: here.last,
-                latestRun: here.last { $0.kind != .promotion }, latestSageMaker: here.last { $0.kind == .sagemaker })
+                latestRun: here.last { $0.kind != .promotion }, latestSageMaker: here.last { $0.kind == .sagemaker }, previous: previous)
         }
     }
 }

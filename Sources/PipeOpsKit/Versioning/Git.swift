@@ -322,6 +322,27 @@ public final class GitRepository {
         return Data(bytes: raw, count: size)
     }
 
+    /// Writes the files of `commit` into `directory` (which must not be the working tree),
+    /// through libgit2: the working tree, the index and HEAD are left alone.
+    public func export(_ commit: String, to directory: String) throws(PipeOpsError) {
+        var oid = git_oid()
+        guard git_oid_fromstr(&oid, commit) == 0 else { throw .git("'\(commit)' is not a commit id") }
+        var object: OpaquePointer?
+        guard git_object_lookup(&object, handle, &oid, GIT_OBJECT_COMMIT) == 0, let object else {
+            throw .git("cannot read commit \(commit.prefix(7)): \(Self.lastErrorMessage())")
+        }
+        defer { git_object_free(object) }
+        var options = git_checkout_options()
+        git_checkout_options_init(&options, UInt32(GIT_CHECKOUT_OPTIONS_VERSION))
+        options.checkout_strategy = GIT_CHECKOUT_FORCE.rawValue | GIT_CHECKOUT_DONT_UPDATE_INDEX.rawValue
+        let target = strdup(directory)
+        defer { free(target) }
+        options.target_directory = UnsafePointer(target)
+        guard git_checkout_tree(handle, object, &options) == 0 else {
+            throw .git("cannot write \(commit.prefix(7))'s files into \(directory): \(Self.lastErrorMessage())")
+        }
+    }
+
     // MARK: Notes
 
     /// The note text on `commit` in `notesRef`, or nil.

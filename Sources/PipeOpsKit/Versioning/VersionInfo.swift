@@ -58,6 +58,24 @@ public struct VersionInfo: Sendable {
             hashes: definition.map { DefinitionHashes(root: $0.root) })
     }
 
+    /// A release read from git rather than the working tree (`promote --rev`): clean by
+    /// definition, on `tag` when the revision is (or points at) a release tag.
+    public static func release(_ revision: String, in repository: GitRepository, tagPrefix: String) throws(PipeOpsError) -> VersionInfo {
+        guard let commit = try repository.commit(of: revision) else {
+            throw .invalidArgument("--rev: '\(revision)' names no commit of this repository")
+        }
+        let releaseTags = try repository.tags().filter { $0.commit == commit && ReleaseTags.version(of: $0.name, prefix: tagPrefix) != nil }
+        let tag =
+            releaseTags.first { $0.name == revision }
+            ?? ReleaseTags.latest(releaseTags.map(\.name), prefix: tagPrefix).map {
+                GitRepository.Tag(name: $0.tag, commit: commit, annotated: true)
+            }
+        return VersionInfo(
+            repository: repository.workingDirectory ?? "", commit: commit, branch: nil, dirty: false, changes: [], tag: tag?.name,
+            distance: tag == nil ? nil : 0, describe: tag?.name ?? String(commit.prefix(7)), shallow: repository.isShallow,
+            worktree: repository.isWorktree, definitionPath: nil, hashes: nil)
+    }
+
     /// The tags every rendered request carries (within SageMaker's tag limits).
     public var stampTags: [(key: String, value: String)] {
         var tags: [(String, String)] = [
