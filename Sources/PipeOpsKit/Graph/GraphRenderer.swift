@@ -11,7 +11,9 @@ public enum GraphRenderer {
         func status(_ step: Step) -> String? {
             guard let record = records[step.name] else { return execution == nil ? nil : "not in this execution" }
             var text = record.status.rawValue
-            if let hit = record.cacheHit {
+            if let source = record.reusedFrom {
+                text += " · reused from \(source)"
+            } else if let hit = record.cacheHit {
                 text += " · cached from \(hit.sourceExecution)"
             } else if let duration = record.durationSeconds {
                 text += String(format: " · %.2fs", duration)

@@ -162,7 +162,7 @@ public enum Deployer {
         let gaps = graph.closureGaps(selected)
         if !gaps.isEmpty {
             throw .invalidArgument(
-                "--select leaves out \(gaps.sorted().map { pipeline.steps[$0].name }.joined(separator: ", ")), which lie on a path between selected steps; SageMaker requires every step between two selected steps to be selected: add them"
+                "--select leaves out \(gaps.sorted().map { pipeline.steps[$0].name }.joined(separator: ", ")), which \(gaps.count == 1 ? "lies" : "lie") on a path between selected steps; SageMaker requires every step between two selected steps to be selected: add \(gaps.count == 1 ? "it" : "them")"
             )
         }
         return !selected.reduce(into: Set<Int>()) { $0.formUnion(graph.ancestors(of: $1)) }.subtracting(selected).isEmpty
