@@ -22,18 +22,36 @@ struct AWSOptions: ParsableArguments {
         }
     }
 
+    /// An endpoint as the AWS CLI finds it: the flag, then AWS_ENDPOINT_URL_<SERVICE>, then
+    /// AWS_ENDPOINT_URL, then the profile's endpoint_url.
+    func endpoint(service: String) -> URL? {
+        let environment = ProcessInfo.processInfo.environment
+        let resolver = AWSConfigResolver(profile: profile)
+        let profileSection = resolver.profileName == "default" ? "default" : "profile \(resolver.profileName)"
+        let candidates = [
+            endpointURL, environment["AWS_ENDPOINT_URL_\(service)"], environment["AWS_ENDPOINT_URL"],
+            AWSConfigResolver.ini(resolver.configFile)[profileSection]?["endpoint_url"],
+        ]
+        return candidates.compactMap { $0 }.first { !$0.isEmpty }.flatMap { URL(string: $0) }
+    }
+
+    var s3Endpoint: URL? { endpoint(service: "S3") }
+
     func client(environmentRegion: String?) throws -> SageMakerClient {
         let resolver = AWSConfigResolver(profile: profile)
         let region = try resolver.region(flag: region, environmentFile: environmentRegion)
-        let credentials = try resolver.credentials()
+        let provider = try CredentialChain(resolver: resolver, region: region).provider()
+        let credentials = try provider.credentials()
         var log: (@Sendable (String) -> Void)?
         if verbose {
             log = { message in Terminal.standardError("pipeops: " + message) }
         }
-        if verbose { Terminal.standardError("pipeops: using \(credentials) in \(region)") }
-        let endpoint: URL? = endpointURL.flatMap { URL(string: $0) }
-        return SageMakerClient(
-            region: region, credentials: credentials, endpoint: endpoint, transport: URLSessionTransport(), maxAttempts: 5, log: log)
+        if verbose { Terminal.standardError("pipeops: using \(credentials) (\(provider.name)) in \(region)") }
+        var client = SageMakerClient(
+            region: region, credentials: credentials, endpoint: endpoint(service: "SAGEMAKER"), transport: URLSessionTransport(),
+            maxAttempts: 5, log: log)
+        client.provider = provider
+        return client
     }
 }
 
@@ -104,7 +122,7 @@ extension PipeOps {
             do {
                 let result = try Deployer.upsert(
                     rendered, client: client, definitionBucket: environment.definitionBucket,
-                    s3Endpoint: aws.endpointURL.flatMap { URL(string: $0) })
+                    s3Endpoint: aws.s3Endpoint)
                 Terminal.output(
                     "\(result.created ? "created" : "updated") \(result.pipelineArn)\(result.versionId.map { " (version \($0))" } ?? "") · \(result.tags.count) tags · definition \(result.definitionLocation) · structure \(rendered.hashes.structure.prefix(12)) · code \(rendered.artifacts.sha256.prefix(12))\n"
                 )
@@ -282,7 +300,7 @@ extension PipeOps {
 /// Publishes code objects before a pipeline names them (upsert, promote --upsert), with progress.
 func publishCode(_ uploads: [CodeUpload], client: SageMakerClient, aws: AWSOptions) throws {
     guard !uploads.isEmpty else { return }
-    let s3 = S3Client(sageMaker: client, endpoint: aws.endpointURL.flatMap { URL(string: $0) })
+    let s3 = S3Client(sageMaker: client, endpoint: aws.s3Endpoint)
     let progress = Progress(label: "publishing code")
     let published = try Deployer.publish(uploads, s3: s3) { index, total, upload in
         progress.update("\(index)/\(total) \(upload.key)")

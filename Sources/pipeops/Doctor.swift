@@ -22,7 +22,16 @@ extension PipeOps {
         @Option(help: "Output format: text or json.")
         var format: Format = .text
 
+        @Flag(
+            help:
+                "Also check AWS access (online): which provider supplies credentials, the account (STS GetCallerIdentity), region and endpoints. Never prints a secret."
+        )
+        var aws = false
+
+        @OptionGroup var awsOptions: AWSOptions
+
         func run() throws {
+            if aws { return try checkAWS() }
             let report = DoctorReport.gather()
             switch format {
             case .text:
@@ -44,6 +53,35 @@ extension PipeOps {
                 }
                 Terminal.output(CanonicalJSON.string(Node(object: [("checks", Node(.array(checks)))]), pretty: true) + "\n")
             }
+        }
+    }
+}
+
+extension PipeOps.Doctor {
+    func checkAWS() throws {
+        let resolver = AWSConfigResolver(profile: awsOptions.profile)
+        let region = try resolver.region(flag: awsOptions.region, environmentFile: nil)
+        let chain = CredentialChain(resolver: resolver, region: region)
+        let provider = try chain.provider()
+        let credentials = try provider.credentials()
+        let identity = try chain.callerIdentity(credentials)
+        let lines = [
+            (
+                "credentials",
+                "\(provider.name) · key \(AWSCredentials.redact(credentials.accessKeyId))\(credentials.sessionToken == nil ? "" : " with a session token")\(provider.expiration.map { " · expire \(Timestamp.string($0))" } ?? "")"
+            ),
+            ("account", "\(identity.account) (\(identity.arn))"),
+            ("region", region),
+            ("sagemaker", awsOptions.endpoint(service: "SAGEMAKER")?.absoluteString ?? "https://api.sagemaker.\(region).amazonaws.com"),
+            ("s3", awsOptions.s3Endpoint?.absoluteString ?? "https://s3.\(region).amazonaws.com"),
+            ("sts", chain.stsEndpoint.absoluteString),
+        ]
+        switch format {
+        case .text:
+            for (name, value) in lines { Terminal.output("\(name.padding(toLength: 12, withPad: " ", startingAt: 0)) \(value)\n") }
+        case .json:
+            Terminal.output(
+                CanonicalJSON.string(Node(object: lines.map { ($0.0, Node(.string($0.1))) }), sortKeys: false, pretty: true) + "\n")
         }
     }
 }

@@ -308,7 +308,7 @@ extension PipeOps {
                 do {
                     let result = try Deployer.upsert(
                         rendered, client: client, definitionBucket: rendered.environment.definitionBucket,
-                        s3Endpoint: aws.endpointURL.flatMap { URL(string: $0) })
+                        s3Endpoint: aws.s3Endpoint)
                     Terminal.output("\(result.created ? "created" : "updated") \(result.pipelineArn)\n")
                 } catch {
                     throw error.asToolError

@@ -37,13 +37,13 @@ public struct AWSConfigResolver: Sendable {
         self.profile = profile
     }
 
-    var profileName: String { profile ?? environment["AWS_PROFILE"] ?? environment["AWS_DEFAULT_PROFILE"] ?? "default" }
+    public var profileName: String { profile ?? environment["AWS_PROFILE"] ?? environment["AWS_DEFAULT_PROFILE"] ?? "default" }
 
-    var home: String { environment["HOME"] ?? NSHomeDirectory() }
+    public var home: String { environment["HOME"] ?? NSHomeDirectory() }
 
-    var credentialsFile: String { environment["AWS_SHARED_CREDENTIALS_FILE"] ?? home + "/.aws/credentials" }
+    public var credentialsFile: String { environment["AWS_SHARED_CREDENTIALS_FILE"] ?? home + "/.aws/credentials" }
 
-    var configFile: String { environment["AWS_CONFIG_FILE"] ?? home + "/.aws/config" }
+    public var configFile: String { environment["AWS_CONFIG_FILE"] ?? home + "/.aws/config" }
 
     /// Environment variables first (unless a profile was named explicitly), then the credentials
     /// file, then the config file.
@@ -85,7 +85,7 @@ public struct AWSConfigResolver: Sendable {
     }
 
     /// A minimal INI reader for the AWS shared files.
-    static func ini(_ path: String) -> [String: [String: String]] {
+    public static func ini(_ path: String) -> [String: [String: String]] {
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return [:] }
         var sections: [String: [String: String]] = [:]
         var current: String?

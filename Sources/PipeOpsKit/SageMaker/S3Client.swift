@@ -12,6 +12,7 @@ public struct S3Client: Sendable {
     public var endpoint: URL?
     public var maxAttempts: Int
     public var log: (@Sendable (String) -> Void)?
+    public var provider: CredentialProvider?
 
     public init(
         region: String, credentials: AWSCredentials, endpoint: URL? = nil, transport: any HTTPTransport = URLSessionTransport(),
@@ -28,6 +29,7 @@ public struct S3Client: Sendable {
         self.init(
             region: client.signer.region, credentials: client.signer.credentials, endpoint: endpoint, transport: client.transport,
             log: client.log)
+        provider = client.provider
     }
 
     /// The request URL of `bucket`/`key`, the key percent-encoded once (everything but unreserved characters and `/`).
@@ -59,6 +61,8 @@ public struct S3Client: Sendable {
         var all = headers
         all.append(("Host", SigV4Signer.host(of: url)))
         all.append(("x-amz-content-sha256", payloadSha256))
+        var signer = self.signer
+        if let provider, let fresh = try? provider.credentials() { signer.credentials = fresh }
         return signer.sign(SigV4Signer.Request(method: method, url: url, headers: all), date: date)
     }
 
@@ -100,6 +104,7 @@ public struct S3Client: Sendable {
         var attempt = 0
         while true {
             attempt += 1
+            if let provider { _ = try provider.credentials() } // a refresh that fails says why, here
             let signed = signed(method: method, url: url, headers: headers, payloadSha256: payloadSha256)
             let started = Date()
             do {

@@ -26,6 +26,9 @@ public struct SageMakerClient: Sendable {
     public var transport: any HTTPTransport
     public var maxAttempts: Int
     public var log: (@Sendable (String) -> Void)?
+    /// Where credentials come from when they can expire (assumed roles, SSO, web identity…):
+    /// asked before every request, it refreshes them shortly before they expire.
+    public var provider: CredentialProvider?
 
     public init(
         region: String, credentials: AWSCredentials, endpoint: URL? = nil, transport: any HTTPTransport = URLSessionTransport(),
@@ -64,6 +67,10 @@ public struct SageMakerClient: Sendable {
                     ("X-Amz-Target", "SageMaker.\(operation)"),
                     ("Host", SigV4Signer.host(of: endpoint)),
                 ], body: payload)
+            var signer = self.signer
+            if let provider {
+                do { signer.credentials = try provider.credentials() } catch { throw .tool(error) }
+            }
             let signed = signer.sign(request)
             let started = Date()
             let response: HTTPResponse
