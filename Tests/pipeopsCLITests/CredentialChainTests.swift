@@ -57,23 +57,10 @@ import Testing
         "container-secret-SECRET", "container-session-SECRET", "process-secret-SECRET", "process-token-SECRET", "web-identity-jwt-SECRET",
     ]
 
+    /// The binary with exactly `environment` (none of the machine's AWS_*), its output checked
+    /// for every secret of every provider.
     func run(_ arguments: [String], in directory: String, _ environment: [String: String]) throws -> CLI.Result {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: CLI.binary)
-        process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        process.environment = environment
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let result = CLI.Result(
-            status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-            stderr: String(decoding: stderr, as: UTF8.self))
+        let result = try CLI.run(arguments, in: directory, environment: environment, unsettingPrefixes: ["AWS_"])
         for secret in Self.secrets {
             #expect(!result.stdout.contains(secret) && !result.stderr.contains(secret), "\(secret) printed by \(arguments)")
         }

@@ -27,17 +27,9 @@ import Testing
         var starts: Int { ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").split(separator: "\n").count }
     }
 
-    static func product(template: String = "python") throws -> Scratch {
+    static func product() throws -> Scratch {
         try #require(FileManager.default.isExecutableFile(atPath: sdkPython), "run scripts/install-deps.sh: no SDK venv at \(sdkPython)")
-        let scratch = Scratch()
-        let result = try CLI.run(["init", ".", "--name", "churn-model", "--template", template], in: scratch.path)
-        try #require(result.status == 0, "\(result.stderr)")
-        try scratch.git("init", "-q", "-b", "main")
-        try scratch.git("config", "user.name", "CI")
-        try scratch.git("config", "user.email", "ci@example.com")
-        try scratch.git("add", "-A")
-        try scratch.git("commit", "-q", "-m", "product")
-        return scratch
+        return try SageMakerCommandTests.product(template: "python")
     }
 
     func pipeops(_ arguments: [String], in product: Scratch, python: String) throws -> CLI.Result {

@@ -13,9 +13,10 @@ import Testing
     ]
 
     /// A scaffolded product in a git repository (so renders carry the git stamp).
-    static func product() throws -> Scratch {
+    static func product(template: String = "default") throws -> Scratch {
         let scratch = Scratch()
-        let result = try CLI.run(["init", ".", "--name", "churn-model", "--account", "123456789012"], in: scratch.path)
+        let result = try CLI.run(
+            ["init", ".", "--name", "churn-model", "--account", "123456789012", "--template", template], in: scratch.path)
         guard result.status == 0 else { throw CLIError(result.stderr) }
         try scratch.git("init", "-q", "-b", "main")
         try scratch.git("config", "user.name", "CI")

@@ -206,23 +206,17 @@ public struct DependencyGraph: Sendable {
 
 extension DependencyGraph {
     /// Every step reachable from `index` along any edge (not `index` itself).
-    public func descendants(of index: Int) -> Set<Int> {
-        var seen: Set<Int> = []
-        var stack = successors[index].map(\.to)
-        while let next = stack.popLast() {
-            guard seen.insert(next).inserted else { continue }
-            stack += successors[next].map(\.to)
-        }
-        return seen
-    }
+    public func descendants(of index: Int) -> Set<Int> { reachable(from: index) { successors[$0].map(\.to) } }
 
     /// Every step `index` waits for, directly or not (not `index` itself).
-    public func ancestors(of index: Int) -> Set<Int> {
+    public func ancestors(of index: Int) -> Set<Int> { reachable(from: index) { predecessors[$0].map(\.from) } }
+
+    private func reachable(from index: Int, _ next: (Int) -> [Int]) -> Set<Int> {
         var seen: Set<Int> = []
-        var stack = predecessors[index].map(\.from)
-        while let next = stack.popLast() {
-            guard seen.insert(next).inserted else { continue }
-            stack += predecessors[next].map(\.from)
+        var stack = next(index)
+        while let step = stack.popLast() {
+            guard seen.insert(step).inserted else { continue }
+            stack += next(step)
         }
         return seen
     }
