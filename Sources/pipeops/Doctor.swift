@@ -5,15 +5,17 @@ import PipeOpsKit
 extension PipeOps {
     struct Doctor: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Show what pipeops found here: its helper, isolation, libgit2, Python and moto.",
+            abstract: "Show what pipeops found here: its helper, isolation, libgit2, Python and moto (and, with --aws, AWS access).",
             discussion: """
-                Read-only and offline. Use it when `pipeops run` rewrites /opt/ml instead of \
+                Read-only and offline (--aws is online: it resolves credentials and calls STS \
+                GetCallerIdentity). Use it when `pipeops run` rewrites /opt/ml instead of \
                 mounting it, when a .py definition will not compile, or in CI to record the \
                 environment a job ran in.
 
                 Examples:
                   pipeops doctor
                   pipeops doctor --format json
+                  pipeops doctor --aws --profile release
                 """
         )
 

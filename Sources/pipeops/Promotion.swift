@@ -197,7 +197,7 @@ extension PipeOps {
 
     struct Promote: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Promote HEAD to an environment after checking its gates, and record it.",
+            abstract: "Promote HEAD (or any release, with --rev) to an environment after checking its gates, and record it.",
             discussion: """
                 Gates, in order: lint (no errors), images (after the first environment, every \
                 image pinned by digest), clean-tree, release-tag (HEAD on a release tag; \
