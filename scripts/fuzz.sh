@@ -43,8 +43,9 @@ run() {
     mkdir -p .build-fuzz/crashes
     echo "==> fuzzing $name for ${seconds}s" >&2
     # libFuzzer stops at its first slow input. On a loaded machine a normal input can exceed 1 s
-    # once, so a timeout counts only when the input is slow again when run alone; an input that
-    # is not is reported, discarded, and fuzzing resumes for the time left.
+    # once, so a timeout counts only when the input is slow again each time it is run alone
+    # (three tries); an input that is not is reported, discarded, and fuzzing resumes for the
+    # time left.
     while left=$((deadline - SECONDS)); [ "$left" -gt 0 ]; do
         PIPEOPS_FUZZ_TARGET=$name "$binary" -max_total_time="$left" -timeout=1 -rss_limit_mb=2048 -max_len=65536 \
             -print_final_stats=1 -artifact_prefix=".build-fuzz/crashes/$name-" ".build-fuzz/corpus/$name" 2>&1 \
@@ -52,7 +53,10 @@ run() {
         local resumed=0
         for slow in .build-fuzz/crashes/"$name"-timeout-*; do
             [ -e "$slow" ] || continue
-            if PIPEOPS_FUZZ_TARGET=$name "$binary" -timeout=1 -runs=1 "$slow" >/dev/null 2>&1; then
+            # Slow three times in a row alone, or it was the machine, not the input.
+            if PIPEOPS_FUZZ_TARGET=$name "$binary" -timeout=1 -runs=1 "$slow" >/dev/null 2>&1 \
+                || { sleep 2; PIPEOPS_FUZZ_TARGET=$name "$binary" -timeout=1 -runs=1 "$slow" >/dev/null 2>&1; } \
+                || { sleep 5; PIPEOPS_FUZZ_TARGET=$name "$binary" -timeout=1 -runs=1 "$slow" >/dev/null 2>&1; }; then
                 echo "fuzz: $name: $(basename "$slow") was slow only under load (under 1 s alone); discarded" >&2
                 rm -f "$slow"
                 resumed=1
