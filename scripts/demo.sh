@@ -88,6 +88,7 @@ pipeops upsert --env dev --endpoint-url "http://127.0.0.1:$port"
 pipeops upsert --env staging --endpoint-url "http://127.0.0.1:$port"
 pipeops upsert --env staging --endpoint-url "http://127.0.0.1:$port"
 pipeops start --env staging --endpoint-url "http://127.0.0.1:$port" --wait --poll-interval 1
+AWS_ENDPOINT_URL_STS="http://127.0.0.1:$port" pipeops doctor --aws   # which credentials, which account; never a secret
 pipeops promote --status
 pipeops promote --to prod
 
@@ -95,6 +96,11 @@ step "a code-only change that staging has not run is refused for prod, naming th
 echo "# stricter" >> pipeline/steps/evaluate.py
 git commit -qam "evaluate differently" && pipeops tag patch >/dev/null
 pipeops promote --to prod --dry-run || echo "(exit $? — staging must run this code first)"
+
+step "what changed between the two releases, what the next run takes from the cache, and how it is scheduled"
+pipeops diff v0.1.0 v0.1.1 || true
+pipeops cache explain --env dev Train Evaluate
+pipeops plan --env dev
 
 step "lint real SageMaker SDK output, v2 and v3 (no errors; the warnings are true) and a copy with the mistakes that usually reach CreatePipeline"
 pipeops lint "$repo"/Tests/Fixtures/examples/*.sdk.json "$repo"/Tests/Fixtures/sdk/v*/*.json | sed "s|$repo/||"

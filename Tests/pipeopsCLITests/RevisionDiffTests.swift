@@ -35,7 +35,19 @@ import Testing
         #expect(root["structureChanged"]?.bool == true)
         #expect(root["steps"]?.elements?.map { $0["name"]?.string } == ["Train"])
 
-        let same = try CLI.run(["diff", "v0.2.0", "main"], in: product.path)
+        // A code-only release: the structure is the same, the code is not.
+        try product.git("checkout", "-q", "main")
+        let script = product.path + "/pipeline/steps/evaluate.py"
+        try (try String(contentsOfFile: script, encoding: .utf8) + "\n# stricter\n").write(
+            toFile: script, atomically: true, encoding: .utf8)
+        try product.git("commit", "-qam", "evaluate differently")
+        #expect(try CLI.run(["tag", "0.2.1"], in: product.path).status == 0)
+        let code = try CLI.run(["diff", "v0.2.0", "v0.2.1"], in: product.path)
+        #expect(code.status == 1, "\(code.stdout)")
+        #expect(code.stdout.contains("~ code pipeline/steps/evaluate.py: sha256:"), "\(code.stdout)")
+        #expect(code.stdout.contains("The structure is the same; the code differs"), "\(code.stdout)")
+
+        let same = try CLI.run(["diff", "v0.2.0", "v0.2.0^{commit}"], in: product.path)
         #expect(same.status == 0, "\(same.stdout)")
         #expect(same.stdout.contains("Identical"))
     }

@@ -54,7 +54,13 @@ public struct ProductContext: Sendable {
     /// `.pipeops/releases/<commit>/` (libgit2; the working tree, index and HEAD untouched),
     /// then loaded from there. Reused when already written.
     public func atCommit(_ commit: String) throws(PipeOpsError) -> ProductContext {
-        let repository = try GitRepository.discover(from: product.directory)
+        try ProductContext.load(from: try Self.productDirectory(at: commit, manifest: manifest))
+    }
+
+    /// Where the product of `manifest` is once `commit`'s files are written from git into
+    /// `.pipeops/releases/<commit>/` (written once, atomically, then reused).
+    static func productDirectory(at commit: String, manifest: Manifest) throws(PipeOpsError) -> String {
+        let repository = try GitRepository.discover(from: manifest.directory)
         guard let root = repository.workingDirectory else { throw .git("a bare repository has no product to promote") }
         let realRoot = URL(fileURLWithPath: root).resolvingSymlinksInPath().path
         let productRoot = URL(fileURLWithPath: manifest.directory).resolvingSymlinksInPath().path
@@ -81,7 +87,7 @@ public struct ProductContext: Sendable {
         guard FileManager.default.fileExists(atPath: directory + "/" + Manifest.fileName) else {
             throw .message("commit \(commit.prefix(7)) has no \(prefix.isEmpty ? "" : prefix + "/")\(Manifest.fileName)")
         }
-        return try ProductContext.load(from: directory)
+        return directory
     }
 
     /// Reads and checks one environment. Error-level problems in its file throw `.findings`.

@@ -22,11 +22,30 @@ public struct RevisionDiff: Sendable {
     public var right: Side
     public var steps: [StepChange] = []
     public var parameters: [NodeDiff.Change] = []
+    /// Files of the `code:` folders (product path → old and new sha256).
+    public var code: [NodeDiff.Change] = []
     /// Environment files (by environment name) and pipeops.yaml.
     public var files: [(name: String, changes: [NodeDiff.Change])] = []
 
     public var structureChanged: Bool { left.hashes.structure != right.hashes.structure }
-    public var identical: Bool { steps.isEmpty && parameters.isEmpty && files.allSatisfy(\.changes.isEmpty) && !structureChanged }
+    public var identical: Bool {
+        steps.isEmpty && parameters.isEmpty && code.isEmpty && files.allSatisfy(\.changes.isEmpty) && !structureChanged
+    }
+
+    /// Every file of the code folders at `commit`, by product path.
+    static func codeFiles(at commit: String, manifest: Manifest) throws(PipeOpsError) -> [String: String] {
+        let directory = try ProductContext.productDirectory(at: commit, manifest: manifest)
+        let released: Manifest
+        do { released = try Manifest.load(path: directory + "/" + Manifest.fileName) } catch { throw error.toolError() }
+        var files: [String: String] = [:]
+        for folder in try released.codeFolders() {
+            guard FileManager.default.fileExists(atPath: folder.directory) else { continue }
+            for file in try CodeTree.read(folder.directory, display: folder.display).files {
+                files[folder.display + "/" + file.path] = file.sha256
+            }
+        }
+        return files
+    }
 
     /// Compares the product whose pipeops.yaml is `manifest` at two revisions.
     public static func compare(_ a: String, _ b: String, manifest: Manifest) throws(PipeOpsError) -> RevisionDiff {
@@ -102,6 +121,15 @@ public struct RevisionDiff: Sendable {
                 }
             diff.steps.append(StepChange(step: step.name, kind: "changed", changes: changes, invalidatesCache: invalidates))
         }
+        if !leftManifest.code.isEmpty || !rightManifest.code.isEmpty {
+            let old = try codeFiles(at: left.commit, manifest: manifest)
+            let new = try codeFiles(at: right.commit, manifest: manifest)
+            for path in Set(old.keys).union(new.keys).sorted() where old[path] != new[path] {
+                diff.code.append(
+                    NodeDiff.Change(
+                        path: path, old: old[path].map { "sha256:" + $0.prefix(12) }, new: new[path].map { "sha256:" + $0.prefix(12) }))
+            }
+        }
         diff.parameters = NodeDiff.changes(
             Node(object: Pipeline(document: leftDocument).parameters.map { ($0.name, $0.node) }),
             Node(object: Pipeline(document: rightDocument).parameters.map { ($0.name, $0.node) }))
@@ -138,6 +166,7 @@ public struct RevisionDiff: Sendable {
             }
         }
         for item in parameters { lines.append("~ parameter \(item.path): \(item.old ?? "(absent)") → \(item.new ?? "(absent)")") }
+        for item in code { lines.append("~ code \(item.path): \(item.old ?? "(absent)") → \(item.new ?? "(absent)")") }
         for (name, changes) in files where !changes.isEmpty {
             lines.append("~ \(name)")
             for item in changes.prefix(20) { lines.append("    \(item.path): \(item.old ?? "(absent)") → \(item.new ?? "(absent)")") }
@@ -149,7 +178,9 @@ public struct RevisionDiff: Sendable {
                 ? "Identical: \(right.revision) is \(left.revision) for every environment."
                 : structureChanged
                     ? "The structure changed: \(right.revision) needs a new run in every environment before it is promoted."
-                    : "The structure is the same; only values differ (parameters, environment files).")
+                    : code.isEmpty
+                        ? "The structure is the same; only values differ (parameters, environment files)."
+                        : "The structure is the same; the code differs: \(right.revision) needs a new run before it is promoted.")
         return lines.joined(separator: "\n") + "\n"
     }
 
@@ -186,6 +217,7 @@ public struct RevisionDiff: Sendable {
                         }))
             ),
             ("parameters", changesNode(parameters)),
+            ("code", changesNode(code)),
             ("files", Node(object: files.map { ($0.name, changesNode($0.changes)) })),
         ])
     }
