@@ -127,7 +127,15 @@ public struct CacheExplainer {
             return prediction
         }
         prediction.verdict = .miss
-        let compared = against.map { id in sameStep.last { $0.execution == id } } ?? sameStep.last
+        // Explain against the nearest earlier key (fewest differing attributes, then the newest):
+        // after a staging run and a dev run, a dev change is best told against the dev run.
+        let nearest = sameStep.filter { $0.attributes != nil }.enumerated().min { a, b in
+            let (x, y) = (
+                Self.differences(a.element.attributes!, attributes).count, Self.differences(b.element.attributes!, attributes).count
+            )
+            return x != y ? x < y : a.offset > b.offset
+        }?.element
+        let compared = against.map { id in sameStep.last { $0.execution == id } } ?? nearest ?? sameStep.last
         if let compared {
             prediction.sourceExecution = compared.execution
             if let old = compared.attributes {
