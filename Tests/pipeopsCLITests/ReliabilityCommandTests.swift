@@ -92,10 +92,14 @@ import Testing
         process.waitUntilExit()
     }
 
-    /// Every JSON file below `directory` parses.
+    /// Every JSON file pipeops wrote below `directory` parses: records, cache entries, local S3
+    /// objects, registry entries, rendered files. A killed step's own scratch files in its
+    /// sandbox are the step's (as a killed job's disk is), and an interrupted step never
+    /// publishes them, so they are left out.
     func unparsable(below directory: String) -> [String] {
         var bad: [String] = []
-        for relative in FileManager.default.subpaths(atPath: directory) ?? [] where relative.hasSuffix(".json") {
+        for relative in FileManager.default.subpaths(atPath: directory) ?? []
+        where relative.hasSuffix(".json") && !relative.contains("/sandbox/") {
             let path = directory + "/" + relative
             guard let data = FileManager.default.contents(atPath: path) else { continue }
             if (try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])) == nil { bad.append(relative) }

@@ -99,9 +99,7 @@ public struct LocalS3: Sendable {
         do {
             try fm.createDirectory(atPath: directory, withIntermediateDirectories: true)
             if !isDirectory.boolValue {
-                let target = Self.join(directory, (source as NSString).lastPathComponent)
-                try? fm.removeItem(atPath: target)
-                try fm.copyItem(atPath: source, toPath: target)
+                try Self.copyFile(source, to: Self.join(directory, (source as NSString).lastPathComponent))
                 return 1
             }
             return try Self.copyFiles(from: source, to: directory)
@@ -126,7 +124,9 @@ public struct LocalS3: Sendable {
         }
     }
 
-    /// Copies every file below `source` to the same relative path below `target`, replacing files.
+    /// Copies every file below `source` to the same relative path below `target`, replacing
+    /// files. Each file is copied beside its target and renamed over it, so a kill mid-copy
+    /// leaves the old object or the new one, never half of one.
     static func copyFiles(from source: String, to target: String) throws -> Int {
         let fm = FileManager.default
         var count = 0
@@ -134,13 +134,27 @@ public struct LocalS3: Sendable {
             var isDirectory: ObjCBool = false
             let from = join(source, relative)
             guard fm.fileExists(atPath: from, isDirectory: &isDirectory), !isDirectory.boolValue else { continue }
-            let to = join(target, relative)
-            try fm.createDirectory(atPath: (to as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-            try? fm.removeItem(atPath: to)
-            try fm.copyItem(atPath: from, toPath: to)
+            // A copy a kill interrupted is no object.
+            let name = (relative as NSString).lastPathComponent
+            if name.hasPrefix(".") && name.contains(".pipeops-") && name.hasSuffix(".tmp") { continue }
+            try copyFile(from, to: join(target, relative))
             count += 1
         }
         return count
+    }
+
+    static func copyFile(_ from: String, to: String) throws {
+        let fm = FileManager.default
+        let folder = (to as NSString).deletingLastPathComponent
+        try fm.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let temporary = folder + "/.\((to as NSString).lastPathComponent).pipeops-\(UUID().uuidString.prefix(8)).tmp"
+        do {
+            try fm.copyItem(atPath: from, toPath: temporary)
+            guard rename(temporary, to) == 0 else { throw PipeOpsError.writeFailed(to, reason: String(cString: strerror(errno))) }
+        } catch {
+            try? fm.removeItem(atPath: temporary)
+            throw error
+        }
     }
 
     /// Writes one object.
