@@ -20,6 +20,12 @@ enum PythonDriver {
 
         source, kwargs_path, out_path, uploads_path, s3_root, region, account = sys.argv[1:8]
 
+
+        def fail(code, message):
+            """Ends the compile with `code` (see PythonDriver) and one line for pipeops to show."""
+            sys.stderr.write("pipeops: %s\n" % message)
+            raise SystemExit(code)
+
         # Deterministic archives: no member times or owners, no gzip header time.
         _gzip_init = gzip.GzipFile.__init__
         def _gzip_init_fixed(self, filename=None, mode=None, compresslevel=9, fileobj=None, mtime=None):
@@ -39,8 +45,7 @@ enum PythonDriver {
             import botocore.client
             import botocore.exceptions
         except Exception as error:
-            print("pipeops: cannot import botocore (%s)" % error, file=sys.stderr)
-            sys.exit(4)
+            fail(4, "cannot import botocore (%s)" % error)
 
         uploads = []
         parts = {}
@@ -119,8 +124,7 @@ enum PythonDriver {
         try:
             import sagemaker  # noqa: F401  (v2 and v3 both provide the top-level package)
         except Exception as error:
-            print("pipeops: cannot import the SageMaker Python SDK (%s: %s)" % (type(error).__name__, error), file=sys.stderr)
-            sys.exit(4)
+            fail(4, "cannot import the SageMaker Python SDK (%s: %s)" % (type(error).__name__, error))
 
         with open(kwargs_path) as handle:
             kwargs = json.load(handle)
@@ -131,18 +135,16 @@ enum PythonDriver {
             module = importlib.util.module_from_spec(spec)
             spec.loader.exec_module(module)
             if not hasattr(module, "get_pipeline"):
-                print("pipeops: %s defines no get_pipeline(**kwargs)" % source, file=sys.stderr)
-                sys.exit(5)
+                fail(5, "%s defines no get_pipeline(**kwargs)" % source)
             pipeline = module.get_pipeline(**kwargs)
             if not hasattr(pipeline, "definition"):
-                print("pipeops: get_pipeline returned %s, not an SDK Pipeline (it has no definition())" % type(pipeline).__name__, file=sys.stderr)
-                sys.exit(6)
+                fail(6, "get_pipeline returned %s, not an SDK Pipeline (it has no definition())" % type(pipeline).__name__)
             definition = pipeline.definition()
         except SystemExit:
             raise
         except BaseException:
             traceback.print_exc()
-            sys.exit(3)
+            raise SystemExit(3)
 
         with open(out_path, "w") as handle:
             json.dump(json.loads(definition), handle, indent=2, sort_keys=False)
