@@ -168,22 +168,10 @@ public struct ArtifactRewriter {
 
     /// Parameters some image field reads (`ImageUri: {Get: Parameters.Image}`).
     static func imageParameters(in root: Node) -> Set<String> {
-        var names: Set<String> = []
-        func visit(_ node: Node) {
-            switch node.value {
-            case .object(let members):
-                for member in members {
-                    if ImageReference.fieldNames.contains(member.key), let get = member.value["Get"]?.string, get.hasPrefix("Parameters.") {
-                        names.insert(String(get.dropFirst(11)))
-                    }
-                    visit(member.value)
-                }
-            case .array(let elements): elements.forEach(visit)
-            default: break
-            }
-        }
-        visit(root)
-        return names
+        Set(
+            imageFields(in: root).compactMap { field in
+                field["Get"]?.string.flatMap { $0.hasPrefix("Parameters.") ? String($0.dropFirst(11)) : nil }
+            })
     }
 
     /// Every image field's value below `node`.

@@ -14,11 +14,7 @@ public struct CacheExplainer {
         case disabled
     }
 
-    public struct Change: Sendable, Equatable {
-        public var path: String
-        public var old: String?
-        public var new: String?
-    }
+    public typealias Change = NodeDiff.Change
 
     public struct Prediction: Sendable {
         public var step: String
@@ -129,17 +125,17 @@ public struct CacheExplainer {
         prediction.verdict = .miss
         // Explain against the nearest earlier key (fewest differing attributes, then the newest):
         // after a staging run and a dev run, a dev change is best told against the dev run.
-        let nearest = sameStep.filter { $0.attributes != nil }.enumerated().min { a, b in
-            let (x, y) = (
-                Self.differences(a.element.attributes!, attributes).count, Self.differences(b.element.attributes!, attributes).count
-            )
-            return x != y ? x < y : a.offset > b.offset
-        }?.element
-        let compared = against.map { id in sameStep.last { $0.execution == id } } ?? nearest ?? sameStep.last
+        let candidates = sameStep.enumerated().compactMap { offset, entry in
+            entry.attributes.map { (offset: offset, entry: entry, changes: NodeDiff.changes($0, attributes)) }
+        }
+        let chosen =
+            against.map { id in candidates.last { $0.entry.execution == id } }
+            ?? candidates.min { a, b in a.changes.count != b.changes.count ? a.changes.count < b.changes.count : a.offset > b.offset }
+        let compared = chosen?.entry ?? against.map { id in sameStep.last { $0.execution == id } } ?? sameStep.last
         if let compared {
             prediction.sourceExecution = compared.execution
-            if let old = compared.attributes {
-                prediction.changes = Self.differences(old, attributes)
+            if let changes = chosen?.changes {
+                prediction.changes = changes
                 prediction.reasons = [
                     "key attributes differ from execution \(compared.execution)'s: \(prediction.changes.prefix(4).map(\.path).joined(separator: ", "))"
                 ]
@@ -197,7 +193,4 @@ public struct CacheExplainer {
         }
     }
 
-    static func differences(_ old: Node, _ new: Node) -> [Change] {
-        NodeDiff.changes(old, new).map { Change(path: $0.path, old: $0.old, new: $0.new) }
-    }
 }

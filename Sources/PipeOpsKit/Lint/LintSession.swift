@@ -104,8 +104,7 @@ public enum LintSession {
             var values: [String: [String: Node]] = [:]
             for entry in loaded {
                 guard case .success(let document) = entry.result else { continue }
-                values[entry.name] = Dictionary(
-                    EnvironmentFile(document: document).parameters.map { ($0.key, $0.value) }, uniquingKeysWith: { _, last in last })
+                values[entry.name] = EnvironmentFile(document: document).values
             }
             for entry in loaded {
                 files.append(display(entry.path))

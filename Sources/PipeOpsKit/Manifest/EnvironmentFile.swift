@@ -15,6 +15,11 @@ public struct EnvironmentFile: Sendable {
     public var imagesNode: Node?
     public var problems: [StructureProblem] = []
 
+    /// The parameter values by name (a repeated name: the last one, as the file reads).
+    public var values: [String: Node] {
+        Dictionary(parameters.map { ($0.key, $0.value) }, uniquingKeysWith: { _, last in last })
+    }
+
     public static let keys = [
         "parameters", "tags", "roleArn", "region", "pipelineName", "parallelism", "definitionBucket", "description", "images",
     ]

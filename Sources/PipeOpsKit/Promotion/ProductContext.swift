@@ -124,8 +124,7 @@ public struct ProductContext: Sendable {
                 throw .message("\(shown): \(error)")
             }
         }
-        var values: [String: Node] = [:]
-        for member in file?.parameters ?? [] { values[member.key] = member.value }
+        let values = file?.values ?? [:]
         return ResolvedEnvironment(
             name: name, order: index, execute: entry.execute, filePath: display, file: file, values: values,
             pipelineName: file?.pipelineName ?? manifest.pipelineName ?? name,
@@ -149,8 +148,7 @@ public struct ProductContext: Sendable {
                 values[entry.name] = [:]
                 continue
             }
-            values[entry.name] = Dictionary(
-                EnvironmentFile(document: document).parameters.map { ($0.key, $0.value) }, uniquingKeysWith: { _, last in last })
+            values[entry.name] = EnvironmentFile(document: document).values
         }
         return values
     }

@@ -205,9 +205,15 @@ public enum PythonDefinition {
     }
 
     /// What the SDK uploaded while compiling, as objects `upsert` publishes (from .pipeops/s3).
+    /// Reads what the compile that loading the product just ran (or found current) recorded,
+    /// without hashing the sources again.
     public static func capturedUploads(_ manifest: Manifest) throws(PipeOpsError) -> [CodeUpload] {
         guard let definition = manifest.definition, isPython(definition) else { return [] }
-        let compiled = try compile(manifest)
+        let directory = cacheDirectory(manifest)
+        guard FileManager.default.fileExists(atPath: directory + "/definition.json") else {
+            throw .message("\(definition) has not been compiled; run 'pipeops compile'")
+        }
+        let compiled = read(info: directory + "/compile.json", output: directory + "/definition.json")
         let root = manifest.directory + "/.pipeops/s3/"
         var uploads: [CodeUpload] = []
         for uri in compiled.uploads {
