@@ -20,6 +20,13 @@ extension PipeOps {
                   pipeops lint
                   pipeops lint pipeline/definition.json --format sarif > lint.sarif
                   pipeops lint --property-sample EvaluationReport=tests/fixtures/evaluation.json
+
+                The SageMaker API model: step Arguments, property paths and step types are \
+                checked against botocore's model as of the release built into pipeops (`pipeops \
+                doctor` names it). Something the model does not know is a warning, never an \
+                error. A Python definition compiled with a newer botocore is checked against that \
+                botocore's model (read once, cached under ~/.cache/pipeops/api-models); for JSON \
+                or YAML, pass --api-model FILE.
                 """
         )
 
@@ -33,6 +40,13 @@ extension PipeOps {
             name: .customLong("property-sample"),
             help: ArgumentHelp("What a property file contains, for JsonGet path checks.", valueName: "NAME=FILE"))
         var propertySamples: [String] = []
+
+        @Option(
+            name: .customLong("api-model"),
+            help: ArgumentHelp(
+                "Check against this SageMaker API model instead of the one built in (make it with scripts/gen-shapes.py --json where a newer botocore is installed).",
+                valueName: "FILE"))
+        var apiModel: String?
 
         @Flag(help: "Fail (exit 1) on warnings too.")
         var strict = false
@@ -54,7 +68,7 @@ extension PipeOps {
             let samples = try RunParameters.assignments(propertySamples, option: "--property-sample").map {
                 (name: $0.name, path: $0.value)
             }
-            let report = try LintSession.run(LintRequest(files: files, propertySamples: samples))
+            let report = try LintSession.run(LintRequest(files: files, propertySamples: samples, apiModel: apiModel))
             Terminal.output(
                 LintReporter.render(report, as: format, options: ReportOptions(colored: format == .text && Terminal.colorAllowed)))
             if !quiet && format == .text {

@@ -46,7 +46,7 @@ import Testing
         }
         let wanted: Set<String> = [
             "Processing", "Training", "Tuning", "Transform", "Model", "RegisterModel", "Condition", "Fail",
-            "Lambda", "Callback", "EMR", "EMRServerless", "QualityCheck", "ClarifyCheck", "AutoML", "ForEach",
+            "Lambda", "Callback", "EMR", "EMRServerless", "QualityCheck", "ClarifyCheck", "AutoML", "ForEach", "Job", "Cleanup",
         ]
         #expect(wanted.subtracting(types).isEmpty, "missing step types: \(wanted.subtracting(types).sorted())")
         #expect(triggers.isSuperset(of: ["Completed", "Failed", "Stopped", "Any"]))

@@ -58,7 +58,7 @@ for major in "${which[@]}"; do
     mkdir -p "$out"
     export AWS_ENDPOINT_URL="http://127.0.0.1:$port" AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing \
         AWS_DEFAULT_REGION=us-east-1 AWS_REGION=us-east-1 SAGEMAKER_USER_CONFIG_OVERRIDE="$work/sdk-config.yaml" \
-        SAGEMAKER_SUPPRESS_V2_WARNING=1 PYTHONPATH="$here" CORPUS_OUT="$out" PYTHONWARNINGS=ignore
+        SAGEMAKER_SUPPRESS_V2_WARNING=1 SAGEMAKER_VALIDATE_ROLE=false PYTHONPATH="$here" CORPUS_OUT="$out" PYTHONWARNINGS=ignore
     unset AWS_PROFILE AWS_SESSION_TOKEN
     "$dir/bin/python" -c "import boto3; boto3.client('s3').create_bucket(Bucket='pipeops-corpus')"
     version="$("$dir/bin/python" -c "from importlib.metadata import version; print(version('sagemaker'))")"

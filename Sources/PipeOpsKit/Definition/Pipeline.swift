@@ -3,11 +3,15 @@ public enum StepType: Hashable, Sendable, CustomStringConvertible {
     case processing, training, transform, tuning, model, registerModel, condition, fail, lambda, callback
     case qualityCheck, clarifyCheck, emr, emrServerless, autoML, endpointConfig, endpoint, inferenceComponent
     case lineage, forEach
+    /// SDK v3 `JobStep`: a CreateJob request (JobCategory and a JSON JobConfigDocument).
+    case job
+    /// SDK v3 `CleanupStep`: deletes the S3 outputs of the steps it names.
+    case cleanup
     case unknown(String)
 
     public static let known: [StepType] = [
-        .autoML, .callback, .clarifyCheck, .condition, .emr, .emrServerless, .endpoint, .endpointConfig, .fail,
-        .forEach, .inferenceComponent, .lambda, .lineage, .model, .processing, .qualityCheck, .registerModel,
+        .autoML, .callback, .clarifyCheck, .cleanup, .condition, .emr, .emrServerless, .endpoint, .endpointConfig, .fail,
+        .forEach, .inferenceComponent, .job, .lambda, .lineage, .model, .processing, .qualityCheck, .registerModel,
         .training, .transform, .tuning,
     ]
 
@@ -37,6 +41,8 @@ public enum StepType: Hashable, Sendable, CustomStringConvertible {
         case .inferenceComponent: return "InferenceComponent"
         case .lineage: return "Lineage"
         case .forEach: return "ForEach"
+        case .job: return "Job"
+        case .cleanup: return "Cleanup"
         case .unknown(let string): return string
         }
     }
@@ -52,7 +58,7 @@ public enum StepType: Hashable, Sendable, CustomStringConvertible {
     public var supportsCaching: Bool {
         switch self {
         case .processing, .training, .tuning, .autoML, .transform, .clarifyCheck, .qualityCheck, .emr, .emrServerless,
-            .lambda, .callback, .endpointConfig, .endpoint:
+            .lambda, .callback, .endpointConfig, .endpoint, .job:
             return true
         default: return false
         }
@@ -62,7 +68,7 @@ public enum StepType: Hashable, Sendable, CustomStringConvertible {
     public var supportsRetry: Bool {
         switch self {
         case .processing, .training, .tuning, .autoML, .transform, .model, .registerModel, .emr, .emrServerless,
-            .endpointConfig:
+            .endpointConfig, .job:
             return true
         default: return false
         }

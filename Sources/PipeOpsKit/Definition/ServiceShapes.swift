@@ -1,3 +1,5 @@
+import Foundation
+
 /// The AWS API shapes that step Arguments and step properties follow, from botocore's models
 /// (see `scripts/gen-shapes.py`).
 public struct ServiceShapes: Sendable {
@@ -32,20 +34,64 @@ public struct ServiceShapes: Sendable {
 
     public let shapes: [String: Shape]
     public let limits: [String: Limits]
+    /// String patterns (botocore `pattern`, matched whole) that mean something for a definition.
+    public let patterns: [String: String]
+    /// Patterns of structure members that the API documentation states and the shape does not
+    /// carry (structure → member → pattern), such as ProcessingS3Input.LocalPath's /opt/ml/processing/.
+    public let memberPatterns: [String: [String: String]]
+    /// The botocore release the model was made from, e.g. "1.44.8".
+    public let botocoreVersion: String
+    /// Step types the service lists in its pipeline step metadata (PipelineExecutionStepMetadata).
+    public let stepTypes: Set<String>
+    /// Where the model came from: "embedded", or the file or interpreter it was read from.
+    public let source: String
 
+    /// The model built into pipeops (scripts/update-api-model.sh), parsed on first use.
     public static let shared: ServiceShapes = {
-        let bytes = Array(ServiceShapesData.json.utf8)
-        let node = bytes.withUnsafeBufferPointer { buffer in (try? JSONParser.parse(buffer))?.0 }
+        // The embedded text is generated and checked by a test; it always parses.
+        (try? ServiceShapes(json: Array(ServiceShapesData.json.utf8), source: "embedded"))
+            ?? ServiceShapes(shapes: [:], limits: [:], patterns: [:], botocoreVersion: "0", stepTypes: [], source: "embedded")
+    }()
+
+    init(
+        shapes: [String: Shape], limits: [String: Limits], patterns: [String: String], memberPatterns: [String: [String: String]] = [:],
+        botocoreVersion: String, stepTypes: Set<String>, source: String
+    ) {
+        self.shapes = shapes
+        self.limits = limits
+        self.patterns = patterns
+        self.memberPatterns = memberPatterns
+        self.botocoreVersion = botocoreVersion
+        self.stepTypes = stepTypes
+        self.source = source
+    }
+
+    /// A model in the format `scripts/gen-shapes.py --json` writes.
+    public init(json bytes: [UInt8], source: String) throws {
+        let parsed = try? bytes.withUnsafeBufferPointer { try JSONParser.parse($0) }.0
+        guard let parsed, let version = parsed["botocore"]?.string, let table = parsed["shapes"]?.members else {
+            throw PipeOpsError.message(
+                "\(source): not a SageMaker API model for pipeops (make one with 'python3 scripts/gen-shapes.py --json > FILE' where botocore is installed)"
+            )
+        }
         var shapes: [String: Shape] = [:]
         var limits: [String: Limits] = [:]
-        for member in node?.members ?? [] {
+        var patterns: [String: String] = [:]
+        var memberPatterns: [String: [String: String]] = [:]
+        for member in table {
             let entry = member.value
             if entry["n"] != nil || entry["x"] != nil {
                 limits[member.key] = Limits(min: entry["n"]?.double, max: entry["x"]?.double)
             }
+            if let pattern = entry["p"]?.string { patterns[member.key] = pattern }
+            if let documented = entry["mp"]?.members {
+                memberPatterns[member.key] = Dictionary(
+                    documented.compactMap { item in item.value.string.map { (item.key, $0) } }, uniquingKeysWith: { a, _ in a })
+            }
             switch entry["k"]?.string {
             case "s":
-                let members = Dictionary(uniqueKeysWithValues: (entry["m"]?.members ?? []).map { ($0.key, $0.value.string ?? "") })
+                let members = Dictionary(
+                    (entry["m"]?.members ?? []).map { ($0.key, $0.value.string ?? "") }, uniquingKeysWith: { a, _ in a })
                 shapes[member.key] = .structure(members: members, required: entry["r"]?.elements?.compactMap(\.string) ?? [])
             case "l": shapes[member.key] = .list(element: entry["e"]?.string ?? "")
             case "m": shapes[member.key] = .map(value: entry["e"]?.string ?? "")
@@ -53,8 +99,54 @@ public struct ServiceShapes: Sendable {
             case nil: break
             }
         }
-        return ServiceShapes(shapes: shapes, limits: limits)
-    }()
+        self.init(
+            shapes: shapes, limits: limits, patterns: patterns, memberPatterns: memberPatterns, botocoreVersion: version,
+            stepTypes: Set(parsed["stepTypes"]?.elements?.compactMap(\.string) ?? []), source: source)
+    }
+
+    /// Reads a model file (`scripts/gen-shapes.py --json`).
+    public static func load(file path: String) throws -> ServiceShapes {
+        guard let data = FileManager.default.contents(atPath: path) else { throw PipeOpsError.fileNotFound(path) }
+        return try ServiceShapes(json: Array(data), source: path)
+    }
+
+    /// "botocore 1.44.8", as findings and summaries name the model.
+    public var versionPhrase: String { "botocore \(botocoreVersion)" }
+
+    /// The sentence a finding about something the model does not know ends with.
+    public var updateHint: String {
+        "pipeops knows the SageMaker API as of \(versionPhrase); if this is newer, lint with --api-model (see 'pipeops lint --help') or update pipeops"
+    }
+
+    /// Whether botocore version `a` is newer than `b` (numeric, component by component).
+    public static func isNewer(_ a: String, than b: String) -> Bool {
+        let left = a.split(separator: ".").map { Int($0) ?? 0 }
+        let right = b.split(separator: ".").map { Int($0) ?? 0 }
+        for i in 0..<max(left.count, right.count) {
+            let x = i < left.count ? left[i] : 0
+            let y = i < right.count ? right[i] : 0
+            if x != y { return x > y }
+        }
+        return false
+    }
+
+    /// Whether a literal string matches a shape's pattern (true when the shape has none, or the
+    /// pattern is one this regular-expression engine cannot read).
+    public func matchesPattern(_ value: String, shape: String) -> Bool {
+        guard let pattern = patterns[shape] else { return true }
+        return Self.matches(value, pattern: pattern)
+    }
+
+    /// Whether `value` matches `pattern` whole (true when this engine cannot read the pattern).
+    public static func matches(_ value: String, pattern: String) -> Bool {
+        guard let expression = ServiceShapes.compiled(pattern) else { return true }
+        let range = NSRange(value.startIndex..., in: value)
+        return expression.firstMatch(in: value, options: [.anchored], range: range).map { $0.range == range } ?? false
+    }
+
+    private static let cache = PatternCache()
+
+    private static func compiled(_ pattern: String) -> NSRegularExpression? { cache.expression(for: pattern) }
 
     public subscript(name: String) -> Shape? { shapes[name] }
 
@@ -68,7 +160,23 @@ public struct ServiceShapes: Sendable {
         case .model: return ("CreateModelInput", ["ModelName"])
         case .registerModel: return ("CreateModelPackageInput", ["ModelPackageName", "CertifyForMarketplace", "Description"])
         case .autoML: return ("CreateAutoMLJobRequest", ["AutoMLJobName", "ModelDeployConfig", "GenerateCandidateDefinitionsOnly"])
+        case .job: return ("CreateJobRequest", ["JobName", "Tags"])
         default: return nil
         }
+    }
+}
+
+/// Compiled patterns, shared by every lint of the process (patterns are few, values many).
+private final class PatternCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var expressions: [String: NSRegularExpression?] = [:]
+
+    func expression(for pattern: String) -> NSRegularExpression? {
+        lock.lock()
+        defer { lock.unlock() }
+        if let known = expressions[pattern] { return known }
+        let compiled = try? NSRegularExpression(pattern: "(?:\(pattern))")
+        expressions[pattern] = compiled
+        return compiled
     }
 }

@@ -54,6 +54,9 @@ public enum StepProperties {
                 "ContextArns": .keyed(.scalar, keys: nil, what: "ContextArns"),
                 "Associations": .opaque,
             ])
+        case .job: return .shape("DescribeJobResponse")
+        // The SDK gives a CleanupStep no properties; what it cleaned is in the execution's step metadata.
+        case .cleanup: return .fixed([:])
         case .fail, .forEach, .unknown: return nil
         }
     }
@@ -66,6 +69,10 @@ public enum StepProperties {
                 let list = members["TrainingJobSummaries"]
             else { return [:] }
             return ["TrainingJobSummaries": .shape(list)]
+        case .job?:
+            // A JSON string the service parses when the reference is resolved: a path may descend
+            // into it (SDK v3 JobStep: properties.JobConfigDocument.OutputModelPackageArn).
+            return ["JobConfigDocument": .opaque]
         case .autoML?:
             return ["BestCandidateProperties": .fixed(["ModelInsightsJsonReportPath": .scalar, "ExplainabilityJsonReportPath": .scalar])]
         default: return [:]
@@ -130,7 +137,9 @@ public enum StepProperties {
                 current = next
             case (.member(let name), .shape(let shapeName)):
                 guard case .structure(let members, _)? = shapes[shapeName] else { return (.valid, nil) }
-                if let next = members[name] {
+                if walked.isEmpty, let extra = extras[name] {
+                    current = extra
+                } else if let next = members[name] {
                     current = .shape(next)
                 } else if walked.isEmpty, let extra = extras[name] {
                     current = extra

@@ -33,6 +33,12 @@ public struct DoctorReport: Sendable {
         var revision: Int32 = 0
         git_libgit2_version(&major, &minor, &revision)
         checks.append(Check(name: "libgit2", status: .ok, detail: "\(major).\(minor).\(revision)"))
+        checks.append(
+            Check(
+                name: "API model", status: .ok,
+                detail:
+                    "SageMaker API as of botocore \(ServiceShapesData.botocoreVersion) (built in; a Python definition compiled with a newer botocore is checked against that one, lint --api-model FILE names another)"
+            ))
         let python = environment["PIPEOPS_PYTHON"] ?? "python3"
         if let found = Self.which(python, environment: environment) {
             let sdk = Self.output(

@@ -35,6 +35,8 @@ public final class LintContext: @unchecked Sendable {
     public var siblings: [String: [String: Node]]?
     /// For an environment file: the manifest's default role (the environment's account when it sets none).
     public var manifestRoleArn: String?
+    /// The SageMaker API model the definition is checked against (see `LintOptions.apiModel`).
+    public var shapes: ServiceShapes = .shared
 
     public init(
         document: Document, role: Role, pipeline: Pipeline?, propertySamples: [String: PropertySample] = [:],
@@ -66,7 +68,7 @@ public final class LintContext: @unchecked Sendable {
         let key = reference.text
         if let cached = resolutions[key] { return cached }
         guard case .success(let path) = PropertyPath.parseProperty(text) else { return nil }
-        let resolved = StepProperties.resolve(path, on: target, in: pipeline)
+        let resolved = StepProperties.resolve(path, on: target, in: pipeline, shapes: shapes)
         resolutions[key] = resolved
         return resolved
     }

@@ -2,6 +2,8 @@
 public struct LintReport: Sendable {
     public var findings: [Finding]
     public var files: [String]
+    /// The SageMaker API model the definitions were checked against.
+    public var apiModel: ServiceShapes = .shared
 
     public init(findings: [Finding], files: [String]) {
         self.findings = findings.sorted(by: Finding.ordered)

@@ -8,14 +8,18 @@ public struct LintRequest: Sendable {
     public var propertySamples: [(name: String, path: String)]
     /// Directory paths are shown relative to, and where the manifest search starts.
     public var workingDirectory: String
+    /// `--api-model FILE`: a SageMaker API model (`scripts/gen-shapes.py --json`) to check against
+    /// instead of the embedded one or a Python definition's interpreter's.
+    public var apiModel: String?
 
     public init(
         files: [String] = [], propertySamples: [(name: String, path: String)] = [],
-        workingDirectory: String = FileManager.default.currentDirectoryPath
+        workingDirectory: String = FileManager.default.currentDirectoryPath, apiModel: String? = nil
     ) {
         self.files = files
         self.propertySamples = propertySamples
         self.workingDirectory = workingDirectory
+        self.apiModel = apiModel
     }
 }
 
@@ -41,6 +45,11 @@ public enum LintSession {
             }
         }
         var options = LintOptions()
+        if let path = request.apiModel {
+            do { options.apiModel = try ServiceShapes.load(file: absolutePath(path, base: request.workingDirectory)) } catch {
+                throw (error as? PipeOpsError ?? .message("\(path): \(error)")).renamingAnyPath(to: path)
+            }
+        }
         // What the manifest says property files contain describes the manifest's own definition,
         // not every file that happens to be linted from inside the product.
         var manifestSamples: [String: PropertySample] = [:]
@@ -67,7 +76,7 @@ public enum LintSession {
             settings.propertySamples.merge(flagSamples) { _, flag in flag }
             return Linter(options: settings)
         }
-        let linter = makeLinter(for: manifestDefinition)
+        var linter = makeLinter(for: manifestDefinition)
 
         if request.files.isEmpty {
             guard let manifestPath else { throw PipeOpsError.manifestNotFound(searchedFrom: request.workingDirectory) }
@@ -78,6 +87,12 @@ public enum LintSession {
             if manifest.definition != nil, FileManager.default.fileExists(atPath: manifest.resolve(manifest.definition!)),
                 let path = try manifest.loadableDefinition()
             {
+                // A definition compiled by a newer SDK is checked against the API that SDK knows.
+                if request.apiModel == nil, PythonDefinition.isPython(manifest.definition!),
+                    let compiled = PythonDefinition.lastCompile(manifest)
+                {
+                    linter.options.apiModel = InterpreterAPIModel.model(for: compiled, manifest: manifest)
+                }
                 if FileManager.default.fileExists(atPath: path) {
                     files.append(display(path))
                     switch load(path, display: { display($0) }) {
@@ -117,7 +132,10 @@ public enum LintSession {
                 case .failure(.io(let error)): throw error
                 }
             }
-            _ = manifestPath
+            findings = dayOneImages(findings, manifest: manifest)
+            var report = LintReport(findings: findings, files: files)
+            report.apiModel = linter.options.apiModel
+            return report
         } else {
             for file in request.files {
                 let path = absolutePath(file, base: request.workingDirectory)
@@ -135,7 +153,30 @@ public enum LintSession {
                 }
             }
         }
-        return LintReport(findings: findings, files: files)
+        var report = LintReport(findings: findings, files: files)
+        report.apiModel = options.apiModel
+        return report
+    }
+
+    /// Unpinned images are infos while no environment after the first has been promoted: nothing
+    /// unpinned has shipped, and the gates refuse it before it does. The ledger is read only
+    /// when there is such a finding.
+    static func dayOneImages(_ findings: [Finding], manifest: Manifest) -> [Finding] {
+        guard findings.contains(where: { $0.rule == ImageDigestRule.description.id && $0.severity == .warning }),
+            let first = manifest.environments.first?.name
+        else { return findings }
+        let shipped =
+            ((try? GitRepository.discover(from: manifest.directory)).flatMap { try? Ledger.records(in: $0) } ?? []).contains {
+                $0.kind == .promotion && $0.environment != first
+            }
+        if shipped { return findings }
+        return findings.map { finding in
+            guard finding.rule == ImageDigestRule.description.id, finding.severity == .warning else { return finding }
+            var day = finding
+            day.severity = .info
+            day.message += "; nothing is wrong yet: no environment after '\(first)' has been promoted"
+            return day
+        }
     }
 
     static func load(_ path: String, display: (String) -> String) -> Result<Document, LoadError> {

@@ -7,11 +7,18 @@ public struct LintOptions: Sendable {
     /// Rule ids disabled for one step (`lint.steps.<Step>.disable`).
     public var disabledForStep: [String: Set<String>]
     public var propertySamples: [String: PropertySample]
+    /// The SageMaker API model definitions are checked against: the embedded one, a newer one
+    /// read from a Python definition's interpreter, or `lint --api-model FILE`.
+    public var apiModel: ServiceShapes
 
-    public init(disabled: Set<String> = [], disabledForStep: [String: Set<String>] = [:], propertySamples: [String: PropertySample] = [:]) {
+    public init(
+        disabled: Set<String> = [], disabledForStep: [String: Set<String>] = [:], propertySamples: [String: PropertySample] = [:],
+        apiModel: ServiceShapes = .shared
+    ) {
         self.disabled = disabled
         self.disabledForStep = disabledForStep
         self.propertySamples = propertySamples
+        self.apiModel = apiModel
     }
 }
 
@@ -58,6 +65,7 @@ public struct Linter: Sendable {
     }
 
     func run(_ context: LintContext) -> [Finding] {
+        context.shapes = options.apiModel
         var findings: [Finding] = []
         for rule in RuleRegistry.rules where !options.disabled.contains(rule.description.id) {
             var sink = FindingSink(rule: rule.description, file: context.document.path)

@@ -7,6 +7,7 @@ public enum RuleRegistry {
         CacheUnsupportedRule.self,
         CacheWithoutExpiryRule.self,
         ConditionRule.self,
+        ConditionOperandsRule.self,
         CycleRule.self,
         DefinitionSizeRule.self,
         DependsOnConditionRule.self,

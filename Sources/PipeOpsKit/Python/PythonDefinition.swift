@@ -15,6 +15,8 @@ public enum PythonDefinition {
         public var uploads: [String]
         public var sdkVersion: String?
         public var pythonVersion: String?
+        /// The botocore of the compile interpreter (its SageMaker API model's release).
+        public var botocoreVersion: String?
     }
 
     public static func isPython(_ path: String) -> Bool { path.hasSuffix(".py") }
@@ -98,7 +100,7 @@ public enum PythonDefinition {
         }
         return Compiled(
             path: output, fromCache: true, uploads: root?["uploads"]?.elements?.compactMap(\.string) ?? [],
-            sdkVersion: root?["sdk"]?.string, pythonVersion: root?["python"]?.string)
+            sdkVersion: root?["sdk"]?.string, pythonVersion: root?["python"]?.string, botocoreVersion: root?["botocore"]?.string)
     }
 
     /// Region and account the offline SDK sees: `region` and `account` kwargs, else defaults.
@@ -202,6 +204,13 @@ public enum PythonDefinition {
         }
         walk("", depth: 0)
         return found
+    }
+
+    /// What the last compile of `manifest` recorded (nil before the first compile).
+    public static func lastCompile(_ manifest: Manifest) -> Compiled? {
+        let directory = cacheDirectory(manifest)
+        guard FileManager.default.fileExists(atPath: directory + "/compile.json") else { return nil }
+        return read(info: directory + "/compile.json", output: directory + "/definition.json")
     }
 
     /// What the SDK uploaded while compiling, as objects `upsert` publishes (from .pipeops/s3).

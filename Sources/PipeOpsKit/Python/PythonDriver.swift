@@ -155,6 +155,12 @@ enum PythonDriver {
         except Exception:
             sdk_version = getattr(sagemaker, "__version__", "unknown")
         with open(uploads_path, "w") as handle:
-            json.dump({"uploads": sorted(set(uploads)), "sdk": sdk_version, "python": sys.version.split()[0]}, handle)
+            try:
+                import botocore
+                botocore_version = botocore.__version__
+            except Exception:
+                botocore_version = None
+            json.dump({"uploads": sorted(set(uploads)), "sdk": sdk_version, "botocore": botocore_version,
+                       "python": sys.version.split()[0]}, handle)
         """#
 }

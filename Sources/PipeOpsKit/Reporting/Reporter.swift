@@ -64,6 +64,13 @@ public enum LintReporter {
                         member("infos", .integer(report.count(.info))),
                         member("files", .integer(report.files.count)),
                     ])),
+                // What the definitions were checked against (beside the summary, whose members stay numbers).
+                member(
+                    "apiModel",
+                    .object([
+                        member("botocore", .string(report.apiModel.botocoreVersion)),
+                        member("source", .string(report.apiModel.source)),
+                    ])),
             ]))
         return CanonicalJSON.string(root, sortKeys: false, pretty: true) + "\n"
     }

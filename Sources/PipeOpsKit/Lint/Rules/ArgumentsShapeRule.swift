@@ -14,8 +14,13 @@ struct ArgumentsShapeRule: Rule {
             (ProcessingInputs at most 10, ClusterConfig.InstanceCount 1–100, InputDataConfig \
             1–20, …) are not checked at CreatePipeline: the job fails when it starts. They are \
             checked here on literals, on the defaults of parameters that flow into them, and on \
-            environment values (environment-parameter). Unknown members and values outside an API \
-            enum are warnings. Shapes and limits come from botocore's model.
+            environment values (environment-parameter). Literal strings must match the model's \
+            pattern where it says something (a processing LocalPath under /opt/ml/processing/, S3 \
+            URIs, ARNs, names). Members, and values outside an API enum, that the model does not \
+            know are warnings naming the model's botocore version, never errors; an object with \
+            such a member has its missing required members reported as warnings too (the new \
+            member may be the documented alternative, as InstancePreferences is for \
+            InstanceCount/InstanceType). Shapes, limits and patterns come from botocore's model.
             """,
         triggering: [
             """
@@ -78,7 +83,7 @@ struct ArgumentsShapeRule: Rule {
 
     func check(_ context: LintContext, into findings: inout FindingSink) {
         guard let pipeline = context.definition else { return }
-        let shapes = ServiceShapes.shared
+        let shapes = context.shapes
         for step in pipeline.steps {
             guard let type = step.type, let (shape, removed) = ServiceShapes.argumentsShape(for: type),
                 let arguments = step.arguments, arguments.members != nil
@@ -90,14 +95,14 @@ struct ArgumentsShapeRule: Rule {
     }
 
     /// Every place a parameter flows into a typed API field, for the environment rule.
-    static func parameterSinks(in pipeline: Pipeline) -> [ParameterSink] {
+    static func parameterSinks(in pipeline: Pipeline, shapes: ServiceShapes = .shared) -> [ParameterSink] {
         var sinks: [ParameterSink] = []
         for step in pipeline.steps {
             guard let type = step.type, let (shape, removed) = ServiceShapes.argumentsShape(for: type),
                 let arguments = step.arguments, arguments.members != nil
             else { continue }
             var checker = Checker(
-                shapes: .shared, pipeline: pipeline, step: step, findings: FindingSink(rule: description, file: ""),
+                shapes: shapes, pipeline: pipeline, step: step, findings: FindingSink(rule: description, file: ""),
                 components: ["Arguments"])
             checker.check(arguments, shape: shape, removed: removed)
             sinks += checker.sinks
@@ -135,20 +140,36 @@ struct ArgumentsShapeRule: Rule {
                     findings.report("\(path) must be an object, not a \(node.typeName)", at: node, step: step)
                     return
                 }
+                let unknown = present.filter { members[$0.key] == nil && !removed.contains($0.key) }.map(\.key)
                 for key in required where !removed.contains(key) && node[key] == nil {
-                    findings.report("\(path) is missing required member '\(key)'", at: node, step: step)
+                    if unknown.isEmpty {
+                        findings.report("\(path) is missing required member '\(key)'", at: node, step: step)
+                    } else {
+                        // A member the model does not know may be a newer alternative to this one.
+                        findings.report(
+                            "\(path) has no '\(key)', which the model requires; \(unknown.map { "'\($0)'" }.joined(separator: ", ")) may replace it in a newer API (\(shapes.updateHint))",
+                            at: node, step: step, severity: .warning)
+                    }
                 }
                 for member in present {
                     guard let memberShape = members[member.key] else {
                         if removed.contains(member.key) { continue }
                         let hint = Suggestion.didYouMean(member.key, in: Array(members.keys))
                         findings.report(
-                            "'\(member.key)' is not a member of \(path)\(hint)", at: member.keyLocation, step: step.name, severity: .warning
-                        )
+                            "'\(member.key)' is not a member of \(path)\(hint); \(shapes.updateHint)", at: member.keyLocation,
+                            step: step.name,
+                            severity: .warning)
                         continue
                     }
                     components.append("." + member.key)
                     check(member.value, shape: memberShape)
+                    if let pattern = shapes.memberPatterns[name]?[member.key], let value = member.value.string,
+                        !ServiceShapes.matches(value, pattern: pattern)
+                    {
+                        findings.report(
+                            "\(path) is \(member.value.brief); the API documentation requires it to match \(pattern)\(ArgumentsShapeRule.patternHint(memberShape, value)); the job fails when it starts",
+                            at: member.value, step: step)
+                    }
                     components.removeLast()
                 }
             case .list(let element):
@@ -174,7 +195,7 @@ struct ArgumentsShapeRule: Rule {
                     components.removeLast()
                 }
             case .scalar(let type, let allowed):
-                checkScalar(node, type: type, allowed: allowed, limits: shapes.limits[name])
+                checkScalar(node, type: type, allowed: allowed, limits: shapes.limits[name], shape: name)
             }
         }
 
@@ -208,7 +229,7 @@ struct ArgumentsShapeRule: Rule {
                 }
             case .stepProperty(let name, let text):
                 guard let target = pipeline.step(named: name), case .success(let parsed) = PropertyPath.parseProperty(text),
-                    let propertyType = StepProperties.scalarType(of: parsed, on: target, in: pipeline),
+                    let propertyType = StepProperties.scalarType(of: parsed, on: target, in: pipeline, shapes: shapes),
                     !ArgumentsShapeRule.accepts(type, propertyType)
                 else { return }
                 findings.report(
@@ -218,7 +239,7 @@ struct ArgumentsShapeRule: Rule {
             }
         }
 
-        mutating func checkScalar(_ node: Node, type: String, allowed: [String]?, limits: ServiceShapes.Limits?) {
+        mutating func checkScalar(_ node: Node, type: String, allowed: [String]?, limits: ServiceShapes.Limits?, shape: String) {
             if node.isNull { return }
             let ok: Bool
             switch (type, node.value) {
@@ -250,7 +271,15 @@ struct ArgumentsShapeRule: Rule {
             }
             if let allowed, let value = node.string, !allowed.contains(value) {
                 let hint = Suggestion.hint(value, in: allowed) ?? " (allowed: \(allowed.joined(separator: ", ")))"
-                findings.report("\(path) is '\(value)', which the API does not accept\(hint)", at: node, step: step, severity: .warning)
+                findings.report(
+                    "\(path) is '\(value)', which the API model does not list\(hint); \(shapes.updateHint)", at: node, step: step,
+                    severity: .warning)
+                return
+            }
+            if let value = node.string, !shapes.matchesPattern(value, shape: shape) {
+                findings.report(
+                    "\(path) is \(node.brief), which does not match the API's pattern \(shapes.patterns[shape] ?? "") for \(shape)\(ArgumentsShapeRule.patternHint(shape, value)); the job fails when it starts",
+                    at: node, step: step)
             }
         }
 
@@ -261,6 +290,17 @@ struct ArgumentsShapeRule: Rule {
             case .map: return "an object (a map)"
             case .scalar(let type, _): return "a \(type)"
             }
+        }
+    }
+
+    /// What to write instead, for the patterns users break most.
+    static func patternHint(_ shape: String, _ value: String) -> String {
+        switch shape {
+        case "ProcessingLocalPath":
+            return value.hasPrefix("/") ? " (inputs are staged under /opt/ml/processing/)" : " (write /opt/ml/processing/\(value))"
+        case "S3Uri", "DestinationS3Uri":
+            return value.hasPrefix("s3://") || value.hasPrefix("https://") ? "" : " (write s3://bucket/key)"
+        default: return ""
         }
     }
 

@@ -52,7 +52,7 @@ struct EnvironmentParameterRule: Rule {
         let file = EnvironmentFile(document: context.document)
         let declared = pipeline.parameters.map(\.name)
         var given = Set<String>()
-        let sinks = Dictionary(grouping: ArgumentsShapeRule.parameterSinks(in: pipeline), by: \.parameter)
+        let sinks = Dictionary(grouping: ArgumentsShapeRule.parameterSinks(in: pipeline, shapes: context.shapes), by: \.parameter)
         for member in file.parameters {
             given.insert(member.key)
             guard let parameter = pipeline.parameter(named: member.key) else {

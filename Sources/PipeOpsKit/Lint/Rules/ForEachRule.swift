@@ -115,7 +115,7 @@ struct ForEachRule: Rule {
                     at: entry["Name"] ?? entry, step: step)
             }
             for name in step.forEachBodyNames { bodyNames[name] = step.name }
-            checkSelector(of: step, in: pipeline, into: &findings)
+            checkSelector(of: step, in: pipeline, shapes: context.shapes, into: &findings)
         }
         // Child steps are named <BodyStep>-<index>; another step of that name collides (SDK docs).
         for step in pipeline.steps where step.forEachParent == nil {
@@ -146,7 +146,7 @@ struct ForEachRule: Rule {
         }
     }
 
-    private func checkSelector(of step: Step, in pipeline: Pipeline, into findings: inout FindingSink) {
+    private func checkSelector(of step: Step, in pipeline: Pipeline, shapes: ServiceShapes, into findings: inout FindingSink) {
         guard let selector = step.arguments?["Selector"], selector.members != nil else { return }
         if let pick = selector["Pick"], let value = pick.string, !Self.picks.contains(value) {
             let hint = Suggestion.didYouMean(value, in: Self.picks)
@@ -172,7 +172,7 @@ struct ForEachRule: Rule {
                 "Selector.Field must name a member of body step '\(name)', e.g. IterationOutput.\(name).OutputParameters['x']",
                 at: node, step: step)
         } else if let body = pipeline.step(named: name), case .success(let parsed) = PropertyPath.parseProperty(path),
-            case .invalid(let message) = StepProperties.resolve(parsed, on: body, in: pipeline)
+            case .invalid(let message) = StepProperties.resolve(parsed, on: body, in: pipeline, shapes: shapes)
         {
             findings.report("Selector.Field '\(reference.text)': \(message)", at: node, step: step)
         }

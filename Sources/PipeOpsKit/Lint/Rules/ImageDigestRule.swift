@@ -8,10 +8,13 @@ struct ImageDigestRule: Rule {
             A tag such as :latest can be pushed again, so the same definition can run other code \
             tomorrow, and staging can test one image while prod runs another. Pin each image by \
             digest (repo@sha256:…), in the definition or through an environment's images: map \
-            (repository → sha256:…). Lint warns for :latest, no tag and a malformed digest (a \
-            versioned tag, as on the SDK's framework images, is left to the gates); upsert and \
-            promote refuse any unpinned image, tag or not, for every environment after the first \
-            in promotion order.
+            (repository → sha256:…). Lint reports :latest, no tag and a malformed digest once per \
+            image, naming the steps that use it (a versioned tag, as on the SDK's framework \
+            images, is left to the gates). In a product that has promoted nothing past its first \
+            environment the finding is an info, since nothing unpinned has shipped and a fresh \
+            scaffold must lint clean; once a later environment has a promotion it is a warning. \
+            Upsert and promote refuse any unpinned image, tag or not, for every environment after \
+            the first in promotion order.
             """,
         triggering: [
             """
@@ -51,6 +54,8 @@ struct ImageDigestRule: Rule {
     func check(_ context: LintContext, into findings: inout FindingSink) {
         guard let pipeline = context.definition else { return }
         let defaults = Dictionary(pipeline.parameters.map { ($0.name, $0.defaultValue?.string) }, uniquingKeysWith: { first, _ in first })
+        // One finding per image, at its first use, naming every step that uses it.
+        var uses: [(reference: ImageReference, why: String, source: String, node: Node, steps: [String])] = []
         for step in pipeline.steps {
             // Nested steps (IfSteps, ElseSteps, a ForEach body) are steps of their own here.
             guard let arguments = step.arguments, step.type != .condition, step.type != .forEach else { continue }
@@ -73,10 +78,18 @@ struct ImageDigestRule: Rule {
                 // A versioned tag is a convention, not a guarantee: the gates refuse it after the
                 // first environment, but lint does not flag every SDK framework image for it.
                 guard reference.tag == nil || reference.tag == "latest" || reference.digest != nil else { continue }
-                findings.report(
-                    "image \(reference)\(source) is not pinned: \(why); pin \(reference.repository)@sha256:… here or in the environments' images: map (promote and upsert refuse it for environments after the first)",
-                    at: field, step: step)
+                if let index = uses.firstIndex(where: { $0.reference.description == reference.description }) {
+                    if !uses[index].steps.contains(step.name) { uses[index].steps.append(step.name) }
+                } else {
+                    uses.append((reference, why, source, field, [step.name]))
+                }
             }
+        }
+        for use in uses {
+            let steps = use.steps.count == 1 ? "step '\(use.steps[0])'" : "steps \(use.steps.map { "'\($0)'" }.joined(separator: ", "))"
+            findings.report(
+                "image \(use.reference)\(use.source), used by \(steps), is not pinned: \(use.why); pin \(use.reference.repository)@sha256:… here or in the environments' images: map (promote and upsert refuse it for environments after the first)",
+                at: use.node.location, step: use.steps[0])
         }
     }
 }
