@@ -21,10 +21,15 @@ let package = Package(
             pkgConfig: "libgit2",
             providers: [.apt(["libgit2-dev"])]
         ),
+        // HTTP through libcurl, loaded with dlopen on the first request (Sources/CHTTP): a blocking
+        // easy handle with stall and time limits, instead of FoundationNetworking (which spins a
+        // core on a stalled connection and loads libcurl's tree at every start-up).
+        .target(name: "CHTTP", linkerSettings: [.linkedLibrary("dl")]),
         .target(
             name: "PipeOpsKit",
             dependencies: [
                 "CLibGit2",
+                "CHTTP",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]

@@ -48,7 +48,7 @@ struct AWSOptions: ParsableArguments {
         }
         if verbose { Terminal.standardError("pipeops: using \(credentials) (\(provider.name)) in \(region)") }
         var client = SageMakerClient(
-            region: region, credentials: credentials, endpoint: endpoint(service: "SAGEMAKER"), transport: URLSessionTransport(),
+            region: region, credentials: credentials, endpoint: endpoint(service: "SAGEMAKER"), transport: CurlTransport(),
             maxAttempts: 5, log: log)
         client.provider = provider
         return client
@@ -231,6 +231,11 @@ extension PipeOps {
                     "DescribePipeline", Node(object: [("PipelineName", Node(.string(environment.pipelineName)))]))["PipelineDefinition"]?
                     .string
             }
+            // Ctrl-C while the start request is out waits for its answer (or the lookup of the
+            // execution it started): the ARN is printed either way, so a rerun never starts a second one.
+            let interrupted = InterruptFlag()
+            let watcher = SignalWatcher { interrupted.set() }
+            defer { watcher.cancel() }
             let arn: String
             do {
                 arn = try Deployer.start(
@@ -240,10 +245,11 @@ extension PipeOps {
                 throw error.asToolError
             }
             Terminal.output("\(arn)\n")
+            if interrupted.isSet && !wait {
+                Terminal.standardError("pipeops: interrupted; the execution above was started and keeps running")
+                throw ExitCode(130)
+            }
             guard wait else { return }
-            let interrupted = InterruptFlag()
-            let watcher = SignalWatcher { interrupted.set() }
-            defer { watcher.cancel() }
             let outcome: ExecutionWatcher.Outcome
             do {
                 outcome = try ExecutionWatcher(arn: arn, client: client, interval: pollInterval).watch(isInterrupted: { interrupted.isSet })
@@ -252,6 +258,10 @@ extension PipeOps {
                     case .stepsUnavailable(let reason):
                         Terminal.standardError(
                             "pipeops: note: step details are unavailable (\(reason.prefix(120))); following the execution status only")
+                    case .unreachable(let reason, let delay, let outage):
+                        Terminal.standardError(
+                            "pipeops: note: no answer from SageMaker (\(reason.prefix(160))); polling again in \(Int(delay)) s (failing for \(Int(outage)) s)"
+                        )
                     case .step(let name, let status, let reason):
                         Terminal.output(
                             "  \(status.padding(toLength: 10, withPad: " ", startingAt: 0)) \(name)\(reason.map { ": \($0)" } ?? "")\n")

@@ -63,7 +63,8 @@ extension PipeOps.Doctor {
     func checkAWS() throws {
         let resolver = AWSConfigResolver(profile: awsOptions.profile)
         let region = try resolver.region(flag: awsOptions.region, environmentFile: nil)
-        let chain = CredentialChain(resolver: resolver, region: region)
+        var chain = CredentialChain(resolver: resolver, region: region)
+        chain.endpointOverride = awsOptions.endpoint(service: "STS")
         let provider = try chain.provider()
         let credentials = try provider.credentials()
         let identity = try chain.callerIdentity(credentials)
@@ -74,8 +75,11 @@ extension PipeOps.Doctor {
             ),
             ("account", "\(identity.account) (\(identity.arn))"),
             ("region", region),
-            ("sagemaker", awsOptions.endpoint(service: "SAGEMAKER")?.absoluteString ?? "https://api.sagemaker.\(region).amazonaws.com"),
-            ("s3", awsOptions.s3Endpoint?.absoluteString ?? "https://s3.\(region).amazonaws.com"),
+            (
+                "sagemaker",
+                (awsOptions.endpoint(service: "SAGEMAKER") ?? AWSEndpoints.url(service: "sagemaker", region: region)).absoluteString
+            ),
+            ("s3", (awsOptions.s3Endpoint ?? AWSEndpoints.url(service: "s3", region: region)).absoluteString),
             ("sts", chain.stsEndpoint.absoluteString),
         ]
         switch format {

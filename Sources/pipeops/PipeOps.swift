@@ -77,11 +77,19 @@ enum Terminal {
         FileHandle.standardOutput.write(Data(text.utf8))
     }
 
+    /// Everything pipeops prints on stderr passes the redactor: service messages are redacted
+    /// where they enter, and this is the last place a credential could still slip through.
     static func standardError(_ text: String) {
-        FileHandle.standardError.write(Data((text.hasSuffix("\n") ? text : text + "\n").utf8))
+        let safe = Redaction.redact(text)
+        FileHandle.standardError.write(Data((safe.hasSuffix("\n") ? safe : safe + "\n").utf8))
     }
 
     static func error(_ message: String) {
+        // A message that is already a compiler-style line keeps its own severity and position.
+        if message.range(of: #"^[^\s:][^:\n]*:\d+:\d+: (error|warning|info):"#, options: .regularExpression) != nil {
+            standardError(message)
+            return
+        }
         let prefix = TerminalStyle.paint("error:", .error, enabled: stderrColorAllowed)
         standardError("pipeops: \(prefix) \(message)")
     }

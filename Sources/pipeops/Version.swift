@@ -96,6 +96,11 @@ extension PipeOps {
             let result = try Release.tag(
                 Release.Request(version: version, allowDirty: allowDirty, message: message, directory: cwd),
                 tagPrefix: product.tagPrefix, definition: try product.definition())
+            guard result.created else {
+                Terminal.output(
+                    "\(result.commit.prefix(7)) is already released as \(result.tag); no new tag (name a version to tag it again)\n")
+                return
+            }
             Terminal.output(
                 "tagged \(result.tag) at \(result.commit.prefix(7))\(result.previous.map { " (previous release \($0))" } ?? "")\n")
             Terminal.standardError("push it with: git push origin \(result.tag)")

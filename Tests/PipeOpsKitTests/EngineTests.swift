@@ -396,7 +396,7 @@ final class EngineBench: @unchecked Sendable {
         #expect(throws: PipeOpsError.self) { try s3.locate("s3://bucket/../../etc/passwd") }
         #expect(throws: PipeOpsError.self) { try s3.locate("s3://bucket//etc/passwd") }
         #expect(throws: PipeOpsError.self) { try s3.locate("https://example.com/x") }
-        #expect(try s3.locate("s3://code/train.py") == .mount("/repo/steps/train.py"))
+        #expect(try s3.locate("s3://code/train.py") == .mount("/repo/steps/train.py", folder: "/repo/steps"))
         #expect(try s3.locate("s3://bucket/a/b") == .store("/tmp/store/bucket/a/b"))
         #expect(try s3.locate("file:///data/x.csv") == .file("/data/x.csv"))
         #expect(throws: PipeOpsError.self) { try s3.put(Data(), at: "s3://code/overwrite.py") }
@@ -406,9 +406,35 @@ final class EngineBench: @unchecked Sendable {
     /// gave "../x" under the mounted folder.
     @Test func mountsMatchWholePathSegmentsOnly() throws {
         let s3 = LocalS3(root: "/tmp/store", mounts: [LocalS3.Mount(prefix: "s3://b/code", directory: "/repo/steps")])
-        #expect(try s3.locate("s3://b/code/train.py") == .mount("/repo/steps/train.py"))
-        #expect(try s3.locate("s3://b/code") == .mount("/repo/steps"))
+        #expect(try s3.locate("s3://b/code/train.py") == .mount("/repo/steps/train.py", folder: "/repo/steps"))
+        #expect(try s3.locate("s3://b/code") == .mount("/repo/steps", folder: "/repo/steps"))
         #expect(try s3.locate("s3://b/code../x") == .store("/tmp/store/b/code../x"))
         #expect(try s3.locate("s3://b/codex/y") == .store("/tmp/store/b/codex/y"))
+    }
+
+    /// A symbolic link in a served folder once staged /etc/passwd (as a link) into a step.
+    @Test func linksOutOfAServedFolderAreRefusedAndLinksInsideAreCopiedAsFiles() throws {
+        let scratch = TemporaryDirectory()
+        scratch.write("repo/data/train.csv", "a,b\n")
+        scratch.write("repo/data/nested/keep.txt", "inside\n")
+        let data = scratch.path + "/repo/data"
+        try FileManager.default.createSymbolicLink(atPath: data + "/alias.csv", withDestinationPath: data + "/train.csv")
+        let s3 = LocalS3(root: scratch.path + "/store", mounts: [LocalS3.Mount(prefix: "s3://b/data/", directory: data)])
+
+        let clean = scratch.path + "/staged"
+        #expect(try s3.download("s3://b/data/", to: clean) == 3)
+        let copied = try FileManager.default.attributesOfItem(atPath: clean + "/alias.csv")[.type] as? FileAttributeType
+        #expect(copied == .typeRegular, "a link inside the folder arrives as the file's contents, not as a link")
+        #expect(try String(contentsOfFile: clean + "/alias.csv", encoding: .utf8) == "a,b\n")
+
+        try FileManager.default.createSymbolicLink(atPath: data + "/passwd", withDestinationPath: "/etc/passwd")
+        #expect {
+            try s3.download("s3://b/data/", to: scratch.path + "/staged-2")
+        } throws: { error in
+            (error as? PipeOpsError)?.errorDescription?.contains("passwd is a symbolic link to /etc/passwd") == true
+        }
+        #expect(!FileManager.default.fileExists(atPath: scratch.path + "/staged-2/passwd"))
+        #expect(throws: PipeOpsError.self) { try s3.read("s3://b/data/passwd") }
+        #expect(throws: PipeOpsError.self) { try s3.download("s3://b/data/passwd", to: scratch.path + "/staged-3") }
     }
 }

@@ -65,4 +65,55 @@ import Testing
         #expect(notes == 1)
         #expect(script.withSteps == [true, false, false])
     }
+
+    @Test func anOutageOfMinutesIsWaitedOutWithBackoff() throws {
+        // Six failed polls (connection reset, a 503, an answer that does not parse), then the end.
+        let failures: [SageMakerClient.CallError] = [
+            .tool(.message("cannot reach api.sagemaker: connection reset")),
+            .service(AWSServiceError(code: "ServiceUnavailable", message: "try later", status: 503)),
+            .tool(.message("SageMaker DescribePipelineExecution answered with something that is not JSON")),
+            .tool(.message("reset")), .tool(.message("reset")), .tool(.message("reset")),
+        ]
+        var polls = 0
+        let clock = FakeClock()
+        let watcher = ExecutionWatcher(interval: 10, clock: clock) { _ throws(SageMakerClient.CallError) in
+            polls += 1
+            if polls <= failures.count { throw failures[polls - 1] }
+            return Self.state("Succeeded")
+        }
+        var notes: [Double] = []
+        let outcome = try watcher.watch(isInterrupted: { false }) { event in
+            if case .unreachable(_, let delay, _) = event { notes.append(delay) }
+        }
+        guard case .finished(let final) = outcome else {
+            Issue.record("expected a finished execution")
+            return
+        }
+        #expect(final.status == "Succeeded")
+        #expect(notes == [10, 20, 40, 60, 60, 60], "doubling from the poll interval, capped at a minute")
+        #expect(clock.waits.reduce(0, +) == 250, "over four minutes of outage survived")
+    }
+
+    @Test func anOutageLongerThanTheLimitEndsTheWaitWithOneClearError() throws {
+        let clock = FakeClock()
+        var watcher = ExecutionWatcher(interval: 10, clock: clock) { _ throws(SageMakerClient.CallError) in
+            throw .tool(.message("no answer from sagemaker in 60 s"))
+        }
+        watcher.outageLimit = 120
+        #expect {
+            _ = try watcher.watch(isInterrupted: { false }) { _ in }
+        } throws: { error in
+            (error as? SageMakerClient.CallError)?.description.contains("stopped waiting, the execution keeps running") == true
+        }
+        #expect(clock.waits == [10, 20, 40], "waits stop before the limit would be passed")
+    }
+
+    @Test func aRefusalIsNotAnOutage() throws {
+        let clock = FakeClock()
+        let watcher = ExecutionWatcher(interval: 10, clock: clock) { _ throws(SageMakerClient.CallError) in
+            throw .service(AWSServiceError(code: "AccessDeniedException", message: "no", status: 400))
+        }
+        #expect(throws: SageMakerClient.CallError.self) { _ = try watcher.watch(isInterrupted: { false }) { _ in } }
+        #expect(clock.waits.isEmpty)
+    }
 }

@@ -16,7 +16,7 @@ public struct DoctorReport: Sendable {
     /// Runs every check. `environment` is the process environment (tests pass their own).
     public static func gather(environment: [String: String] = ProcessInfo.processInfo.environment) -> DoctorReport {
         var checks: [Check] = []
-        let executable = URL(fileURLWithPath: CommandLine.arguments.first ?? "pipeops").resolvingSymlinksInPath().path
+        let executable = Sandbox.runningExecutable ?? "pipeops"
         checks.append(Check(name: "pipeops", status: .ok, detail: "\(PipeOpsVersion.current) at \(executable)"))
         if let helper = Sandbox.helper {
             checks.append(Check(name: "sandbox helper", status: .ok, detail: helper))

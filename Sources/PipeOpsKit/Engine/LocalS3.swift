@@ -25,12 +25,14 @@ public struct LocalS3: Sendable {
 
     public enum Location: Equatable, Sendable {
         case store(String)
-        case mount(String)
+        /// A path under a `local.s3` folder, and that folder: nothing outside it is served, not
+        /// even through a symbolic link inside it.
+        case mount(String, folder: String)
         case file(String)
 
         public var path: String {
             switch self {
-            case .store(let path), .mount(let path), .file(let path): return path
+            case .store(let path), .mount(let path, _), .file(let path): return path
             }
         }
     }
@@ -57,7 +59,7 @@ public struct LocalS3: Sendable {
             guard uri.hasPrefix(folder) || uri + "/" == folder else { continue }
             let relative = uri.count > folder.count ? String(uri.dropFirst(folder.count)) : ""
             try Self.checkKey(relative, uri: uri)
-            return .mount(Self.join(mount.directory, relative))
+            return .mount(Self.join(mount.directory, relative), folder: mount.directory)
         }
         return .store(Self.join(Self.join(root, String(bucket)), key))
     }
@@ -76,7 +78,9 @@ public struct LocalS3: Sendable {
 
     /// Reads one object.
     public func read(_ uri: String) throws(PipeOpsError) -> Data {
-        let path = try locate(uri).path
+        let location = try locate(uri)
+        try Self.confine(location, uri: uri)
+        let path = location.path
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else {
             throw .message("no object at \(uri)")
@@ -90,7 +94,9 @@ public struct LocalS3: Sendable {
     /// in `directory` under its file name; a prefix keeps the relative paths below it.
     @discardableResult
     public func download(_ uri: String, to directory: String) throws(PipeOpsError) -> Int {
-        let source = try locate(uri).path
+        let location = try locate(uri)
+        try Self.confine(location, uri: uri)
+        let source = location.path
         let fm = FileManager.default
         var isDirectory: ObjCBool = false
         guard fm.fileExists(atPath: source, isDirectory: &isDirectory) else {
@@ -102,9 +108,37 @@ public struct LocalS3: Sendable {
                 try Self.copyFile(source, to: Self.join(directory, (source as NSString).lastPathComponent))
                 return 1
             }
+            if case .mount(_, let folder) = location { try Self.confineTree(source, to: folder, uri: uri) }
             return try Self.copyFiles(from: source, to: directory)
+        } catch let error as PipeOpsError {
+            throw error
         } catch {
             throw .message("cannot stage \(uri): \(error.localizedDescription)")
+        }
+    }
+
+    /// A mounted path must resolve (symbolic links followed) inside its folder.
+    static func confine(_ location: Location, uri: String) throws(PipeOpsError) {
+        guard case .mount(let path, let folder) = location else { return }
+        let real = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
+        let root = URL(fileURLWithPath: folder).resolvingSymlinksInPath().path
+        guard real == root || real.hasPrefix(root + "/") else {
+            throw .message(
+                "\(uri) resolves to \(real), outside its local.s3 folder \(folder) (a symbolic link leaves the product); refused")
+        }
+    }
+
+    /// Every file below a mounted prefix, symbolic links followed, stays inside the folder.
+    static func confineTree(_ source: String, to folder: String, uri: String) throws(PipeOpsError) {
+        let root = URL(fileURLWithPath: folder).resolvingSymlinksInPath().path
+        let files = (try? FileManager.default.subpathsOfDirectory(atPath: source)) ?? []
+        for relative in files {
+            let real = URL(fileURLWithPath: join(source, relative)).resolvingSymlinksInPath().path
+            guard real == root || real.hasPrefix(root + "/") else {
+                throw .message(
+                    "\(uri): \(relative) is a symbolic link to \(real), outside the local.s3 folder \(folder); refused (nothing outside the product is staged)"
+                )
+            }
         }
     }
 
@@ -149,7 +183,9 @@ public struct LocalS3: Sendable {
         try fm.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let temporary = folder + "/.\((to as NSString).lastPathComponent).pipeops-\(UUID().uuidString.prefix(8)).tmp"
         do {
-            try fm.copyItem(atPath: from, toPath: temporary)
+            // The file's contents, never a link: a step gets a copy, not a way back into the host.
+            let real = URL(fileURLWithPath: from).resolvingSymlinksInPath().path
+            try fm.copyItem(atPath: real, toPath: temporary)
             guard rename(temporary, to) == 0 else { throw PipeOpsError.writeFailed(to, reason: String(cString: strerror(errno))) }
         } catch {
             try? fm.removeItem(atPath: temporary)

@@ -62,9 +62,18 @@ public struct Sandbox: Sendable {
         if let path = ProcessInfo.processInfo.environment["PIPEOPS_SANDBOX_HELPER"], FileManager.default.isExecutableFile(atPath: path) {
             return path
         }
-        let executable = URL(fileURLWithPath: CommandLine.arguments.first ?? "").resolvingSymlinksInPath().deletingLastPathComponent()
-        let candidate = executable.appendingPathComponent("pipeops-sandbox").path
+        guard let executable = runningExecutable else { return nil }
+        let candidate = URL(fileURLWithPath: executable).deletingLastPathComponent().appendingPathComponent("pipeops-sandbox").path
         return FileManager.default.isExecutableFile(atPath: candidate) ? candidate : nil
+    }()
+
+    /// The running binary as the kernel knows it (/proc/self/exe): never argv[0], which is only a
+    /// name found on PATH (`pipeops run` from inside a product would look in the product).
+    public static let runningExecutable: String? = {
+        guard let path = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"), path.hasPrefix("/") else {
+            return nil
+        }
+        return path
     }()
 
     /// The argv that runs `argv` with this sandbox at /opt/ml.

@@ -86,10 +86,7 @@ struct StepExecutor: Sendable {
         let sandbox = Sandbox(root: folder + "/sandbox", mode: options.isolation)
         do {
             try sandbox.prepare(runner.sandboxFolders)
-            var environment = ProcessInfo.processInfo.environment
-            for secret in ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN"] {
-                environment[secret] = nil
-            }
+            var environment = StepEnvironment.base(ProcessInfo.processInfo.environment)
             environment["PYTHONUNBUFFERED"] = "1"
             environment["PIPEOPS_EXECUTION_ID"] = executionId
             environment["PIPEOPS_STEP"] = step.name

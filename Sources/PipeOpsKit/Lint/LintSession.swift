@@ -79,7 +79,7 @@ public enum LintSession {
         var linter = makeLinter(for: manifestDefinition)
 
         if request.files.isEmpty {
-            guard let manifestPath else { throw PipeOpsError.manifestNotFound(searchedFrom: request.workingDirectory) }
+            guard manifestPath != nil else { throw PipeOpsError.manifestNotFound(searchedFrom: request.workingDirectory) }
             guard let manifest else { return LintReport(findings: findings, files: files) }
             files.append(manifest.document.path)
             findings += linter.lint(manifest: manifest)

@@ -70,9 +70,25 @@ public struct Linter: Sendable {
         for rule in RuleRegistry.rules where !options.disabled.contains(rule.description.id) {
             var sink = FindingSink(rule: rule.description, file: context.document.path)
             rule.init().check(context, into: &sink)
-            findings += sink.findings
+            findings += Self.capped(sink.findings, rule: rule.description)
         }
         return suppress(findings, in: context)
+    }
+
+    /// At most this many findings of one rule in one file: a file with a million bad entries
+    /// gets the first ones and a count, not a million lines.
+    public static let findingsPerRule = 200
+
+    static func capped(_ findings: [Finding], rule: RuleDescription) -> [Finding] {
+        guard findings.count > findingsPerRule, let last = findings.prefix(findingsPerRule).last else { return findings }
+        var kept = Array(findings.prefix(findingsPerRule))
+        kept.append(
+            Finding(
+                rule: rule.id, severity: .info,
+                message:
+                    "\(findings.count - findingsPerRule) more findings of \(rule.id) in this file are not shown (the first \(findingsPerRule) are)",
+                file: last.file, location: last.location, step: nil))
+        return kept
     }
 
     /// Applies per-step disables from the manifest and `# pipeops: disable=` comments.

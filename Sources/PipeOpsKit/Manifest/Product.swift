@@ -8,11 +8,10 @@ public struct Product: Sendable {
     /// Finds pipeops.yaml by walking up from `directory`; a product without one is allowed.
     public static func locate(from directory: String = FileManager.default.currentDirectoryPath) throws(PipeOpsError) -> Product {
         guard let path = Manifest.find(from: directory) else { return Product(manifest: nil, directory: directory) }
-        do {
-            return Product(manifest: try Manifest.load(path: path), directory: directory)
-        } catch {
-            throw error.toolError()
-        }
+        let manifest: Manifest
+        do { manifest = try Manifest.load(path: path) } catch { throw error.toolError() }
+        try manifest.requireContained(display: DisplayPath(base: directory)(path))
+        return Product(manifest: manifest, directory: directory)
     }
 
     public var tagPrefix: String { manifest?.tagPrefix ?? "v" }

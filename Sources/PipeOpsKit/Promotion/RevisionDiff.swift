@@ -37,6 +37,7 @@ public struct RevisionDiff: Sendable {
         let directory = try ProductContext.productDirectory(at: commit, manifest: manifest)
         let released: Manifest
         do { released = try Manifest.load(path: directory + "/" + Manifest.fileName) } catch { throw error.toolError() }
+        try released.requireContained()
         var files: [String: String] = [:]
         for folder in try released.codeFolders() {
             guard FileManager.default.fileExists(atPath: folder.directory) else { continue }

@@ -51,7 +51,7 @@ public struct CredentialChain: Sendable {
     public var region: String
     public var transport: any HTTPTransport
 
-    public init(resolver: AWSConfigResolver, region: String, transport: any HTTPTransport = URLSessionTransport(timeout: 15)) {
+    public init(resolver: AWSConfigResolver, region: String, transport: any HTTPTransport = CurlTransport(timeout: 15)) {
         self.resolver = resolver
         self.region = region
         self.transport = transport
@@ -154,12 +154,16 @@ public struct CredentialChain: Sendable {
 
     // MARK: STS
 
+    /// `--endpoint-url` (or another explicit endpoint the command resolved), when given.
+    public var endpointOverride: URL?
+
     public var stsEndpoint: URL {
-        if let url = nonEmpty("AWS_ENDPOINT_URL_STS").flatMap(URL.init(string:)) ?? nonEmpty("AWS_ENDPOINT_URL").flatMap(URL.init(string:))
+        if let url = endpointOverride ?? nonEmpty("AWS_ENDPOINT_URL_STS").flatMap(URL.init(string:))
+            ?? nonEmpty("AWS_ENDPOINT_URL").flatMap(URL.init(string:))
         {
             return url
         }
-        return URL(string: "https://sts.\(region).\(region.hasPrefix("cn-") ? "amazonaws.com.cn" : "amazonaws.com")/")!
+        return AWSEndpoints.url(service: "sts", region: region)
     }
 
     static func form(_ fields: [(String, String)]) -> Data {
@@ -177,7 +181,7 @@ public struct CredentialChain: Sendable {
         let response = try transport.send(HTTPRequest(method: "POST", url: url, headers: headers, body: body))
         guard (200..<300).contains(response.status) else {
             let code = S3Client.element("Code", in: response.body) ?? "HTTP \(response.status)"
-            let message = S3Client.element("Message", in: response.body) ?? ""
+            let message = Redaction.redact(S3Client.element("Message", in: response.body) ?? "")
             throw .message("\(what) failed: STS \(code)\(message.isEmpty ? "" : ": \(message)")")
         }
         guard let id = S3Client.element("AccessKeyId", in: response.body),
@@ -345,7 +349,7 @@ public struct CredentialChain: Sendable {
     func instanceMetadata() throws(PipeOpsError) -> CredentialProvider {
         let base = (nonEmpty("AWS_EC2_METADATA_SERVICE_ENDPOINT") ?? "http://169.254.169.254").trimmingCharacters(
             in: CharacterSet(charactersIn: "/"))
-        let transport = URLSessionTransport(timeout: 1)
+        let transport = CurlTransport(timeout: 1)
         return CredentialProvider(name: "instance metadata (IMDSv2)") { () throws(PipeOpsError) in
             guard let tokenURL = URL(string: base + "/latest/api/token"),
                 let listURL = URL(string: base + "/latest/meta-data/iam/security-credentials/")
@@ -384,5 +388,16 @@ public struct CredentialChain: Sendable {
         if let date = formatter.date(from: text) { return date }
         // The SSO cache writes "2026-11-30T10:00:00UTC".
         return formatter.date(from: text.replacingOccurrences(of: "UTC", with: "Z"))
+    }
+}
+
+/// The public endpoints of a region, in its partition (China regions are under amazonaws.com.cn).
+public enum AWSEndpoints {
+    public static func suffix(region: String) -> String { region.hasPrefix("cn-") ? "amazonaws.com.cn" : "amazonaws.com" }
+
+    /// `https://<host>.<region>.<suffix>/`; SageMaker's host is `api.sagemaker`.
+    public static func url(service: String, region: String) -> URL {
+        let host = service == "sagemaker" ? "api.sagemaker" : service
+        return URL(string: "https://\(host).\(region).\(suffix(region: region))/")!
     }
 }

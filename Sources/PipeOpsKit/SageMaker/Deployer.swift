@@ -63,21 +63,139 @@ public enum Deployer {
             where error.code == "ValidationException" && error.message.contains("already exists")
             || error.code == "ResourceInUse" || error.code == "ConflictException" && error.message.contains("already exists")
         {
-            let answer = try client.call("UpdatePipeline", updateRequest(create))
-            let arn = answer["PipelineArn"]?.string ?? ""
+            // Update, tag, then read back: a concurrent upsert from another checkout may have
+            // interleaved its calls with these (its definition, our tags). Whoever reads a state
+            // that is not its own applies its own again, so the pipeline ends as one commit's.
+            var applied = try updateAndTag(rendered, update: updateRequest(create), client: client)
+            for round in 1...convergenceRounds {
+                switch try deployedState(rendered, arn: applied.arn, client: client) {
+                case .ours:
+                    return UpsertResult(
+                        created: false, pipelineArn: applied.arn, versionId: applied.version, tags: applied.tags,
+                        definitionLocation: where_)
+                case .otherCommit(let commit):
+                    // Another upsert finished after this one, whole: the pipeline is one commit's.
+                    throw .tool(
+                        .message(
+                            "another upsert of \(rendered.environment.pipelineName) (commit \(commit.prefix(12))) finished after this one; the pipeline runs that commit's definition with its own tags: run this upsert again to deploy \(rendered.tags.first { $0.key == "pipeops:git-commit" }?.value.prefix(12) ?? "this commit")"
+                        ))
+                case .mixed(let problem):
+                    // Calls of two upserts interleaved; whoever sees it applies its own again.
+                    guard round < convergenceRounds else {
+                        throw .tool(
+                            .message(
+                                "upsert of \(rendered.environment.pipelineName) did not converge: \(problem) after \(round) attempts; another upsert keeps changing it: run one upsert at a time, then again"
+                            ))
+                    }
+                    Thread.sleep(forTimeInterval: Double.random(in: 0.1...(0.5 * Double(round))))
+                    applied = try updateAndTag(rendered, update: updateRequest(create), client: client)
+                }
+            }
+            throw .tool(.message("upsert of \(rendered.environment.pipelineName) did not converge"))
+        }
+    }
+
+    static let convergenceRounds = 5
+
+    /// UpdatePipeline, then the stamp tags. A failure says which call failed and what state the
+    /// pipeline is left in; the next upsert repairs it (both calls are idempotent).
+    static func updateAndTag(_ rendered: RenderedEnvironment, update: Node, client: SageMakerClient) throws(SageMakerClient.CallError)
+        -> (arn: String, version: Int?, tags: [(key: String, value: String)])
+    {
+        let name = rendered.environment.pipelineName
+        let answer: Node
+        do { answer = try client.call("UpdatePipeline", update) } catch {
+            throw .tool(
+                .message(
+                    "UpdatePipeline of \(name) failed (\(error.description)); the pipeline may be unchanged or updated, its stamp tags are the previous commit's: run the upsert again"
+                ))
+        }
+        let arn = answer["PipelineArn"]?.string ?? ""
+        do {
             // Keep existing tags whose keys are not being replaced, then add the merged set.
-            let existing = try client.call(
-                "ListTags", Node(.object([member("ResourceArn", .string(arn)), member("MaxResults", .integer(100))])))
             var merged: [(key: String, value: String)] = []
+            var current: [String: String] = [:]
             let newKeys = Set(rendered.tags.map(\.key))
-            for tag in existing["Tags"]?.elements ?? [] {
-                if let key = tag["Key"]?.string, !newKeys.contains(key) { merged.append((key, tag["Value"]?.string ?? "")) }
+            for (key, value) in try listTags(arn, client: client) {
+                current[key] = value
+                guard !newKeys.contains(key) else { continue }
+                if let index = merged.firstIndex(where: { $0.key == key }) {
+                    merged[index].value = value
+                } else {
+                    merged.append((key, value))
+                }
             }
             merged += rendered.tags
-            _ = try client.call("AddTags", Node(.object([member("ResourceArn", .string(arn)), member("Tags", tagList(merged))])))
-            return UpsertResult(
-                created: false, pipelineArn: arn, versionId: answer["PipelineVersionId"]?.int, tags: merged, definitionLocation: where_)
+            // AddTags overwrites the keys it names and leaves the others: send what changed.
+            let changed = rendered.tags.filter { current[$0.key] != $0.value }
+            if !changed.isEmpty {
+                _ = try client.call("AddTags", Node(.object([member("ResourceArn", .string(arn)), member("Tags", tagList(changed))])))
+            }
+            return (arn, answer["PipelineVersionId"]?.int, merged)
+        } catch {
+            throw .tool(
+                .message(
+                    "UpdatePipeline of \(name) succeeded, then AddTags failed (\(error.description)): the pipeline runs the new definition (commit \(rendered.tags.first { $0.key == "pipeops:git-commit" }?.value.prefix(12) ?? "?")) while its stamp tags still name the previous one; run the upsert again to repair it"
+                ))
         }
+    }
+
+    enum DeployedState {
+        /// Exactly `rendered`: its definition and its stamp tags.
+        case ours
+        /// Another commit's definition with that commit's own stamp tags.
+        case otherCommit(String)
+        /// A definition and stamp tags of two different upserts.
+        case mixed(String)
+    }
+
+    /// What the deployed pipeline is, compared with `rendered`.
+    static func deployedState(_ rendered: RenderedEnvironment, arn: String, client: SageMakerClient) throws(SageMakerClient.CallError)
+        -> DeployedState
+    {
+        let name = rendered.environment.pipelineName
+        let described = try client.call("DescribePipeline", Node(object: [("PipelineName", Node(.string(name)))]))
+        let deployed = described["PipelineDefinition"]?.string ?? ""
+        // The last value of a key is the one in force (a service may list a re-added key twice).
+        var deployedTags: [String: String] = [:]
+        for (key, value) in try listTags(arn, client: client) { deployedTags[key] = value }
+        let ours = rendered.request["PipelineDefinition"]?.string ?? ""
+        let mismatch = rendered.tags.first { $0.key.hasPrefix("pipeops:") && deployedTags[$0.key] != $0.value }
+        if sameDefinition(deployed, ours) && mismatch == nil { return .ours }
+        // Consistent with itself: the definition is the one its own stamp tag hashes.
+        if let stamped = deployedTags["pipeops:definition-sha256"], SHA256.hash(data: Data(deployed.utf8)).hex == stamped {
+            return .otherCommit(deployedTags["pipeops:git-commit"] ?? "?")
+        }
+        if !sameDefinition(deployed, ours) { return .mixed("the deployed definition is not the one its stamp tags name") }
+        return .mixed("its tag \(mismatch?.key ?? "") is '\(deployedTags[mismatch?.key ?? ""] ?? "")', not '\(mismatch?.value ?? "")'")
+    }
+
+    /// Every tag of `arn`, in the order the service lists them, every page.
+    static func listTags(_ arn: String, client: SageMakerClient) throws(SageMakerClient.CallError) -> [(key: String, value: String)] {
+        var all: [(key: String, value: String)] = []
+        var next: String?
+        var seen: Set<String> = []
+        repeat {
+            var body: [Node.Member] = [member("ResourceArn", .string(arn)), member("MaxResults", .integer(100))]
+            if let next { body.append(member("NextToken", .string(next))) }
+            let page = try client.call("ListTags", Node(.object(body)))
+            for tag in page["Tags"]?.elements ?? [] {
+                if let key = tag["Key"]?.string { all.append((key, tag["Value"]?.string ?? "")) }
+            }
+            next = page["NextToken"]?.string
+            // A token seen before would page in a circle (a service that lists a key twice can).
+            if let token = next, !seen.insert(token).inserted { break }
+        } while next != nil && seen.count < 100
+        return all
+    }
+
+    /// Equal as JSON (key order and spacing aside).
+    static func sameDefinition(_ a: String, _ b: String) -> Bool {
+        if a == b { return true }
+        guard let left = try? DocumentLoader.parse(data: Data(a.utf8), path: "deployed", syntax: .json).root,
+            let right = try? DocumentLoader.parse(data: Data(b.utf8), path: "rendered", syntax: .json).root
+        else { return false }
+        return CanonicalJSON.string(left, sortKeys: true) == CanonicalJSON.string(right, sortKeys: true)
     }
 
     /// PUT the definition to S3 with the same credentials, signed as S3 requires.
@@ -105,12 +223,6 @@ public enum Deployer {
         var result = PublishResult()
         for (index, upload) in uploads.enumerated() {
             progress?(index + 1, uploads.count, upload)
-            if let existing = try s3.head(bucket: upload.bucket, key: upload.key),
-                existing.sha256 == nil || existing.sha256 == upload.sha256
-            {
-                result.present.append(upload)
-                continue
-            }
             let data: Data
             do { data = try Data(contentsOf: URL(fileURLWithPath: upload.path)) } catch {
                 throw .message("cannot read \(upload.path): \(error.localizedDescription)")
@@ -118,7 +230,18 @@ public enum Deployer {
             guard SHA256.hash(data: data).hex == upload.sha256 else {
                 throw .message("\(upload.path) changed while pipeops was publishing it; nothing more was uploaded; run the command again")
             }
+            // An object already at the content address counts only when it holds these bytes
+            // (a wrong or truncated object there is replaced).
+            if let existing = try s3.head(bucket: upload.bucket, key: upload.key), existing.holds(data) {
+                result.present.append(upload)
+                continue
+            }
             try s3.put(data, bucket: upload.bucket, key: upload.key, sha256: upload.sha256)
+            guard let stored = try s3.head(bucket: upload.bucket, key: upload.key), stored.holds(data) else {
+                throw .message(
+                    "s3://\(upload.bucket)/\(upload.key) does not hold \(upload.path) after PutObject (size or ETag differ); nothing that names it was changed; run the command again"
+                )
+            }
             result.uploaded.append(upload)
         }
         return result
@@ -199,13 +322,25 @@ public enum Deployer {
         return newest
     }
 
+    /// The marker in an execution's description that names the `start` request behind it.
+    static func requestMarker(_ token: String) -> String { "started by pipeops (request \(token))" }
+
+    /// Starts an execution with string parameter values; returns its ARN.
+    ///
+    /// Never starts two executions for one call. One ClientRequestToken goes with every attempt,
+    /// and the execution's description names it. When an answer is lost (a reset, a 5xx, a body
+    /// that does not parse) the execution may exist all the same, and a service that ignores the
+    /// token (moto does) would start a second one on a retry: so before any retry, and once more
+    /// before giving up, pipeops looks for the execution its request started
+    /// (ListPipelineExecutions since the request, matched by the description) and adopts it.
     public static func start(
         pipelineName: String, parameters: [String: Node], parallelism: Int?, displayName: String?, client: SageMakerClient,
-        selective: Selective? = nil
+        selective: Selective? = nil, token: String = UUID().uuidString
     ) throws(SageMakerClient.CallError) -> String {
         var members: [Node.Member] = [
             member("PipelineName", .string(pipelineName)),
-            member("ClientRequestToken", .string(UUID().uuidString)),
+            member("ClientRequestToken", .string(token)),
+            member("PipelineExecutionDescription", .string(requestMarker(token))),
             member(
                 "PipelineParameters",
                 .array(
@@ -224,11 +359,93 @@ public enum Deployer {
         if let parallelism {
             members.append(member("ParallelismConfiguration", .object([member("MaxParallelExecutionSteps", .integer(parallelism))])))
         }
-        let answer = try client.call("StartPipelineExecution", Node(.object(members)))
-        guard let arn = answer["PipelineExecutionArn"]?.string else {
-            throw .tool(.message("StartPipelineExecution returned no PipelineExecutionArn"))
+        let body = Node(.object(members))
+        // Attempts are made here, one request at a time, so that each retry can look first.
+        var once = client
+        once.maxAttempts = 1
+        let since = Date().addingTimeInterval(-300) // clock skew between here and the service
+        var lastError: SageMakerClient.CallError?
+        for attempt in 1...max(1, client.maxAttempts) {
+            do {
+                let answer = try once.call("StartPipelineExecution", body)
+                if let arn = answer["PipelineExecutionArn"]?.string, arn.hasPrefix("arn:") { return arn }
+                lastError = .tool(.message("StartPipelineExecution answered without a PipelineExecutionArn"))
+            } catch .service(let error) where !(error.isThrottling || error.status >= 500) {
+                // A definite refusal (validation, access): nothing was started.
+                throw .service(error)
+            } catch .service(let error) where error.isThrottling {
+                // Throttled requests are refused before anything starts.
+                lastError = .service(error)
+                client.backoff(attempt)
+                continue
+            } catch {
+                lastError = error
+            }
+            // Whether the lost request started one must be known before another is sent.
+            switch confirm(token: token, pipelineName: pipelineName, since: since, client: client) {
+            case .started(let arn): return arn
+            case .unknown(let why):
+                throw .tool(
+                    .message(
+                        "StartPipelineExecution of \(pipelineName) got no usable answer (\(lastError?.description ?? "no answer")) and whether it started an execution cannot be checked (\(why)); nothing more was sent: look for the execution described '\(requestMarker(token))' before starting again"
+                    ))
+            case .notStarted: break
+            }
+            if attempt < client.maxAttempts { client.backoff(attempt) }
         }
-        return arn
+        let reason = lastError?.description ?? "no answer"
+        throw .tool(
+            .message(
+                "StartPipelineExecution of \(pipelineName) failed after \(client.maxAttempts) attempts (\(reason)); no execution with request \(token) was found, so none was started"
+            ))
+    }
+
+    enum StartCheck {
+        case started(String)
+        case notStarted
+        case unknown(String)
+    }
+
+    /// Looks for the execution of `token`, retrying the lookup itself (it may meet the same
+    /// faults as the start did).
+    static func confirm(token: String, pipelineName: String, since: Date, client: SageMakerClient) -> StartCheck {
+        var once = client
+        once.maxAttempts = 1
+        var why = "no answer"
+        for attempt in 1...max(1, client.maxAttempts) {
+            do {
+                if let arn = try findStarted(token: token, pipelineName: pipelineName, since: since, client: once) { return .started(arn) }
+                return .notStarted
+            } catch {
+                why = error.description
+                if attempt < client.maxAttempts { client.backoff(attempt) }
+            }
+        }
+        return .unknown(why)
+    }
+
+    /// The execution a `start` request with `token` started, if the service has it.
+    static func findStarted(token: String, pipelineName: String, since: Date, client: SageMakerClient) throws(SageMakerClient.CallError)
+        -> String?
+    {
+        let marker = requestMarker(token)
+        var next: String?
+        var pages = 0
+        repeat {
+            var body: [(String, Node)] = [
+                ("PipelineName", Node(.string(pipelineName))), ("SortOrder", Node(.string("Descending"))),
+                ("MaxResults", Node(.integer(100))), ("CreatedAfter", Node(.number(since.timeIntervalSince1970))),
+            ]
+            if let next { body.append(("NextToken", Node(.string(next)))) }
+            let page = try client.call("ListPipelineExecutions", Node(object: body))
+            for summary in page["PipelineExecutionSummaries"]?.elements ?? []
+            where summary["PipelineExecutionDescription"]?.string == marker {
+                if let arn = summary["PipelineExecutionArn"]?.string { return arn }
+            }
+            next = page["NextToken"]?.string
+            pages += 1
+        } while next != nil && pages < 20
+        return nil
     }
 
     public struct ExecutionState: Sendable {

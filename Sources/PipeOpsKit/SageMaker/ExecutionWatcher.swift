@@ -24,6 +24,9 @@ public struct ExecutionWatcher {
         case step(name: String, status: String, failureReason: String?)
         /// Step details cannot be listed here (moto does not implement the call).
         case stepsUnavailable(String)
+        /// A poll failed (network, 5xx, throttling, an answer that does not parse); the next one
+        /// comes after `retryIn` seconds. `outage` is how long polls have been failing.
+        case unreachable(String, retryIn: Double, outage: Double)
     }
 
     public enum Outcome {
@@ -34,6 +37,8 @@ public struct ExecutionWatcher {
     let describe: (_ withSteps: Bool) throws(SageMakerClient.CallError) -> Deployer.ExecutionState
     let interval: Double
     let clock: any Clock
+    /// How long polls may fail in a row before the wait gives up (the execution keeps running).
+    public var outageLimit: Double = 900
 
     public init(
         interval: Double, clock: any Clock = SystemClock(),
@@ -42,6 +47,15 @@ public struct ExecutionWatcher {
         self.interval = interval
         self.clock = clock
         self.describe = describe
+    }
+
+    /// Failures a later poll may not see: the network, the service's 5xx and throttling, and
+    /// answers that do not parse. A refusal (access denied, no such execution) is final.
+    static func isTransient(_ error: SageMakerClient.CallError) -> Bool {
+        switch error {
+        case .tool: return true
+        case .service(let service): return service.isThrottling || service.status >= 500 || service.status == 0
+        }
     }
 
     /// Watches `arn` on `client`.
@@ -54,8 +68,29 @@ public struct ExecutionWatcher {
     public func watch(isInterrupted: () -> Bool, onEvent: (Event) -> Void) throws(SageMakerClient.CallError) -> Outcome {
         var seen: [String: String] = [:]
         var listSteps = true
+        var outage = 0.0
+        var failures = 0
         while true {
-            let state = try describe(listSteps)
+            let state: Deployer.ExecutionState
+            do {
+                state = try describe(listSteps)
+                outage = 0
+                failures = 0
+            } catch  where Self.isTransient(error) {
+                failures += 1
+                let delay = min(60, max(interval, 1) * pow(2, Double(min(failures - 1, 6))))
+                guard outage + delay <= outageLimit else {
+                    throw .tool(
+                        .message(
+                            "no answer from SageMaker for \(Int(outage)) s while waiting (\(failures) polls failed; last: \(error.description)); stopped waiting, the execution keeps running and no evidence was recorded"
+                        ))
+                }
+                onEvent(.unreachable(error.description, retryIn: delay, outage: outage))
+                clock.wait(delay, unless: isInterrupted)
+                outage += delay
+                if isInterrupted() { return .interrupted }
+                continue
+            }
             if let reason = state.stepsUnavailable, listSteps {
                 listSteps = false
                 onEvent(.stepsUnavailable(reason))

@@ -1,8 +1,5 @@
+import CHTTP
 import Foundation
-
-#if canImport(FoundationNetworking)
-    import FoundationNetworking
-#endif
 
 public struct HTTPRequest: Sendable {
     public var method: String
@@ -24,52 +21,78 @@ public struct HTTPResponse: Sendable {
     }
 }
 
-/// The network behind the SageMaker client: URLSession here, a double in tests.
+/// The network behind the SageMaker client: libcurl here, a double in tests.
 public protocol HTTPTransport: Sendable {
     func send(_ request: HTTPRequest) throws(PipeOpsError) -> HTTPResponse
 }
 
-/// URLSession, used synchronously (the CLI has nothing else to do while it waits).
-public struct URLSessionTransport: HTTPTransport {
+/// HTTP through libcurl's blocking easy interface (loaded on first use; see Sources/CHTTP).
+///
+/// Limits, so that a bad network ends in a clear line instead of a spin or a hang: connecting
+/// takes at most 10 s; a connection that moves no byte for `stall` seconds is dropped; one
+/// exchange takes at most `timeout` seconds; and with `PIPEOPS_DEADLINE_SECONDS` set, no request
+/// starts or runs past that many seconds after pipeops started.
+public struct CurlTransport: HTTPTransport {
     public var timeout: TimeInterval
+    public var stall: TimeInterval
 
-    public init(timeout: TimeInterval = 60) { self.timeout = timeout }
+    public init(timeout: TimeInterval = 60, stall: TimeInterval? = nil) {
+        self.timeout = timeout
+        let configured = ProcessInfo.processInfo.environment["PIPEOPS_HTTP_STALL_SECONDS"].flatMap(Double.init)
+        self.stall = stall ?? configured ?? 20
+    }
+
+    /// When the command must be done by (`PIPEOPS_DEADLINE_SECONDS` after start), if set.
+    public static let deadline: Date? = ProcessInfo.processInfo.environment["PIPEOPS_DEADLINE_SECONDS"].flatMap(Double.init).map {
+        Date().addingTimeInterval($0)
+    }
 
     public func send(_ request: HTTPRequest) throws(PipeOpsError) -> HTTPResponse {
-        var urlRequest = URLRequest(url: request.url, timeoutInterval: timeout)
-        urlRequest.httpMethod = request.method
-        for header in request.headers where header.name.lowercased() != "host" {
-            urlRequest.setValue(header.value, forHTTPHeaderField: header.name)
-        }
-        urlRequest.httpBody = request.body
-        final class Box: @unchecked Sendable { var result: Result<HTTPResponse, PipeOpsError>? }
-        let box = Box()
-        let done = DispatchSemaphore(value: 0)
-        // A session of our own with its own delegate queue: the caller blocks on the semaphore,
-        // so the completion must never need the caller's thread (or the main queue).
-        let queue = OperationQueue()
-        queue.maxConcurrentOperationCount = 1
-        let session = URLSession(configuration: .ephemeral, delegate: nil, delegateQueue: queue)
-        defer { session.finishTasksAndInvalidate() }
-        let task = session.dataTask(with: urlRequest) { data, response, error in
-            if let error {
-                box.result = .failure(.message("cannot reach \(request.url.host ?? "the endpoint"): \(error.localizedDescription)"))
-            } else {
-                let http = response as? HTTPURLResponse
-                var headers: [String: String] = [:]
-                for (name, value) in http?.allHeaderFields ?? [:] {
-                    if let name = name as? String, let value = value as? String { headers[name.lowercased()] = value }
-                }
-                box.result = .success(HTTPResponse(status: http?.statusCode ?? 0, body: data ?? Data(), headers: headers))
+        let host = request.url.host ?? "the endpoint"
+        var limit = timeout
+        if let deadline = Self.deadline {
+            let left = deadline.timeIntervalSinceNow
+            guard left > 0.5 else {
+                throw .message("the command's deadline (PIPEOPS_DEADLINE_SECONDS) passed before a request to \(host) could be sent")
             }
-            done.signal()
+            limit = min(limit, left)
         }
-        task.resume()
-        done.wait()
-        switch box.result {
-        case .success(let response)?: return response
-        case .failure(let error)?: throw error
-        case nil: throw .message("no response from \(request.url.host ?? "the endpoint")")
+        let lines = request.headers.filter { $0.name.lowercased() != "host" }.map { "\($0.name): \($0.value)" }
+        var response = pipeops_http_response()
+        withCStrings(lines) { pointers in
+            request.body.withUnsafeBytes { body in
+                pipeops_http_perform(
+                    request.method, request.url.absoluteString, pointers, pointers.count, body.baseAddress, body.count, 10,
+                    max(1, Int(stall.rounded(.up))), max(1, Int(limit.rounded(.up))), &response)
+            }
         }
+        defer { pipeops_http_release(&response) }
+        let detail = Redaction.redact(withUnsafeBytes(of: response.message) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) })
+        switch response.failure {
+        case 0: break
+        case 1: throw .message("cannot talk to \(host): \(detail)")
+        case 2: throw .message("no answer from \(host) in \(Int(limit)) s")
+        case 3: throw .message("the connection to \(host) stalled (nothing arrived for \(Int(stall)) s)")
+        case 4: throw .message("cannot connect to \(host): \(detail)")
+        case 5: throw .message("the connection to \(host) broke before the answer was complete (\(detail))")
+        default: throw .message("cannot reach \(host): \(detail)")
+        }
+        let body = response.body.map { Data(bytes: $0, count: response.body_length) } ?? Data()
+        var headers: [String: String] = [:]
+        if let raw = response.headers {
+            let text = String(decoding: UnsafeRawBufferPointer(start: raw, count: response.headers_length), as: UTF8.self)
+            for line in text.split(whereSeparator: \.isNewline).dropFirst() {
+                guard let colon = line.firstIndex(of: ":") else { continue }
+                headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            }
+        }
+        return HTTPResponse(status: response.status, body: body, headers: headers)
     }
+}
+
+/// Calls `body` with the strings as a C array of NUL-terminated strings.
+private func withCStrings<R>(_ strings: [String], _ body: ([UnsafePointer<CChar>?]) -> R) -> R {
+    let copies = strings.map { strdup($0) }
+    defer { copies.forEach { free($0) } }
+    return body(copies.map { UnsafePointer($0) })
 }

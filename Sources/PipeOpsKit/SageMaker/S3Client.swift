@@ -15,7 +15,7 @@ public struct S3Client: Sendable {
     public var provider: CredentialProvider?
 
     public init(
-        region: String, credentials: AWSCredentials, endpoint: URL? = nil, transport: any HTTPTransport = URLSessionTransport(),
+        region: String, credentials: AWSCredentials, endpoint: URL? = nil, transport: any HTTPTransport = CurlTransport(),
         maxAttempts: Int = 4, log: (@Sendable (String) -> Void)? = nil
     ) {
         signer = SigV4Signer(credentials: credentials, region: region, service: "s3")
@@ -40,7 +40,7 @@ public struct S3Client: Sendable {
             return URL(string: "\(base)/\(SigV4Signer.encode(bucket, keeping: ""))/\(encodedKey)")
         }
         let region = signer.region
-        let suffix = region.hasPrefix("cn-") ? "amazonaws.com.cn" : "amazonaws.com"
+        let suffix = AWSEndpoints.suffix(region: region)
         if Self.isVirtualHostable(bucket) {
             return URL(string: "https://\(bucket).s3.\(region).\(suffix)/\(encodedKey)")
         }
@@ -70,6 +70,16 @@ public struct S3Client: Sendable {
         public var size: Int?
         /// The sha256 pipeops stored with the object, if it did.
         public var sha256: String?
+        /// The ETag, unquoted: the MD5 of the bytes for an object put in one request.
+        public var etag: String? = nil
+
+        /// Whether the object holds exactly `data`: its size and its ETag (the MD5 S3 computed
+        /// from the bytes it stores) must match. Metadata alone proves nothing (anyone who can
+        /// write the key can write it); a multipart ETag cannot be checked, so it does not count.
+        public func holds(_ data: Data) -> Bool {
+            guard size == nil || size == data.count, let etag, etag.count == 32, etag.allSatisfy(\.isHexDigit) else { return false }
+            return etag.lowercased() == Insecure.MD5.hash(data: data).map { String(format: "%02x", $0) }.joined()
+        }
     }
 
     static let emptySha256 = SHA256.hash(data: Data()).hex
@@ -79,7 +89,9 @@ public struct S3Client: Sendable {
         let response = try send("HEAD", bucket: bucket, key: key, headers: [], body: Data(), payloadSha256: Self.emptySha256)
         switch response.status {
         case 200..<300:
-            return ObjectInfo(size: response.headers["content-length"].flatMap { Int($0) }, sha256: response.headers["x-amz-meta-sha256"])
+            return ObjectInfo(
+                size: response.headers["content-length"].flatMap { Int($0) }, sha256: response.headers["x-amz-meta-sha256"],
+                etag: response.headers["etag"].map { $0.trimmingCharacters(in: CharacterSet(charactersIn: "\"")) })
         case 404:
             return nil
         default:
@@ -110,7 +122,7 @@ public struct S3Client: Sendable {
             do {
                 let response = try transport.send(HTTPRequest(method: method, url: url, headers: signed.headers, body: body))
                 log?("\(method) s3://\(bucket)/\(key) → \(response.status) in \(Int(Date().timeIntervalSince(started) * 1000)) ms")
-                if (response.status >= 500 || response.status == 429 || Self.errorCode(response.body) == "SlowDown")
+                if (response.status >= 500 || response.status == 429 || Self.retried.contains(Self.errorCode(response.body) ?? ""))
                     && attempt < maxAttempts
                 {
                     backoff(attempt)
@@ -123,7 +135,8 @@ public struct S3Client: Sendable {
                     backoff(attempt)
                     continue
                 }
-                throw error
+                throw .message(
+                    "S3 \(method) s3://\(bucket)/\(key): \(error.errorDescription ?? "network error")\(SageMakerClient.attempts(attempt))")
             }
         }
     }
@@ -133,6 +146,10 @@ public struct S3Client: Sendable {
     }
 
     static func errorCode(_ body: Data) -> String? { element("Code", in: body) }
+
+    /// S3 error codes worth another attempt: throttling, and RequestTimeout (S3's 400 for a
+    /// request body that arrived too slowly).
+    static let retried: Set<String> = ["SlowDown", "RequestTimeout", "InternalError", "ServiceUnavailable"]
 
     static func element(_ name: String, in body: Data) -> String? {
         let text = String(decoding: body.prefix(4096), as: UTF8.self)
@@ -145,7 +162,7 @@ public struct S3Client: Sendable {
 
     static func failure(_ operation: String, bucket: String, key: String, response: HTTPResponse) -> PipeOpsError {
         let code = errorCode(response.body) ?? "HTTP \(response.status)"
-        let message = element("Message", in: response.body).map { ": \($0)" } ?? ""
+        let message = element("Message", in: response.body).map { ": \(Redaction.redact($0))" } ?? ""
         var hint = ""
         switch code {
         case "NoSuchBucket": hint = " (create the bucket, or fix the prefix under code: in pipeops.yaml)"

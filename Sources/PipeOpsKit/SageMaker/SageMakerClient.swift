@@ -31,11 +31,10 @@ public struct SageMakerClient: Sendable {
     public var provider: CredentialProvider?
 
     public init(
-        region: String, credentials: AWSCredentials, endpoint: URL? = nil, transport: any HTTPTransport = URLSessionTransport(),
+        region: String, credentials: AWSCredentials, endpoint: URL? = nil, transport: any HTTPTransport = CurlTransport(),
         maxAttempts: Int = 5, log: (@Sendable (String) -> Void)? = nil
     ) {
-        let suffix = region.hasPrefix("cn-") ? "amazonaws.com.cn" : "amazonaws.com"
-        self.endpoint = endpoint ?? URL(string: "https://api.sagemaker.\(region).\(suffix)")!
+        self.endpoint = endpoint ?? URL(string: "https://api.sagemaker.\(region).\(AWSEndpoints.suffix(region: region))")!
         signer = SigV4Signer(credentials: credentials, region: region, service: "sagemaker")
         self.transport = transport
         self.maxAttempts = maxAttempts
@@ -82,16 +81,22 @@ public struct SageMakerClient: Sendable {
                     backoff(attempt)
                     continue
                 }
-                throw .tool(error)
+                throw .tool(.message("SageMaker \(operation): \(error.errorDescription ?? "network error")\(Self.attempts(attempt))"))
             }
-            log?(
+            log.map { write in { write(Redaction.redact($0)) } }?(
                 "POST \(endpoint.absoluteString) \(operation) → \(response.status) in \(Int(Date().timeIntervalSince(started) * 1000)) ms"
                     + " (signed headers: \(signed.headers.map(\.name).filter { !["authorization", "x-amz-security-token"].contains($0.lowercased()) }.joined(separator: ", ")))"
             )
             if (200..<300).contains(response.status) {
                 if response.body.isEmpty { return Node(.object([])) }
                 do { return try DocumentLoader.parse(data: response.body, path: operation, syntax: .json).root } catch {
-                    throw .tool(.message("SageMaker \(operation) answered with something that is not JSON"))
+                    // A broken answer (truncated, a proxy's page) is a fault of the way, not of the request.
+                    if attempt < maxAttempts && operation != "StartPipelineExecution" {
+                        log?("\(operation): the answer is not JSON; retrying")
+                        backoff(attempt)
+                        continue
+                    }
+                    throw .tool(.message("SageMaker \(operation) answered with something that is not JSON\(Self.attempts(attempt))"))
                 }
             }
             let error = Self.decodeError(response)
@@ -103,6 +108,8 @@ public struct SageMakerClient: Sendable {
             throw .service(error)
         }
     }
+
+    static func attempts(_ count: Int) -> String { count > 1 ? " (tried \(count) times)" : "" }
 
     func backoff(_ attempt: Int) {
         let cap = min(20.0, 0.2 * pow(2.0, Double(attempt)))
@@ -117,6 +124,6 @@ public struct SageMakerClient: Sendable {
         let message =
             node?["message"]?.string ?? node?["Message"]?.string
             ?? (node == nil ? "HTTP \(response.status) with a body that is not an AWS JSON error" : "HTTP \(response.status)")
-        return AWSServiceError(code: code, message: message, status: response.status)
+        return AWSServiceError(code: code, message: Redaction.redact(message), status: response.status)
     }
 }

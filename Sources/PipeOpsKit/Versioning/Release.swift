@@ -24,6 +24,9 @@ public enum Release {
         public var commit: String
         public var previous: String?
         public var message: String
+        /// False when HEAD already carried a release tag and a bump (patch, minor, major) was
+        /// asked for: a rerun of the same release step makes no second tag.
+        public var created: Bool = true
     }
 
     /// Checks every refusal before writing anything; a refused tag changes nothing.
@@ -36,7 +39,13 @@ public enum Release {
             )
         }
         let repository = try GitRepository.discover(from: request.directory)
-        let existing = try repository.tags().map(\.name)
+        let all = try repository.tags()
+        let existing = all.map(\.name)
+        if ["patch", "minor", "major", nil].contains(request.version),
+            let current = ReleaseTags.latest(all.filter { $0.commit == info.commit }.map(\.name), prefix: tagPrefix)
+        {
+            return Result(tag: current.tag, commit: info.commit, previous: nil, message: "", created: false)
+        }
         let latest = ReleaseTags.latest(existing, prefix: tagPrefix)
         let next: SemanticVersion
         switch request.version {
