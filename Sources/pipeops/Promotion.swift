@@ -229,7 +229,10 @@ extension PipeOps {
         @Flag(help: "Show, per environment, what was last promoted or smoke-run there.")
         var status = false
 
-        @Flag(help: "After the gates pass and the promotion is recorded, upsert the environment's pipeline on SageMaker.")
+        @Flag(
+            help:
+                "After the gates pass, publish the code and upsert the environment's pipeline on SageMaker, then record the promotion (a failed upsert records nothing; run the same promote again to finish it)."
+        )
         var upsert = false
 
         @OptionGroup var aws: AWSOptions

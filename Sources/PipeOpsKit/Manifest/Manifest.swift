@@ -54,6 +54,12 @@ public struct Manifest: Sendable {
     public var pythonKwargs: Node?
     public var python: String?
     public var compileTimeout: Double?
+    /// `pipeline.offline`: answers of AWS calls a Python definition makes while it is compiled
+    /// ("service.Operation" → the response), for calls pipeops does not answer itself.
+    public var offlineAnswers: Node?
+    /// The clock a compile reads instead of the HEAD commit's time (a copy of the product that
+    /// has no git history, checked against the original).
+    public var clockOverride: Int64?
     public var environments: [Environment] = []
     public var propertyFiles: [PropertyFileSpec] = []
     /// `local.s3`: S3 prefix → folder (relative to the manifest directory).
@@ -144,11 +150,22 @@ public struct Manifest: Sendable {
         }
         if let pipeline = reader.object(root, "pipeline", in: "pipeops.yaml", required: true) {
             reader.allowOnly(
-                pipeline, ["name", "definition", "roleArn", "description", "kwargs", "python", "compileTimeout"], in: "pipeline")
+                pipeline, ["name", "definition", "roleArn", "description", "kwargs", "python", "compileTimeout", "offline"], in: "pipeline")
             pipelineName = reader.string(pipeline, "name", in: "pipeline", required: true)
             definition = reader.string(pipeline, "definition", in: "pipeline", required: true)
             roleArn = reader.string(pipeline, "roleArn", in: "pipeline")
             pythonKwargs = reader.object(pipeline, "kwargs", in: "pipeline")
+            offlineAnswers = reader.object(pipeline, "offline", in: "pipeline")
+            for answer in offlineAnswers?.members ?? [] {
+                let parts = answer.key.split(separator: ".")
+                if parts.count != 2 || parts[1].first?.isUppercase != true {
+                    reader.problem(
+                        "pipeline.offline key '\(answer.key)' must name a call as service.Operation, e.g. sagemaker.ListModelPackages",
+                        at: answer.value)
+                } else if answer.value.members == nil {
+                    reader.problem("pipeline.offline.\(answer.key) must be the call's response, a mapping", at: answer.value)
+                }
+            }
             python = reader.string(pipeline, "python", in: "pipeline")
             if let timeout = pipeline["compileTimeout"] {
                 if let seconds = timeout.double, seconds > 0 {

@@ -41,8 +41,9 @@ public enum PythonDefinition {
         let directory = cacheDirectory(manifest)
         let output = directory + "/definition.json"
         let info = directory + "/compile.json"
-        let key = try cacheKey(manifest, interpreter: python)
-        if !force, let compiled = cached(key: key, directory: directory) { return compiled }
+        let epoch = manifest.clockOverride ?? commitTime(manifest)
+        let base = try baseKey(manifest, interpreter: python, epoch: epoch)
+        if !force, let compiled = cached(base: base, manifest: manifest, directory: directory) { return compiled }
 
         do { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) } catch {
             throw .writeFailed(directory, reason: AtomicFile.reason(error))
@@ -50,26 +51,36 @@ public enum PythonDefinition {
         // One compile at a time per product; a second pipeops waits, then finds it cached.
         let lock = try FileLock(path: directory + "/compile.lock", purpose: "compiling \(relative)")
         defer { lock.release() }
-        if !force, let compiled = cached(key: key, directory: directory) { return compiled }
+        if !force, let compiled = cached(base: base, manifest: manifest, directory: directory) { return compiled }
 
         notice?("compiling \(relative) with \(python.display)")
         let token = UUID().uuidString.prefix(8)
         let driver = directory + "/.driver-\(token).py"
         let kwargs = directory + "/.kwargs-\(token).json"
+        let settings = directory + "/.settings-\(token).json"
         let temporaryOutput = directory + "/.definition-\(token).json"
         let temporaryInfo = directory + "/.compile-\(token).json"
-        defer { for path in [driver, kwargs, temporaryOutput, temporaryInfo] { unlink(path) } }
+        defer { for path in [driver, kwargs, settings, temporaryOutput, temporaryInfo] { unlink(path) } }
         let config = directory + "/sagemaker-config.yaml"
         try AtomicFile.write(Data(PythonDriver.source.utf8), to: driver)
         try AtomicFile.write(CanonicalJSON.data(manifest.pythonKwargs ?? Node(.object([]))), to: kwargs)
         try AtomicFile.write(
             Data("SchemaVersion: '1.0'\nSageMaker:\n  PythonSDK:\n    Modules:\n      TelemetryOptOut: true\n".utf8), to: config)
         let (region, account) = target(manifest)
+        let role = manifest.roleArn.flatMap { $0.split(separator: "/").last.map(String.init) } ?? "pipeops-compile"
+        try AtomicFile.write(
+            CanonicalJSON.data(
+                Node(object: [
+                    ("source", Node(.string(source))), ("product", Node(.string(manifest.directory))),
+                    ("kwargs", Node(.string(kwargs))), ("out", Node(.string(temporaryOutput))), ("info", Node(.string(temporaryInfo))),
+                    ("s3Root", Node(.string(manifest.directory + "/.pipeops/s3"))), ("region", Node(.string(region))),
+                    ("account", Node(.string(account))), ("role", Node(.string(role))), ("epoch", Node(.integer(Int(epoch)))),
+                    ("answers", manifest.offlineAnswers ?? Node(.object([]))), ("written", Node(.string(directory + "/written"))),
+                    ("placeholder", Node(.string(PythonDriver.productPlaceholder))),
+                ])), to: settings)
         let result = try run(
-            python,
-            arguments: [driver, source, kwargs, temporaryOutput, temporaryInfo, manifest.directory + "/.pipeops/s3", region, account],
-            environment: hermeticEnvironment(region: region, config: config), directory: manifest.directory,
-            timeout: manifest.compileTimeout ?? defaultTimeout, relative: relative)
+            python, arguments: [driver, settings], environment: hermeticEnvironment(region: region, config: config),
+            directory: manifest.directory, timeout: manifest.compileTimeout ?? defaultTimeout, relative: relative)
         guard result.status == 0 else { throw failure(result, relative: relative, python: python) }
         guard let data = FileManager.default.contents(atPath: temporaryOutput) else {
             throw .message("compiling \(relative) wrote no definition")
@@ -79,19 +90,57 @@ public enum PythonDefinition {
                 "compiling \(relative) produced a definition that is not JSON: \(error.toolError(display: relative).errorDescription ?? "")"
             )
         }
+        let recorded = FileManager.default.contents(atPath: temporaryInfo) ?? Data("{}".utf8)
         try AtomicFile.write(data, to: output)
-        try AtomicFile.write(FileManager.default.contents(atPath: temporaryInfo) ?? Data("{}".utf8), to: info)
-        try AtomicFile.write(Data(key.utf8), to: directory + "/key")
+        try AtomicFile.write(recorded, to: info)
+        try AtomicFile.write(
+            CanonicalJSON.data(readKey(base: base, info: recorded, manifest: manifest), pretty: true), to: directory + "/key")
         var compiled = read(info: info, output: output)
         compiled.fromCache = false
         return compiled
     }
 
-    static func cached(key: String, directory: String) -> Compiled? {
-        guard let stored = FileManager.default.contents(atPath: directory + "/key"), String(decoding: stored, as: UTF8.self) == key,
+    /// The compile is current when its base key (interpreter, packages, kwargs, answers, clock,
+    /// driver) is the same and every product file and folder it read is as it was.
+    static func cached(base: String, manifest: Manifest, directory: String) -> Compiled? {
+        guard let stored = FileManager.default.contents(atPath: directory + "/key"),
+            let key = try? DocumentLoader.parse(data: stored, path: "key", syntax: .json).root, key["base"]?.string == base,
             FileManager.default.fileExists(atPath: directory + "/definition.json")
         else { return nil }
+        for entry in key["files"]?.members ?? [] where entry.value.string != fileDigest(manifest.directory + "/" + entry.key) {
+            return nil
+        }
+        for entry in key["folders"]?.members ?? [] where entry.value.string != folderDigest(manifest.directory + "/" + entry.key) {
+            return nil
+        }
         return read(info: directory + "/compile.json", output: directory + "/definition.json")
+    }
+
+    /// The stored key: the base, and the digest of every file and folder listing the compile read.
+    static func readKey(base: String, info: Data, manifest: Manifest) -> Node {
+        let root = try? DocumentLoader.parse(data: info, path: "compile.json", syntax: .json).root
+        let files = (root?["reads"]?.elements ?? []).compactMap(\.string).map {
+            member($0, .string(fileDigest(manifest.directory + "/" + $0)))
+        }
+        let folders = (root?["lists"]?.elements ?? []).compactMap(\.string).map {
+            member($0, .string(folderDigest(manifest.directory + "/" + $0)))
+        }
+        return Node(object: [("base", Node(.string(base))), ("files", Node(.object(files))), ("folders", Node(.object(folders)))])
+    }
+
+    static func fileDigest(_ path: String) -> String {
+        guard let data = FileManager.default.contents(atPath: path) else { return "missing" }
+        return DefinitionHashes.sha256(data)
+    }
+
+    static func folderDigest(_ path: String) -> String {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: path) else { return "missing" }
+        return DefinitionHashes.sha256(Data(names.sorted().joined(separator: "\n").utf8))
+    }
+
+    /// The HEAD commit's time: the clock a compile reads (0 outside a repository).
+    static func commitTime(_ manifest: Manifest) -> Int64 {
+        ((try? GitRepository.discover(from: manifest.directory)).flatMap { try? $0.head() })?.time ?? 0
     }
 
     static func read(info: String, output: String) -> Compiled {
@@ -161,18 +210,20 @@ public enum PythonDefinition {
         )
     }
 
-    /// sha256 over everything the compile depends on: every Python file of the product (path and
-    /// content), pipeops.yaml, the interpreter (path, size, time), the SDK and botocore installed
-    /// for it (their dist-info names), PYTHONPATH and the driver's version.
-    static func cacheKey(_ manifest: Manifest, interpreter: Interpreter) throws(PipeOpsError) -> String {
-        var lines: [String] = ["driver \(PythonDriver.version)", "pythonpath \(ProcessInfo.processInfo.environment["PYTHONPATH"] ?? "")"]
-        for file in pythonSources(below: manifest.directory) {
-            let digest = (try? CodeTree.digest(manifest.directory + "/" + file, shown: file)) ?? "unreadable"
-            lines.append("source \(digest) \(file)")
-        }
-        if let data = FileManager.default.contents(atPath: manifest.directory + "/" + Manifest.fileName) {
-            lines.append("manifest \(DefinitionHashes.sha256(data))")
-        }
+    /// sha256 over what the compile depends on besides the product files it reads (those are
+    /// checked one by one, see `cached`): the interpreter (path, size, time), the SDK and botocore
+    /// installed for it (their dist-info names), PYTHONPATH, the kwargs, the offline answers, the
+    /// region and account it is told, the clock and the driver's version. pipeops.yaml as such is
+    /// not in it: a comment or an environment added there recompiles nothing.
+    static func baseKey(_ manifest: Manifest, interpreter: Interpreter, epoch: Int64) throws(PipeOpsError) -> String {
+        let (region, account) = target(manifest)
+        var lines: [String] = [
+            "driver \(PythonDriver.version)", "pythonpath \(ProcessInfo.processInfo.environment["PYTHONPATH"] ?? "")",
+            "definition \(manifest.definition ?? "")",
+            "kwargs \(CanonicalJSON.string(manifest.pythonKwargs ?? Node(.object([])), sortKeys: true))",
+            "offline \(CanonicalJSON.string(manifest.offlineAnswers ?? Node(.object([])), sortKeys: true))",
+            "target \(region) \(account) \(manifest.roleArn ?? "")", "clock \(epoch)",
+        ]
         var info = stat()
         if stat(interpreter.path, &info) == 0 {
             lines.append("interpreter \(interpreter.path) \(info.st_size) \(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec)")
@@ -338,6 +389,12 @@ public enum PythonDefinition {
         case 3:
             let tail = lines.suffix(12).joined(separator: "\n")
             return .message("\(relative): get_pipeline failed (Python traceback, last frames):\n\(tail)")
+        case 7:
+            let tail = lines.suffix(12).joined(separator: "\n")
+            let missing = lines.last?.contains("ModuleNotFoundError") == true
+            return .message(
+                "\(relative): importing the file raised an exception (Python traceback, last frames):\n\(tail)"
+                    + (missing ? "\nthe module is not installed for \(python.display), or not on its path (PYTHONPATH)" : ""))
         case 4:
             let detail =
                 lines.last.map { $0.hasPrefix("pipeops: ") ? String($0.dropFirst(9)) : $0 } ?? "the SageMaker Python SDK cannot be imported"

@@ -80,6 +80,8 @@ public final class GitRepository {
         public var commit: String
         /// Branch name, or nil when HEAD is detached.
         public var branch: String?
+        /// The commit's time (seconds since 1970): the same on every clone.
+        public var time: Int64 = 0
     }
 
     /// HEAD's commit and branch; nil for a repository with no commits yet.
@@ -97,7 +99,7 @@ public final class GitRepository {
         let commit = Self.hex(git_object_id(peeled))
         let detached = git_repository_head_detached(handle) == 1
         let branch = detached ? nil : git_reference_shorthand(reference).map { String(cString: $0) }
-        return Head(commit: commit, branch: branch)
+        return Head(commit: commit, branch: branch, time: Int64(git_commit_time(peeled)))
     }
 
     public var isShallow: Bool { git_repository_is_shallow(handle) == 1 }

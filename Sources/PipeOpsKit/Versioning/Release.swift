@@ -41,12 +41,14 @@ public enum Release {
         let repository = try GitRepository.discover(from: request.directory)
         let all = try repository.tags()
         let existing = all.map(\.name)
-        if ["patch", "minor", "major", nil].contains(request.version),
-            let current = ReleaseTags.latest(all.filter { $0.commit == info.commit }.map(\.name), prefix: tagPrefix)
-        {
-            return Result(tag: current.tag, commit: info.commit, previous: nil, message: "", created: false)
-        }
         let latest = ReleaseTags.latest(existing, prefix: tagPrefix)
+        // A patch release of the commit that already is the latest release is a rerun (a CI
+        // step run twice): no second tag. Minor and major bumps of it stay deliberate.
+        if ["patch", nil].contains(request.version), let latest, latest.version.prerelease.isEmpty,
+            all.contains(where: { $0.name == latest.tag && $0.commit == info.commit })
+        {
+            return Result(tag: latest.tag, commit: info.commit, previous: nil, message: "", created: false)
+        }
         let next: SemanticVersion
         switch request.version {
         case nil, "patch"?: next = (latest?.version ?? SemanticVersion(major: 0, minor: 0, patch: 0)).bumped(.patch)
