@@ -223,4 +223,28 @@ import Testing
         #expect(result.status == 0)
         #expect(result.stderr.contains("need no compile; nothing to do"), "\(result.stderr)")
     }
+
+    /// One public repository committed AWS session credentials in its pipeline script.
+    @Test func credentialsInAPythonDefinitionAreErrorsShownRedacted() throws {
+        let secret = "Zq8v" + String(repeating: "x3Kp", count: 9)
+        let token = "IQoJ" + String(repeating: "b3JpZ2luX2VjEDga", count: 8)
+        let product = try Self.product(
+            Self.header + """
+                import boto3
+
+                session = boto3.Session(aws_access_key_id="AKIAQ3VNP2ZR7TX4LWHD",
+                                        aws_secret_access_key="\(secret)",
+                                        aws_session_token="\(token)")
+
+
+                def get_pipeline(name, region, account, role, bucket):
+                    return Pipeline(name=name, steps=[FailStep(name="Stop", error_message="x")], sagemaker_session=PipelineSession())
+                """)
+        let lint = try pipeops(["lint"], in: product)
+        #expect(lint.status == 1)
+        let found = lint.stdout.split(separator: "\n").filter { $0.contains("[secrets-in-repository]") }
+        #expect(found.count == 3, "\(lint.stdout)")
+        #expect(found.first?.hasPrefix("pipeline/definition.py:10:") == true, "\(lint.stdout)")
+        for value in ["AKIAQ3VNP2ZR7TX4LWHD", secret, token] { #expect(!lint.stdout.contains(value) && !lint.stderr.contains(value)) }
+    }
 }

@@ -40,6 +40,13 @@ public enum RunParameters {
                 )
                 continue
             }
+            // An empty default is accepted, as CreatePipeline accepts it; the service refuses ""
+            // only where it is given at start for a field that needs a value.
+            if value.string == "", parameter.defaultValue?.string == "", environment[parameter.name] == nil,
+                !overrides.contains(where: { $0.name == parameter.name })
+            {
+                continue
+            }
             if let problem = parameter.problem(with: value) { problems.append("parameter '\(parameter.name)' \(problem)") }
         }
         if !problems.isEmpty { throw .message(problems.joined(separator: "\n")) }

@@ -35,6 +35,9 @@ public final class LintContext: @unchecked Sendable {
     public var siblings: [String: [String: Node]]?
     /// For an environment file: the manifest's default role (the environment's account when it sets none).
     public var manifestRoleArn: String?
+    /// For an environment file: S3 URIs (or prefixes, ending in /) of the product's code, the
+    /// manifest's `code:` prefixes and what a Python compile uploaded: no environment's own data.
+    public var artifactURIs: [String] = []
     /// The SageMaker API model the definition is checked against (see `LintOptions.apiModel`).
     public var shapes: ServiceShapes = .shared
 

@@ -93,6 +93,11 @@ public enum LintSession {
                 {
                     linter.options.apiModel = InterpreterAPIModel.model(for: compiled, manifest: manifest)
                 }
+                if PythonDefinition.isPython(manifest.definition!),
+                    !linter.options.disabled.contains(SecretsInRepositoryRule.description.id)
+                {
+                    findings += secretsInPythonSources(manifest, display: display)
+                }
                 if FileManager.default.fileExists(atPath: path) {
                     files.append(display(path))
                     switch load(path, display: { display($0) }) {
@@ -121,13 +126,14 @@ public enum LintSession {
                 guard case .success(let document) = entry.result else { continue }
                 values[entry.name] = EnvironmentFile(document: document).values
             }
+            let artifacts = manifest.artifactURIs
             for entry in loaded {
                 files.append(display(entry.path))
                 switch entry.result {
                 case .success(let document):
                     findings += linter.lint(
                         environment: document, named: entry.name, against: pipeline, siblings: values.filter { $0.key != entry.name },
-                        manifestRoleArn: manifest.roleArn)
+                        manifestRoleArn: manifest.roleArn, artifactURIs: artifacts)
                 case .failure(.syntax(let file, let error)): findings.append(Finding.syntax(file: file, error))
                 case .failure(.io(let error)): throw error
                 }
@@ -156,6 +162,23 @@ public enum LintSession {
         var report = LintReport(findings: findings, files: files)
         report.apiModel = options.apiModel
         return report
+    }
+
+    /// A Python definition's sources are no YAML or JSON: they are scanned as text.
+    static func secretsInPythonSources(_ manifest: Manifest, display: DisplayPath) -> [Finding] {
+        var findings: [Finding] = []
+        for file in PythonDefinition.pythonSources(below: manifest.directory) {
+            guard let text = try? String(contentsOfFile: manifest.directory + "/" + file, encoding: .utf8) else { continue }
+            for hit in SecretScanner.scan(text) {
+                findings.append(
+                    Finding(
+                        rule: SecretsInRepositoryRule.description.id, severity: .error,
+                        message: "\(hit.what) is written here; rotate it, remove it from the repository's history, and use a role instead",
+                        file: display(manifest.directory + "/" + file), location: SourceLocation(line: hit.line, column: hit.column),
+                        step: nil))
+            }
+        }
+        return findings
     }
 
     /// Unpinned images are infos while no environment after the first has been promoted: nothing

@@ -51,11 +51,12 @@ public struct Linter: Sendable {
     /// `siblings`: the other environments' parameter values, when known (the leak rule needs them).
     public func lint(
         environment document: Document, named name: String, against pipeline: Pipeline?, siblings: [String: [String: Node]]? = nil,
-        manifestRoleArn: String? = nil
+        manifestRoleArn: String? = nil, artifactURIs: [String] = []
     ) -> [Finding] {
         let context = LintContext(document: document, role: .environment(name), pipeline: pipeline)
         context.siblings = siblings
         context.manifestRoleArn = manifestRoleArn
+        context.artifactURIs = artifactURIs
         return run(context)
     }
 

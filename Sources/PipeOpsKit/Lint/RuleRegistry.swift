@@ -43,6 +43,7 @@ public enum RuleRegistry {
         RetryExceptionTypeRule.self,
         RetryUnsupportedRule.self,
         RoleArnRule.self,
+        SecretsInRepositoryRule.self,
         SyntaxRule.self,
         TagsRule.self,
         UndeclaredParameterRule.self,

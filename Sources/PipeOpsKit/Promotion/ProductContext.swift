@@ -111,7 +111,7 @@ public struct ProductContext: Sendable {
                 let findings = Linter(options: LintOptions(disabled: manifest.lintDisabled))
                     .lint(
                         environment: document, named: name, against: pipeline, siblings: siblingValues(except: name),
-                        manifestRoleArn: manifest.roleArn
+                        manifestRoleArn: manifest.roleArn, artifactURIs: manifest.artifactURIs
                     )
                     .filter { $0.severity == .error }
                 if !findings.isEmpty { throw PipeOpsError.findings(findings) }

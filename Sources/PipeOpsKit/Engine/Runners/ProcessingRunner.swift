@@ -51,6 +51,7 @@ enum ProcessingRunner: StepRunner {
         }
         var environment: [String: String] = [:]
         for member in args["Environment"]?.members ?? [] { environment[member.key] = Evaluator.text(member.value) }
+        if job.standIn != nil { environment["PIPEOPS_CONTAINER_ARGUMENTS"] = StepRunners.argumentsJSON(app?["ContainerArguments"]) }
         let timeout = args["StoppingCondition"]?["MaxRuntimeInSeconds"]?.double
         var failure: StepFailure?
         do { _ = try StepRunners.execute(argv, job: job, environment: environment, timeout: timeout) } catch { failure = error }

@@ -126,6 +126,27 @@ enum StepRunners {
         _ = try execute(argv, job: job, environment: environment, stdin: Data(text.utf8))
     }
 
+    /// How a container runs a script-mode entry point: by its `#!` line, a `.sh` file by the
+    /// shell, anything else by python3 (the SDK's `_repack_script_launcher.sh` is a shell script).
+    static func interpreter(for hostPath: String) -> [String] {
+        if let handle = FileHandle(forReadingAtPath: hostPath) {
+            defer { try? handle.close() }
+            let head = String(decoding: handle.readData(ofLength: 256), as: UTF8.self)
+            if head.hasPrefix("#!"), let line = head.dropFirst(2).split(separator: "\n").first {
+                let words = line.split(separator: " ").map(String.init)
+                // "#!/usr/bin/env python3" → python3 from PATH, as in the image.
+                if words.first?.hasSuffix("/env") == true, words.count > 1 { return Array(words.dropFirst()) }
+                if !words.isEmpty { return words }
+            }
+        }
+        return hostPath.hasSuffix(".sh") ? ["/bin/sh"] : ["python3"]
+    }
+
+    /// A job's ContainerArguments as a JSON list, what a stand-in finds in PIPEOPS_CONTAINER_ARGUMENTS.
+    static func argumentsJSON(_ node: Node?) -> String {
+        CanonicalJSON.string(Node(.array((node?.elements ?? []).compactMap { Evaluator.text($0) }.map { Node(.string($0)) })))
+    }
+
     static func lastLine(of path: String) -> String? {
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return nil }
         return text.split(separator: "\n").last { !$0.trimmingCharacters(in: .whitespaces).isEmpty }.map { String($0.prefix(300)) }

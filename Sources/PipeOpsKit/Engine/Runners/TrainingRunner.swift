@@ -62,7 +62,7 @@ enum TrainingRunner: StepRunner {
                     if !tar { throw StepFailure(message: "cannot unpack \(archive) from sagemaker_submit_directory", exceptionType: nil) }
                 }
             }
-            argv = ["python3", "/opt/ml/code/\(program)"]
+            argv = StepRunners.interpreter(for: job.sandbox.root + "/code/" + program) + ["/opt/ml/code/\(program)"]
             for key in hyperparameters.keys.sorted() where !key.hasPrefix("sagemaker_") {
                 argv += ["--\(key)", unquote(hyperparameters[key]!)]
             }
@@ -89,6 +89,9 @@ enum TrainingRunner: StepRunner {
         for channel in channels { environment["SM_CHANNEL_\(channel.uppercased())"] = "/opt/ml/input/data/\(channel)" }
         for (key, value) in hyperparameters where !key.hasPrefix("sagemaker_") { environment["SM_HP_\(key.uppercased())"] = unquote(value) }
         for member in args["Environment"]?.members ?? [] { environment[member.key] = Evaluator.text(member.value) }
+        if job.standIn != nil {
+            environment["PIPEOPS_CONTAINER_ARGUMENTS"] = StepRunners.argumentsJSON(algorithm?["ContainerArguments"])
+        }
         _ = try StepRunners.execute(
             argv, job: job, environment: environment, timeout: args["StoppingCondition"]?["MaxRuntimeInSeconds"]?.double)
 

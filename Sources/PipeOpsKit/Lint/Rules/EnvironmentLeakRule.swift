@@ -97,12 +97,21 @@ struct EnvironmentLeakRule: Rule {
             let others = context.siblings.map { siblings in
                 siblings.values.map { $0[member.key]?.string ?? defaults[member.key]??.string }
             }
-            if let others, !others.isEmpty, others.allSatisfy({ $0 == value }) { continue } // shared by all: not this environment's own
+            // A value is an environment's own only where another environment sets it otherwise.
+            guard let others, !others.isEmpty else { continue }
+            if others.allSatisfy({ $0 == value }) { continue } // shared by all: not this environment's own
+            // A bucket is this environment's own when no other environment's value names it and
+            // the product does not keep its code there (the artifact bucket serves them all).
+            let artifactBuckets = Set(context.artifactURIs.compactMap(Self.bucket))
             let ownBucket = Self.bucket(value).flatMap { bucket in
-                (others ?? []).allSatisfy { $0.flatMap(Self.bucket) != bucket } ? bucket : nil
+                others.allSatisfy { $0.flatMap(Self.bucket) != bucket } && !artifactBuckets.contains(bucket) ? bucket : nil
             }
             let leaks = literals.filter { literal in
-                literal.text == value || (value.hasSuffix("/") && literal.text.hasPrefix(value))
+                // Code the SDK uploaded, or a code: folder's objects, share the bucket by design.
+                if context.artifactURIs.contains(where: { literal.text == $0 || ($0.hasSuffix("/") && literal.text.hasPrefix($0)) }) {
+                    return false
+                }
+                return literal.text == value || (value.hasSuffix("/") && literal.text.hasPrefix(value))
                     || (ownBucket != nil && Self.bucket(literal.text) == ownBucket)
             }
             guard let first = leaks.first else { continue }
@@ -117,7 +126,8 @@ struct EnvironmentLeakRule: Rule {
         let roleNode = context.document.root["roleArn"] ?? context.document.root
         var reported: Set<String> = []
         for literal in literals {
-            guard let placement = Self.placement(literal.text) else { continue }
+            // AWS's own registries (framework, algorithm, monitor images) are no environment's.
+            guard let placement = Self.placement(literal.text), !AWSRegistries.accounts.contains(placement.account) else { continue }
             if placement.account != account, reported.insert("account \(placement.account)").inserted {
                 findings.report(
                     "the definition names account \(placement.account) at \(definition):\(literal.location.line):\(literal.location.column) ('\(literal.text.prefix(80))'), but \(name) runs as account \(account) (roleArn); a resource of another account is usually one environment's leaking into the others: make it a parameter",

@@ -1,0 +1,58 @@
+struct SecretsInRepositoryRule: Rule {
+    static let description = RuleDescription(
+        id: "secrets-in-repository",
+        title: "No AWS credentials in the product's files",
+        category: .environments,
+        severity: .error,
+        rationale: """
+            An access key id, a secret access key or a session token in the definition, a Python \
+            definition's sources, pipeops.yaml or an environment file is published with every \
+            clone and every release (one public repository committed live session credentials in \
+            its pipeline script). Rotate the key, remove it from the history, and give the \
+            pipeline a role instead (roleArn; pipeops uses the caller's credential chain). \
+            Findings show the value redacted. AWS's documentation examples (…EXAMPLE) are not \
+            reported.
+            """,
+        triggering: [
+            """
+            Version: "2020-12-01"
+            Steps:
+              - Name: Call
+                Type: Lambda
+                FunctionArn: "arn:aws:lambda:us-east-1:111111111111:function:f"
+                Arguments: { key: ↓AKIAQ3VNP2ZR7TX4LWHD }
+            """
+        ],
+        nonTriggering: [
+            """
+            Version: "2020-12-01"
+            Steps:
+              - Name: Call
+                Type: Lambda
+                FunctionArn: "arn:aws:lambda:us-east-1:111111111111:function:f"
+                Arguments: { key: AKIAIOSFODNN7EXAMPLE, role: "arn:aws:iam::111111111111:role/r" }
+            """
+        ])
+
+    func check(_ context: LintContext, into findings: inout FindingSink) {
+        visit(context.document.root, key: nil, findings: &findings)
+    }
+
+    /// Each string value is scanned with its key ("aws_secret_access_key: …" names what it is).
+    private func visit(_ node: Node, key: String?, findings: inout FindingSink) {
+        switch node.value {
+        case .object(let members):
+            for member in members { visit(member.value, key: member.key, findings: &findings) }
+        case .array(let elements):
+            for element in elements { visit(element, key: key, findings: &findings) }
+        case .string(let text):
+            let line = key.map { "\($0): \(text)" } ?? text
+            for hit in SecretScanner.scan(line) {
+                findings.report(
+                    "\(hit.what) is written here; rotate it, remove it from the repository's history, and use a role instead",
+                    at: node)
+            }
+        default: break
+        }
+    }
+}
