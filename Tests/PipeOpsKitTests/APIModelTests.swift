@@ -257,4 +257,29 @@ import Testing
         #expect(errors.first?.message.contains("property file 'Report' of step 'Evaluate'") == true)
         #expect(errors.first?.message.contains("IfSteps of Condition 'Gate'") == true)
     }
+
+    // MARK: Single-defect mutations of real SDK output
+
+    static func mutated(_ fixture: String, replacing old: String, with new: String) throws -> [Finding] {
+        let text = try String(contentsOf: TestPaths.sdkCorpus.appendingPathComponent(fixture), encoding: .utf8)
+        #expect(text.components(separatedBy: old).count == 2, "the mutation applies once in \(fixture)")
+        return lintDefinition(text.replacingOccurrences(of: old, with: new), path: fixture)
+    }
+
+    @Test func aBooleanParameterComparedWithYesInSDKOutputIsOneError() throws {
+        let findings = try Self.mutated(
+            "v2/conditions-every-type-nested.json", replacing: #"{"Get": "Parameters.Strict"}, "RightValue": true"#,
+            with: #"{"Get": "Parameters.Strict"}, "RightValue": "yes""#)
+        let errors = findings.filter { $0.severity == .error }
+        #expect(errors.map(\.rule) == ["condition-operands"], "\(errors.map(\.message))")
+    }
+
+    @Test func aRelativeLocalPathInSDKOutputIsOneError() throws {
+        let findings = try Self.mutated(
+            "v2/training-estimators.json", replacing: #""LocalPath": "/opt/ml/processing/input/code""#,
+            with: #""LocalPath": "input/code""#)
+        let errors = findings.filter { $0.severity == .error }
+        #expect(errors.map(\.rule) == ["arguments-shape"], "\(errors.map(\.message))")
+        #expect(errors.first?.message.contains("/opt/ml/processing/") == true)
+    }
 }
