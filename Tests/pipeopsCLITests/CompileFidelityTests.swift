@@ -247,4 +247,18 @@ import Testing
         #expect(found.first?.hasPrefix("pipeline/definition.py:10:") == true, "\(lint.stdout)")
         for value in ["AKIAQ3VNP2ZR7TX4LWHD", secret, token] { #expect(!lint.stdout.contains(value) && !lint.stderr.contains(value)) }
     }
+
+    /// "get_pipeline failed" was printed for an import error; the help text showed backslashes.
+    @Test func anImportErrorSaysSoAndTheHelpReadsCleanly() throws {
+        let product = try Self.product("import pipeops_no_such_module\n\n\ndef get_pipeline(**kwargs):\n    pass\n")
+        let result = try pipeops(["compile"], in: product)
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("importing the file raised an exception"), "\(result.stderr)")
+        #expect(result.stderr.contains("ModuleNotFoundError"))
+        #expect(!result.stderr.contains("get_pipeline failed"))
+        let help = try CLI.run(["compile", "--help"])
+        #expect(help.status == 0)
+        #expect(!help.stdout.split(separator: "\n").contains { $0.hasSuffix("\\") || $0 == "\\" }, "\(help.stdout)")
+        #expect(help.stdout.contains("--check-reproducible"))
+    }
 }

@@ -206,6 +206,50 @@ import Testing
         _ = started
     }
 
+    /// S3's RequestTimeout (a 400) was not retried; publishing trusted HeadObject alone.
+    @Test func s3RequestTimeoutsAreRetriedAndAWrongObjectAtAContentAddressIsReplaced() throws {
+        let moto = try MotoServer()
+        try moto.createBucket("churn-model-artifacts")
+        let product = try SageMakerCommandTests.product()
+        // What upsert will publish, and a wrong object planted at the first address (with the
+        // right sha256 metadata: metadata alone proves nothing).
+        let render = try CLI.run(["render", "--env", "dev"], in: product.path)
+        let key = try #require(
+            render.stdout.range(of: #"code/[0-9a-f]{64}/preprocess\.py"#, options: .regularExpression).map { String(render.stdout[$0]) })
+        let sha = String(key.dropFirst("code/".count).prefix(64))
+        _ = try moto.s3(
+            "s3.put_object(Bucket='churn-model-artifacts', Key='\(key)', Body=b'not the script', Metadata={'sha256': '\(sha)'})")
+        let proxy = try FaultProxy(upstream: moto, plan: [.init(target: "S3:PUT", fault: "request-timeout", times: 2)])
+        let upsert = try Self.upsert(product, proxy.endpoint)
+        #expect(upsert.status == 0, "\(upsert.stderr)")
+        #expect(proxy.entries().filter { $0.fault == "request-timeout" }.count == 2, "the timeouts were injected and retried")
+        let stored = try moto.s3("print(s3.get_object(Bucket='churn-model-artifacts', Key='\(key)')['Body'].read().decode())")
+        let local = try String(contentsOfFile: product.path + "/pipeline/steps/preprocess.py", encoding: .utf8)
+        #expect(stored.trimmingCharacters(in: .newlines) == local.trimmingCharacters(in: .newlines), "the wrong object was replaced")
+    }
+
+    /// doctor --aws ignored --endpoint-url for STS and tried the public STS host.
+    @Test func doctorAWSUsesTheEndpointForSTS() throws {
+        let moto = try MotoServer()
+        let result = try CLI.run(["doctor", "--aws", "--endpoint-url", moto.endpoint], in: "/", environment: Self.environment)
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        #expect(result.stdout.contains(moto.endpoint), "\(result.stdout)")
+        Self.expectNoSecret(result, "doctor --aws")
+    }
+
+    /// PIPEOPS_DEADLINE_SECONDS bounds a whole command, whatever the retries would do.
+    @Test func aCommandDeadlineEndsTheRetries() throws {
+        let moto = try MotoServer()
+        let product = try SageMakerCommandTests.product()
+        let proxy = try FaultProxy(upstream: moto, plan: [.init(target: "*", fault: "stall", times: 100)], stall: 30)
+        let result = try CLI.run(
+            ["upsert", "--env", "dev", "--endpoint-url", proxy.endpoint], in: product.path,
+            environment: Self.environment.merging(["PIPEOPS_DEADLINE_SECONDS": "4", "PIPEOPS_HTTP_STALL_SECONDS": "30"]) { _, new in new })
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("no answer from 127.0.0.1 in") || result.stderr.contains("deadline"), "\(result.stderr)")
+        #expect(proxy.entries().count <= 3, "the deadline stops the retries: \(proxy.entries().count) requests")
+    }
+
     static func pythonString(_ text: String) -> String {
         "'" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "\\'") + "'"
     }

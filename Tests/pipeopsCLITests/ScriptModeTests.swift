@@ -62,4 +62,36 @@ import Testing
         #expect(StepRunners.interpreter(for: shell) == ["/bin/sh"])
         #expect(StepRunners.interpreter(for: python) == ["python3"])
     }
+
+    /// Stand-ins got no ContainerArguments, and their inputs were staged even when they read none.
+    @Test func aStandInGetsItsContainerArgumentsAndCanSkipStaging() throws {
+        let product = try SageMakerCommandTests.product()
+        let dump = Scratch()
+        let definition = product.path + "/pipeline/definition.yaml"
+        try String(contentsOfFile: definition, encoding: .utf8).replacingOccurrences(
+            of: "        ContainerEntrypoint: [python3, /opt/ml/processing/code/preprocess.py]\n",
+            with:
+                "        ContainerEntrypoint: [python3, /opt/ml/processing/code/preprocess.py]\n        ContainerArguments: [--train-ratio, \"0.8\"]\n"
+        ).write(toFile: definition, atomically: true, encoding: .utf8)
+        let manifest = product.path + "/pipeops.yaml"
+        let base = try String(contentsOfFile: manifest, encoding: .utf8)
+        func run(stageInputs: Bool) throws -> (count: Int, arguments: String) {
+            try? FileManager.default.removeItem(atPath: dump.path + "/count")
+            let command =
+                "ls -A /opt/ml/processing/input | wc -l > \(dump.path)/count; printf %s \\\"$PIPEOPS_CONTAINER_ARGUMENTS\\\" > \(dump.path)/args; mkdir -p /opt/ml/processing/train /opt/ml/processing/test"
+            let steps = "  steps:\n    Preprocess: { command: [sh, -c, \"\(command)\"]\(stageInputs ? "" : ", stageInputs: false") }\n"
+            try base.replacingOccurrences(of: "release:\n", with: steps + "release:\n").write(
+                toFile: manifest, atomically: true, encoding: .utf8)
+            let result = try CLI.run(["run", "--env", "dev", "--to", "Preprocess", "--no-cache"], in: product.path)
+            #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+            let count =
+                Int(try String(contentsOfFile: dump.path + "/count", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1
+            return (count, try String(contentsOfFile: dump.path + "/args", encoding: .utf8))
+        }
+        let staged = try run(stageInputs: true)
+        #expect(staged.count > 0, "the sample data is staged by default")
+        #expect(staged.arguments == #"["--train-ratio","0.8"]"#, "\(staged.arguments)")
+        let skipped = try run(stageInputs: false)
+        #expect(skipped.count == 0, "nothing staged with stageInputs: false")
+    }
 }

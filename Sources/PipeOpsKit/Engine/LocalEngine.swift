@@ -35,6 +35,8 @@ public final class LocalEngine: @unchecked Sendable {
         /// taken from an earlier execution; the rest do not run.
         public var selection: Selection?
         public var isolation: IsolationMode
+        /// Stand-in steps whose inputs are not staged (`local.steps.<Step>.stageInputs: false`).
+        public var unstagedSteps: Set<String> = []
 
         public init(
             pipelineName: String, environment: String? = nil, definitionPath: String, parameters: [String: Node], parallelism: Int,

@@ -94,7 +94,7 @@ struct StepExecutor: Sendable {
                 step: step, arguments: arguments, context: context, sandbox: sandbox, logDirectory: folder,
                 productRoot: options.productRoot, stateDirectory: options.stateDirectory, standIn: options.standIns[step.name],
                 fixedOutputs: options.fixedOutputs[step.name], jobName: context.jobName ?? step.name,
-                baseEnvironment: environment)
+                baseEnvironment: environment, stageInputs: !options.unstagedSteps.contains(step.name))
             return .success(try runner.run(job))
         } catch let failure as StepFailure {
             return .failure(failure)

@@ -68,6 +68,9 @@ public struct Manifest: Sendable {
     public var code: [CodeEntry] = []
     /// `local.steps.<Step>.command`.
     public var localSteps: [String: [String]] = [:]
+    /// `local.steps.<Step>.stageInputs: false`: the stand-in does not read the step's inputs,
+    /// so nothing is staged for it (its input folders exist, empty).
+    public var localStepsUnstaged: Set<String> = []
     /// `local.steps.<Step>.outputs`: fixed OutputParameters for Lambda and Callback stand-ins.
     public var localStepOutputs: [String: Node] = [:]
     public var lintDisabled: Set<String> = []
@@ -259,7 +262,10 @@ public struct Manifest: Sendable {
             }
             if let steps = reader.object(local, "steps", in: "local") {
                 for member in steps.members ?? [] {
-                    reader.allowOnly(member.value, ["command", "outputs"], in: "local.steps.\(member.key)")
+                    reader.allowOnly(member.value, ["command", "outputs", "stageInputs"], in: "local.steps.\(member.key)")
+                    if reader.bool(member.value, "stageInputs", in: "local.steps.\(member.key)") == false {
+                        localStepsUnstaged.insert(member.key)
+                    }
                     if let command = member.value["command"] {
                         if let argv = command.elements?.compactMap(\.string), argv.count == command.elements?.count, !argv.isEmpty {
                             localSteps[member.key] = argv

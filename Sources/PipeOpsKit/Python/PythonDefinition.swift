@@ -388,7 +388,13 @@ public enum PythonDefinition {
         switch result.status {
         case 3:
             let tail = lines.suffix(12).joined(separator: "\n")
-            return .message("\(relative): get_pipeline failed (Python traceback, last frames):\n\(tail)")
+            // The SDK's @step default image exists for a few Python versions only.
+            let stepImage =
+                result.stderr.range(of: #"Default image is supported only for Python versions [0-9. and,]+"#, options: .regularExpression)
+                .map {
+                    "\n@step without image_uri: \(result.stderr[$0].dropFirst("Default image is supported only for ".count)) have one, so the compile interpreter must be one of those; point pipeline.python at a venv of such a Python (e.g. python3.10 -m venv .venv), or give each @step an image_uri"
+                } ?? ""
+            return .message("\(relative): get_pipeline failed (Python traceback, last frames):\n\(tail)\(stepImage)")
         case 7:
             let tail = lines.suffix(12).joined(separator: "\n")
             let missing = lines.last?.contains("ModuleNotFoundError") == true

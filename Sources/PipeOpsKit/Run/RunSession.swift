@@ -103,6 +103,7 @@ public struct RunSession {
                 standIns: manifest?.localSteps ?? [:], fixedOutputs: manifest?.localStepOutputs ?? [:],
                 s3Mounts: artifacts.mounts + folders.map { LocalS3.Mount(prefix: $0.prefix, directory: $0.directory) }
                     + (manifest?.localS3 ?? []).map { LocalS3.Mount(prefix: $0.prefix, directory: manifest!.resolve($0.path)) })
+            options.unstagedSteps = manifest?.localStepsUnstaged ?? []
             if request.from != nil || request.to != nil {
                 options.selection = try selection(request, pipeline: pipeline, store: ExecutionStore(stateDirectory: root + "/.pipeops"))
             }

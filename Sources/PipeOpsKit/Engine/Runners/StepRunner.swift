@@ -19,6 +19,8 @@ struct StepJob: Sendable {
     var fixedOutputs: Node?
     var jobName: String
     var baseEnvironment: [String: String]
+    /// False for a stand-in that reads none of its step's inputs: staging is skipped.
+    var stageInputs = true
 
     var stdoutPath: String { logDirectory + "/stdout.log" }
     var stderrPath: String { logDirectory + "/stderr.log" }
@@ -154,6 +156,10 @@ enum StepRunners {
 
     static func stage(_ uri: String, into containerPath: String, job: StepJob, what: String) throws(StepFailure) {
         let target = try hostPath(job, containerPath, what: what)
+        guard job.stageInputs else {
+            try? FileManager.default.createDirectory(atPath: target, withIntermediateDirectories: true)
+            return
+        }
         do { try job.context.s3.download(uri, to: target) } catch {
             throw StepFailure(message: "\(what): \(error.errorDescription ?? "cannot stage \(uri)")", exceptionType: nil)
         }
