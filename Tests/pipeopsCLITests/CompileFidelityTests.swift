@@ -261,4 +261,63 @@ import Testing
         #expect(!help.stdout.split(separator: "\n").contains { $0.hasSuffix("\\") || $0 == "\\" }, "\(help.stdout)")
         #expect(help.stdout.contains("--check-reproducible"))
     }
+
+    // MARK: Entry points as repositories write them
+
+    static func setDefinition(_ product: Scratch, _ entry: String, extra: String = "") throws {
+        let manifest = product.path + "/pipeops.yaml"
+        try String(contentsOfFile: manifest, encoding: .utf8).replacingOccurrences(
+            of: "  definition: pipeline/definition.py", with: "  definition: \(entry)\(extra)"
+        ).write(toFile: manifest, atomically: true, encoding: .utf8)
+    }
+
+    static let stop = "Pipeline(name=name, steps=[FailStep(name=\"Stop\", error_message=message)], sagemaker_session=PipelineSession())"
+
+    @Test(arguments: [
+        (
+            "pipeline/build.py:create_pipeline",
+            "def create_pipeline(name, region, account, role, bucket):\n    message = 'function'\n    return \(stop)\n", "function"
+        ),
+        (
+            "pipeline/build.py:TabularPipeline.construct_pipeline",
+            "class TabularPipeline:\n    def __init__(self, name, region, account, role, bucket):\n        self.name = name\n\n    def construct_pipeline(self):\n        name, message = self.name, 'class'\n        return \(stop)\n",
+            "class"
+        ),
+        (
+            "pipeline/build.py:pipeline",
+            "name, message = 'churn-model', 'module level'\npipeline = \(stop)\npipeline.upsert(role_arn='arn:aws:iam::123456789012:role/r')\n",
+            "module level"
+        ),
+    ])
+    func builderFunctionsClassesAndModuleLevelScriptsCompile(_ entry: String, _ body: String, _ message: String) throws {
+        let product = try Self.product(Self.header + "\n")
+        product.write("pipeline/build.py", Self.header + body)
+        try Self.setDefinition(product, entry)
+        let result = try pipeops(["compile"], in: product)
+        #expect(result.status == 0, "\(entry): \(result.stderr)")
+        #expect(try Self.compiled(product).contains("\"\(message)\""), "\(entry)")
+    }
+
+    /// SageMaker Projects seed code: a module entry whose imports are rooted at the repository,
+    /// and a builder that reads a variable.
+    @Test func aModuleEntryImportsFromTheRepositoryRootAndReadsItsVariables() throws {
+        let product = try Self.product(Self.header + "\n")
+        product.write("pipelines/__init__.py", "")
+        product.write("pipelines/abalone/__init__.py", "")
+        product.write("pipelines/abalone/messages.py", "TEXT = 'rooted at the repository'\n")
+        product.write(
+            "pipelines/abalone/pipeline.py",
+            Self.header
+                + "from pipelines.abalone.messages import TEXT\n\n\ndef get_pipeline(name, region, account, role, bucket):\n    message = TEXT + ' ' + os.environ['SMP_STAGE']\n    return \(Self.stop)\n"
+        )
+        try Self.setDefinition(product, "pipelines.abalone.pipeline:get_pipeline", extra: "\n  variables: { SMP_STAGE: dev }")
+        let lint = try pipeops(["compile"], in: product)
+        #expect(lint.status == 0, "\(lint.stderr)")
+        #expect(try Self.compiled(product).contains("rooted at the repository dev"))
+        let missing = try pipeops(["compile"], in: product)
+        #expect(missing.stderr.contains("up to date"), "\(missing.stderr)")
+        product.write("pipelines/abalone/messages.py", "TEXT = 'edited'\n")
+        #expect(try pipeops(["compile"], in: product).status == 0)
+        #expect(try Self.compiled(product).contains("edited dev"), "an imported module is part of the key")
+    }
 }

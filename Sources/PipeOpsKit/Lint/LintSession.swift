@@ -84,7 +84,7 @@ public enum LintSession {
             files.append(manifest.document.path)
             findings += linter.lint(manifest: manifest)
             var pipeline: Pipeline?
-            if manifest.definition != nil, FileManager.default.fileExists(atPath: manifest.resolve(manifest.definition!)),
+            if let source = manifest.definitionSource, FileManager.default.fileExists(atPath: source),
                 let path = try manifest.loadableDefinition()
             {
                 // A definition compiled by a newer SDK is checked against the API that SDK knows.
@@ -104,7 +104,7 @@ public enum LintSession {
                     case .success(let document):
                         pipeline = Pipeline(document: document)
                         let own = linter.lint(definition: document)
-                        let source = manifest.resolve(manifest.definition!)
+                        let source = manifest.definitionSource!
                         findings +=
                             PythonDefinition.isPython(source) ? PythonDefinition.locate(own, in: source, display: display(source)) : own
                     case .failure(.syntax(let file, let error)): findings.append(Finding.syntax(file: file, error))

@@ -54,6 +54,13 @@ public struct Manifest: Sendable {
     public var pythonKwargs: Node?
     public var python: String?
     public var compileTimeout: Double?
+    /// The file `pipeline.definition` is read from (a Python entry's source file), absolute.
+    public var definitionSource: String? { definition.map { resolve(PythonDefinition.sourceFile($0, in: directory)) } }
+    /// `pipeline.pythonPath`: folders (of the product) put on sys.path for a Python definition,
+    /// after the product's root, which is always there.
+    public var pythonPath: [String] = []
+    /// `pipeline.variables`: environment variables a Python builder reads while it is compiled.
+    public var compileVariables: Node?
     /// `pipeline.offline`: answers of AWS calls a Python definition makes while it is compiled
     /// ("service.Operation" → the response), for calls pipeops does not answer itself.
     public var offlineAnswers: Node?
@@ -124,8 +131,7 @@ public struct Manifest: Sendable {
     /// definition its compiled JSON (compiled now when its inputs changed).
     public func loadableDefinition() throws(PipeOpsError) -> String? {
         guard let definition else { return nil }
-        let path = resolve(definition)
-        guard PythonDefinition.isPython(path) else { return path }
+        guard PythonDefinition.isPython(definition) else { return resolve(definition) }
         return try PythonDefinition.compile(self).path
     }
 
@@ -160,7 +166,17 @@ public struct Manifest: Sendable {
         }
         if let pipeline = reader.object(root, "pipeline", in: "pipeops.yaml", required: true) {
             reader.allowOnly(
-                pipeline, ["name", "definition", "roleArn", "description", "kwargs", "python", "compileTimeout", "offline"], in: "pipeline")
+                pipeline,
+                [
+                    "name", "definition", "roleArn", "description", "kwargs", "python", "compileTimeout", "offline", "pythonPath",
+                    "variables",
+                ],
+                in: "pipeline")
+            pythonPath = reader.stringList(pipeline, "pythonPath", in: "pipeline") ?? []
+            compileVariables = reader.object(pipeline, "variables", in: "pipeline")
+            for variable in compileVariables?.members ?? [] where variable.value.string == nil {
+                reader.problem("pipeline.variables.\(variable.key) must be a string", at: variable.value)
+            }
             pipelineName = reader.string(pipeline, "name", in: "pipeline", required: true)
             definition = reader.string(pipeline, "definition", in: "pipeline", required: true)
             roleArn = reader.string(pipeline, "roleArn", in: "pipeline")
@@ -311,7 +327,10 @@ public struct Manifest: Sendable {
         let root = document.root
         // (what the path is, the path, where it is written)
         var named: [(what: String, path: String, node: Node?)] = []
-        if let definition { named.append(("pipeline.definition", definition, root["pipeline"]?["definition"])) }
+        if let definition {
+            named.append(("pipeline.definition", PythonDefinition.sourceFile(definition, in: directory), root["pipeline"]?["definition"]))
+        }
+        for folder in pythonPath { named.append(("a pipeline.pythonPath folder", folder, root["pipeline"]?["pythonPath"])) }
         for environment in environments {
             if let parameters = environment.parameters {
                 named.append(("the parameters of environment '\(environment.name)'", parameters, environment.node["parameters"]))

@@ -19,7 +19,51 @@ public enum PythonDefinition {
         public var botocoreVersion: String?
     }
 
-    public static func isPython(_ path: String) -> Bool { path.hasSuffix(".py") }
+    /// What `pipeline.definition` names when it is Python: a file or a dotted module, and the
+    /// attribute to build the pipeline with (`get_pipeline` unless the entry names one).
+    public struct Entry: Sendable, Equatable {
+        /// `pipeline/definition.py` (relative to the product), or nil for a module entry.
+        public var file: String?
+        /// `pipelines.abalone.pipeline`, imported with the product's root on sys.path.
+        public var module: String?
+        /// A function (called with the kwargs), `Class.method` (the class gets the kwargs, the
+        /// method builds), or a module-level Pipeline object.
+        public var attribute: String
+    }
+
+    /// `FILE.py`, `FILE.py:NAME`, `FILE.py:Class.method` or `package.module:NAME`; nil for a
+    /// JSON or YAML definition.
+    public static func entry(_ definition: String) -> Entry? {
+        var target = definition
+        var attribute = "get_pipeline"
+        if let colon = definition.lastIndex(of: ":"), !definition[definition.index(after: colon)...].contains("/") {
+            target = String(definition[..<colon])
+            attribute = String(definition[definition.index(after: colon)...])
+            let parts = attribute.split(separator: ".", omittingEmptySubsequences: false)
+            guard !attribute.isEmpty, parts.count <= 2, parts.allSatisfy({ isIdentifier($0) }) else { return nil }
+        }
+        if target.hasSuffix(".py") { return Entry(file: target, module: nil, attribute: attribute) }
+        if target != definition, target.split(separator: ".", omittingEmptySubsequences: false).allSatisfy({ isIdentifier($0) }) {
+            return Entry(file: nil, module: target, attribute: attribute)
+        }
+        return nil
+    }
+
+    static func isIdentifier(_ text: Substring) -> Bool {
+        guard let first = text.first, first == "_" || first.isLetter else { return false }
+        return text.allSatisfy { $0 == "_" || $0.isLetter || $0.isNumber }
+    }
+
+    public static func isPython(_ definition: String) -> Bool { entry(definition) != nil }
+
+    /// The source file behind a definition entry (a module's `.py` or package `__init__.py`),
+    /// relative to the product; the entry itself for JSON and YAML.
+    public static func sourceFile(_ definition: String, in directory: String) -> String {
+        guard let entry = entry(definition) else { return definition }
+        if let file = entry.file { return file }
+        let path = (entry.module ?? "").replacingOccurrences(of: ".", with: "/")
+        return FileManager.default.fileExists(atPath: directory + "/" + path + ".py") ? path + ".py" : path + "/__init__.py"
+    }
 
     /// Said once when a compile really runs (the CLI prints it on stderr).
     nonisolated(unsafe) public static var notice: (@Sendable (String) -> Void)?
@@ -33,9 +77,9 @@ public enum PythonDefinition {
     /// The compiled definition of `manifest`, from the cache when nothing it depends on changed.
     public static func compile(_ manifest: Manifest, force: Bool = false) throws(PipeOpsError) -> Compiled {
         guard let relative = manifest.definition else { throw .message("pipeline.definition is not set in pipeops.yaml") }
-        let source = manifest.resolve(relative)
-        guard FileManager.default.fileExists(atPath: source) else {
-            throw .message("\(relative): no such file (pipeline.definition in pipeops.yaml)")
+        let source = manifest.resolve(sourceFile(relative, in: manifest.directory))
+        guard FileManager.default.fileExists(atPath: source), let entry = entry(relative) else {
+            throw .message("\(relative): no such file or module (pipeline.definition in pipeops.yaml)")
         }
         let python = try interpreter(manifest)
         let directory = cacheDirectory(manifest)
@@ -72,6 +116,9 @@ public enum PythonDefinition {
             CanonicalJSON.data(
                 Node(object: [
                     ("source", Node(.string(source))), ("product", Node(.string(manifest.directory))),
+                    ("module", entry.module.map { Node(.string($0)) } ?? Node(.null)), ("attribute", Node(.string(entry.attribute))),
+                    ("sysPath", Node(.array(([manifest.directory] + manifest.pythonPath.map(manifest.resolve)).map { Node(.string($0)) }))),
+                    ("variables", manifest.compileVariables ?? Node(.object([]))),
                     ("kwargs", Node(.string(kwargs))), ("out", Node(.string(temporaryOutput))), ("info", Node(.string(temporaryInfo))),
                     ("s3Root", Node(.string(manifest.directory + "/.pipeops/s3"))), ("region", Node(.string(region))),
                     ("account", Node(.string(account))), ("role", Node(.string(role))), ("epoch", Node(.integer(Int(epoch)))),
@@ -394,7 +441,8 @@ public enum PythonDefinition {
                 .map {
                     "\n@step without image_uri: \(result.stderr[$0].dropFirst("Default image is supported only for ".count)) have one, so the compile interpreter must be one of those; point pipeline.python at a venv of such a Python (e.g. python3.10 -m venv .venv), or give each @step an image_uri"
                 } ?? ""
-            return .message("\(relative): get_pipeline failed (Python traceback, last frames):\n\(tail)\(stepImage)")
+            let builder = entry(relative)?.attribute ?? "get_pipeline"
+            return .message("\(relative): \(builder) failed (Python traceback, last frames):\n\(tail)\(stepImage)")
         case 7:
             let tail = lines.suffix(12).joined(separator: "\n")
             let missing = lines.last?.contains("ModuleNotFoundError") == true

@@ -39,7 +39,8 @@ extension PythonDefinition {
                         "'\(change.path)' differs between two compiles of the same commit (\(change.old?.prefix(80) ?? "absent") → \(change.new?.prefix(80) ?? "absent")): a clock, a random id or the checkout's path reaches the definition, so a rendering on another clone gets another hash",
                     file: display(first.path), location: node.location, step: step))
         }
-        return locate(findings, in: manifest.resolve(relative), display: display(manifest.resolve(relative)))
+        let source = manifest.definitionSource ?? manifest.resolve(relative)
+        return locate(findings, in: source, display: display(source))
     }
 
     /// The product's files, without pipeops's own state, git's, or virtual environments.

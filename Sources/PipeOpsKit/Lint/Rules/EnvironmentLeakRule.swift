@@ -97,14 +97,15 @@ struct EnvironmentLeakRule: Rule {
             let others = context.siblings.map { siblings in
                 siblings.values.map { $0[member.key]?.string ?? defaults[member.key]??.string }
             }
-            // A value is an environment's own only where another environment sets it otherwise.
-            guard let others, !others.isEmpty else { continue }
-            if others.allSatisfy({ $0 == value }) { continue } // shared by all: not this environment's own
+            // A product with one environment has nothing to leak into (siblings known, none);
+            // a lone environment file (siblings unknown) is compared with the defaults.
+            if let others, others.isEmpty { continue }
+            if let others, others.allSatisfy({ $0 == value }) { continue } // shared by all: not this environment's own
             // A bucket is this environment's own when no other environment's value names it and
             // the product does not keep its code there (the artifact bucket serves them all).
             let artifactBuckets = Set(context.artifactURIs.compactMap(Self.bucket))
             let ownBucket = Self.bucket(value).flatMap { bucket in
-                others.allSatisfy { $0.flatMap(Self.bucket) != bucket } && !artifactBuckets.contains(bucket) ? bucket : nil
+                (others ?? []).allSatisfy { $0.flatMap(Self.bucket) != bucket } && !artifactBuckets.contains(bucket) ? bucket : nil
             }
             let leaks = literals.filter { literal in
                 // Code the SDK uploaded, or a code: folder's objects, share the bucket by design.

@@ -44,8 +44,8 @@ struct ManifestRule: Rule {
             findings.report(problem.message, at: problem.location, severity: problem.severity)
         }
         let root = manifest.document.root
-        if let path = manifest.definition, let node = root["pipeline"]?["definition"],
-            !FileManager.default.fileExists(atPath: manifest.resolve(path))
+        if let path = manifest.definition, let node = root["pipeline"]?["definition"], let source = manifest.definitionSource,
+            !FileManager.default.fileExists(atPath: source)
         {
             findings.report("definition file '\(path)' does not exist (relative to \(manifest.directory))", at: node)
         }
