@@ -18,7 +18,8 @@ struct PipeOps: ParsableCommand {
             """,
         version: PipeOpsVersion.current,
         subcommands: [
-            Init.self, Lint.self, Rules.self, Compile.self, Graph.self, Run.self, Cache.self, Executions.self, Version.self, Tag.self,
+            Init.self, Adopt.self, Lint.self, Rules.self, Compile.self, Graph.self, Run.self, Cache.self, Executions.self, Version.self,
+            Tag.self,
             Render.self,
             Diff.self, Promote.self, Upsert.self, Start.self, Doctor.self, Plan.self,
         ]

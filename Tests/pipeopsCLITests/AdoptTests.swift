@@ -1,0 +1,84 @@
+import Foundation
+import Testing
+
+@testable import PipeOpsKit
+
+/// `pipeops adopt` on repositories written in the shapes real ones use (this suite's own code).
+@Suite(.serialized) struct AdoptTests {
+    static let seedPipeline = """
+        import os
+        from sagemaker.workflow.fail_step import FailStep
+        from sagemaker.workflow.parameters import ParameterString
+        from sagemaker.workflow.pipeline import Pipeline
+        from sagemaker.workflow.pipeline_context import PipelineSession
+        from pipelines.abalone.messages import TEXT
+
+
+        def get_pipeline(region, role=None, default_bucket=None, model_package_group_name="AbaloneGroup",
+                         pipeline_name="AbalonePipeline", base_job_prefix="Abalone"):
+            threshold = ParameterString(name="Threshold", default_value="6.0")
+            stop = FailStep(name="Stop", error_message=TEXT)
+            return Pipeline(name=pipeline_name, parameters=[threshold], steps=[stop], sagemaker_session=PipelineSession())
+        """
+
+    static let buildspec = #"""
+        version: 0.2
+        phases:
+          build:
+            commands:
+              - run-pipeline --module-name pipelines.abalone.pipeline --role-arn $SAGEMAKER_PIPELINE_ROLE_ARN --kwargs "{\"region\":\"${AWS_REGION}\",\"role\":\"${SAGEMAKER_PIPELINE_ROLE_ARN}\",\"default_bucket\":\"${ARTIFACT_BUCKET}\",\"pipeline_name\":\"abalone-pipeline\"}"
+        """#
+
+    @Test func sageMakerProjectsSeedCodeIsAdoptedCompiledAndLintedWithoutAHandWrittenFile() throws {
+        let repo = Scratch()
+        repo.write("pipelines/__init__.py", "")
+        repo.write("pipelines/abalone/__init__.py", "")
+        repo.write("pipelines/abalone/messages.py", "TEXT = 'seed code'\n")
+        repo.write("pipelines/abalone/pipeline.py", Self.seedPipeline)
+        repo.write("codebuild-buildspec.yml", Self.buildspec)
+        repo.write(".gitignore", ".pipeops/\n")
+        try repo.git("init", "-q", "-b", "main")
+        try repo.git("config", "user.name", "CI")
+        try repo.git("config", "user.email", "ci@example.com")
+        try repo.git("add", "-A")
+        try repo.git("commit", "-q", "-m", "seed")
+
+        let adopt = try CLI.run(["adopt"], in: repo.path)
+        #expect(adopt.status == 0, "\(adopt.stderr)")
+        #expect(adopt.stdout.contains("pipelines.abalone.pipeline:get_pipeline"), "\(adopt.stdout)")
+        #expect(adopt.stdout.contains("pipeline.kwargs.role"), "what to decide is said: \(adopt.stdout)")
+        let status = try repo.git("status", "--porcelain").split(separator: "\n").map(String.init).sorted()
+        #expect(status == ["?? environments/", "?? pipeops.yaml"], "adopt only adds files: \(status)")
+        let manifest = try String(contentsOfFile: repo.path + "/pipeops.yaml", encoding: .utf8)
+        #expect(manifest.contains("name: \"abalone-pipeline\""), "\(manifest)")
+
+        let environment = ["PIPEOPS_PYTHON": PythonDefinitionTests.sdkPython]
+        let compile = try CLI.run(["compile"], in: repo.path, environment: environment, unsettingPrefixes: ["AWS_"])
+        #expect(compile.status == 0, "\(compile.stderr)")
+        let lint = try CLI.run(["lint", "--format", "json"], in: repo.path, environment: environment, unsettingPrefixes: ["AWS_"])
+        #expect(lint.stdout.contains("\"errors\": 0"), "\(lint.stdout)")
+        let render = try CLI.run(["render", "--env", "dev"], in: repo.path, environment: environment, unsettingPrefixes: ["AWS_"])
+        #expect(render.status == 0, "\(render.stderr)")
+        #expect(try repo.git("status", "--porcelain").split(separator: "\n").count == 2, "compile and render changed nothing tracked")
+
+        let again = try CLI.run(["adopt"], in: repo.path)
+        #expect(again.status == 2)
+        #expect(again.stderr.contains("exists already"), "\(again.stderr)")
+    }
+
+    @Test func builderFunctionsClassesAndCommittedJSONAreFound() throws {
+        let repo = Scratch()
+        repo.write(
+            "builders/create.py",
+            "from sagemaker.workflow.pipeline import Pipeline\n\ndef create_training_pipeline(a, b):\n    return Pipeline(name=a)\n")
+        repo.write(
+            "cls/builder.py",
+            "from sagemaker.workflow.pipeline import Pipeline\n\nclass Tabular:\n    def __init__(self, x):\n        pass\n\n    def construct_pipeline(self):\n        return Pipeline(name='t')\n"
+        )
+        repo.write("defs/pipeline_definition.json", #"{"Version": "2020-12-01", "Steps": []}"#)
+        let found = Adopter.discover(repo.path).map(\.definition)
+        #expect(found.contains("builders/create.py:create_training_pipeline"), "\(found)")
+        #expect(found.contains("cls/builder.py:Tabular.construct_pipeline"), "\(found)")
+        #expect(found.contains("defs/pipeline_definition.json"), "\(found)")
+    }
+}
