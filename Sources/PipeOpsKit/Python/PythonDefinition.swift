@@ -19,59 +19,6 @@ public enum PythonDefinition {
         public var botocoreVersion: String?
     }
 
-    /// What `pipeline.definition` names when it is Python: a file or a dotted module, and the
-    /// attribute to build the pipeline with (`get_pipeline` unless the entry names one).
-    public struct Entry: Sendable, Equatable {
-        /// `pipeline/definition.py` (relative to the product), or nil for a module entry.
-        public var file: String?
-        /// `pipelines.abalone.pipeline`, imported with the product's root on sys.path.
-        public var module: String?
-        /// A function (called with the kwargs), `Class.method` (the class gets the kwargs, the
-        /// method builds), or a module-level Pipeline object.
-        public var attribute: String
-    }
-
-    /// `FILE.py`, `FILE.py:NAME`, `FILE.py:Class.method` or `package.module:NAME`; nil for a
-    /// JSON or YAML definition.
-    public static func entry(_ definition: String) -> Entry? {
-        var target = definition
-        var attribute = "get_pipeline"
-        if let colon = definition.lastIndex(of: ":"), !definition[definition.index(after: colon)...].contains("/") {
-            target = String(definition[..<colon])
-            attribute = String(definition[definition.index(after: colon)...])
-            let parts = attribute.split(separator: ".", omittingEmptySubsequences: false)
-            guard !attribute.isEmpty, parts.count <= 2, parts.allSatisfy({ isIdentifier($0) }) else { return nil }
-        }
-        if target.hasSuffix(".py") { return Entry(file: target, module: nil, attribute: attribute) }
-        if target != definition, target.split(separator: ".", omittingEmptySubsequences: false).allSatisfy({ isIdentifier($0) }) {
-            return Entry(file: nil, module: target, attribute: attribute)
-        }
-        return nil
-    }
-
-    static func isIdentifier(_ text: Substring) -> Bool {
-        guard let first = text.first, first == "_" || first.isLetter else { return false }
-        return text.allSatisfy { $0 == "_" || $0.isLetter || $0.isNumber }
-    }
-
-    public static func isPython(_ definition: String) -> Bool { entry(definition) != nil }
-
-    /// The source file behind a definition entry (a module's `.py` or package `__init__.py`),
-    /// relative to the product; the entry itself for JSON and YAML.
-    public static func sourceFile(_ definition: String, in directory: String) -> String {
-        guard let entry = entry(definition) else { return definition }
-        if let file = entry.file { return file }
-        let path = (entry.module ?? "").replacingOccurrences(of: ".", with: "/")
-        return FileManager.default.fileExists(atPath: directory + "/" + path + ".py") ? path + ".py" : path + "/__init__.py"
-    }
-
-    /// Said once when a compile really runs (the CLI prints it on stderr).
-    nonisolated(unsafe) public static var notice: (@Sendable (String) -> Void)?
-
-    public static let defaultTimeout: Double = 300
-    public static let defaultRegion = "us-east-1"
-    public static let defaultAccount = "111111111111"
-
     static func cacheDirectory(_ manifest: Manifest) -> String { manifest.directory + "/.pipeops/compiled" }
 
     /// The compiled definition of `manifest`, from the cache when nothing it depends on changed.
@@ -145,49 +92,6 @@ public enum PythonDefinition {
         var compiled = read(info: info, output: output)
         compiled.fromCache = false
         return compiled
-    }
-
-    /// The compile is current when its base key (interpreter, packages, kwargs, answers, clock,
-    /// driver) is the same and every product file and folder it read is as it was.
-    static func cached(base: String, manifest: Manifest, directory: String) -> Compiled? {
-        guard let stored = FileManager.default.contents(atPath: directory + "/key"),
-            let key = try? DocumentLoader.parse(data: stored, path: "key", syntax: .json).root, key["base"]?.string == base,
-            FileManager.default.fileExists(atPath: directory + "/definition.json")
-        else { return nil }
-        for entry in key["files"]?.members ?? [] where entry.value.string != fileDigest(manifest.directory + "/" + entry.key) {
-            return nil
-        }
-        for entry in key["folders"]?.members ?? [] where entry.value.string != folderDigest(manifest.directory + "/" + entry.key) {
-            return nil
-        }
-        return read(info: directory + "/compile.json", output: directory + "/definition.json")
-    }
-
-    /// The stored key: the base, and the digest of every file and folder listing the compile read.
-    static func readKey(base: String, info: Data, manifest: Manifest) -> Node {
-        let root = try? DocumentLoader.parse(data: info, path: "compile.json", syntax: .json).root
-        let files = (root?["reads"]?.elements ?? []).compactMap(\.string).map {
-            member($0, .string(fileDigest(manifest.directory + "/" + $0)))
-        }
-        let folders = (root?["lists"]?.elements ?? []).compactMap(\.string).map {
-            member($0, .string(folderDigest(manifest.directory + "/" + $0)))
-        }
-        return Node(object: [("base", Node(.string(base))), ("files", Node(.object(files))), ("folders", Node(.object(folders)))])
-    }
-
-    static func fileDigest(_ path: String) -> String {
-        guard let data = FileManager.default.contents(atPath: path) else { return "missing" }
-        return DefinitionHashes.sha256(data)
-    }
-
-    static func folderDigest(_ path: String) -> String {
-        guard let names = try? FileManager.default.contentsOfDirectory(atPath: path) else { return "missing" }
-        return DefinitionHashes.sha256(Data(names.sorted().joined(separator: "\n").utf8))
-    }
-
-    /// The HEAD commit's time: the clock a compile reads (0 outside a repository).
-    static func commitTime(_ manifest: Manifest) -> Int64 {
-        ((try? GitRepository.discover(from: manifest.directory)).flatMap { try? $0.head() })?.time ?? 0
     }
 
     static func read(info: String, output: String) -> Compiled {
