@@ -71,4 +71,14 @@ import Testing
         let text = "step 'Train' depends on unknown step 'Prep' (known: Preprocess, Evaluate) in s3://bucket/code/train.py"
         #expect(Redaction.redact(text) == text)
     }
+
+    /// The secrets rule's pre-check lets nothing through that the scanner would find.
+    @Test func theSecretPrecheckPassesWhatTheScannerFindsAndSkipsTheRest() {
+        #expect(SecretScanner.mayHold("key AKIAQ3VNP2ZR7TX4LWHD here", key: nil))
+        #expect(SecretScanner.mayHold(String(repeating: "x3Kp", count: 10), key: "AWS_SECRET_ACCESS_KEY"))
+        #expect(SecretScanner.mayHold("aws_session_token=" + String(repeating: "b3Jp", count: 30), key: "Environment"))
+        #expect(!SecretScanner.mayHold("arn:aws:iam::111111111111:role/pipeline", key: "RoleArn"))
+        #expect(!SecretScanner.mayHold("s3://bucket/code/preprocess.py", key: "S3Uri"))
+        #expect(!SecretScanner.mayHold(String(repeating: "x3Kp", count: 10), key: "ImageUri"))
+    }
 }

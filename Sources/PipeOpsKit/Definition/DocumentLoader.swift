@@ -17,6 +17,9 @@ public struct Document: Sendable {
     public var ambiguousScalars: [(text: String, location: SourceLocation)]
     /// `# pipeops: disable=rule[,rule]` comments, by line.
     public var suppressionComments: [Int: Set<String>]
+    /// False when the file's bytes hold no "AKIA", "ASIA", "secret" or "token" (any case): the
+    /// secrets rule then has nothing to look at (true when the bytes are not known).
+    public var mayHoldSecrets = true
 
     public init(
         path: String, syntax: Syntax, root: Node, byteCount: Int = 0,
@@ -73,6 +76,12 @@ public enum DocumentLoader {
 
     /// Parses already-read bytes; `path` is only used for messages.
     public static func parse(data: Data, path: String, syntax forced: Document.Syntax? = nil) throws(LoadError) -> Document {
+        var document = try parseData(data, path: path, syntax: forced)
+        document.mayHoldSecrets = SecretScanner.mayHoldAny(data)
+        return document
+    }
+
+    static func parseData(_ data: Data, path: String, syntax forced: Document.Syntax?) throws(LoadError) -> Document {
         if let offset = firstInvalidUTF8(in: data) {
             let location = location(ofByte: offset, in: data)
             throw .syntax(

@@ -137,6 +137,16 @@ public struct ServiceShapes: Sendable {
         return Self.matches(value, pattern: pattern)
     }
 
+    /// `matchesPattern` with answers kept in `memo`: a definition repeats its roles, paths and
+    /// images in every step, and a regular expression is costly where a lookup is not.
+    func matchesPattern(_ value: String, shape: String, memo: inout [String: [String: Bool]]) -> Bool {
+        guard patterns[shape] != nil else { return true }
+        if let known = memo[shape]?[value] { return known }
+        let result = matchesPattern(value, shape: shape)
+        memo[shape, default: [:]][value] = result
+        return result
+    }
+
     /// Whether `value` matches `pattern` whole (true when this engine cannot read the pattern).
     public static func matches(_ value: String, pattern: String) -> Bool {
         guard let expression = ServiceShapes.compiled(pattern) else { return true }

@@ -19,6 +19,60 @@ public enum SecretScanner {
         (#"(?i)(?:aws_?)?security_?token["']?\s*[:=]\s*["']?([A-Za-z0-9/+=]{100,})"#, "a session token"),
     ].compactMap { pattern, what in (try? NSRegularExpression(pattern: pattern)).map { ($0, what) } }
 
+    /// A cheap first look for one value under `key`: an access key id's prefix in the value, or
+    /// "secret"/"token" in the value or (for a long value) its key. No allocation.
+    public static func mayHold(_ value: String, key: String?) -> Bool {
+        let bytes = value.utf8
+        guard bytes.count >= 16 else { return false }
+        if contains(bytes, "AKIA") || contains(bytes, "ASIA") { return true }
+        if contains(bytes, "secret", ignoringCase: true) || contains(bytes, "token", ignoringCase: true) { return true }
+        guard bytes.count >= 40, let key else { return false }
+        return contains(key.utf8, "secret", ignoringCase: true) || contains(key.utf8, "token", ignoringCase: true)
+    }
+
+    /// Whether a file's bytes could hold a credential at all (one pass, no allocation).
+    public static func mayHoldAny(_ data: Data) -> Bool {
+        data.withUnsafeBytes { raw in
+            let bytes = raw.bindMemory(to: UInt8.self)
+            guard bytes.count >= 4 else { return false }
+            for i in 0..<(bytes.count - 3) {
+                let a = bytes[i] | 0x20
+                let b = bytes[i + 1] | 0x20
+                let c = bytes[i + 2] | 0x20
+                let d = bytes[i + 3] | 0x20
+                // akia, asia, secr(et), toke(n): lower-cased by setting bit 5 (letters only matter here).
+                if a == 0x61 && (b == 0x6B || b == 0x73) && c == 0x69 && d == 0x61 { return true }
+                if a == 0x73 && b == 0x65 && c == 0x63 && d == 0x72 { return true }
+                if a == 0x74 && b == 0x6F && c == 0x6B && d == 0x65 { return true }
+            }
+            return false
+        }
+    }
+
+    /// Whether `haystack` holds the ASCII `needle` (case-insensitively when asked).
+    static func contains(_ haystack: String.UTF8View, _ needle: StaticString, ignoringCase: Bool = false) -> Bool {
+        let pattern = UnsafeBufferPointer(start: needle.utf8Start, count: needle.utf8CodeUnitCount)
+        guard let first = pattern.first else { return true }
+        func fold(_ byte: UInt8) -> UInt8 { ignoringCase && byte >= 65 && byte <= 90 ? byte + 32 : byte }
+        var index = haystack.startIndex
+        while index != haystack.endIndex {
+            if fold(haystack[index]) == first {
+                var candidate = index
+                var matched = true
+                for expected in pattern {
+                    guard candidate != haystack.endIndex, fold(haystack[candidate]) == expected else {
+                        matched = false
+                        break
+                    }
+                    candidate = haystack.index(after: candidate)
+                }
+                if matched { return true }
+            }
+            index = haystack.index(after: index)
+        }
+        return false
+    }
+
     /// Every credential in `text`, with its position.
     public static func scan(_ text: String) -> [Hit] {
         guard text.contains("AKIA") || text.contains("ASIA") || text.lowercased().contains("secret") || text.lowercased().contains("token")

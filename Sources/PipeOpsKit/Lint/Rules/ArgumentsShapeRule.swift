@@ -84,13 +84,16 @@ struct ArgumentsShapeRule: Rule {
     func check(_ context: LintContext, into findings: inout FindingSink) {
         guard let pipeline = context.definition else { return }
         let shapes = context.shapes
+        var memo: [String: [String: Bool]] = [:]
         for step in pipeline.steps {
             guard let type = step.type, let (shape, removed) = ServiceShapes.argumentsShape(for: type),
                 let arguments = step.arguments, arguments.members != nil
             else { continue }
             var checker = Checker(shapes: shapes, pipeline: pipeline, step: step, findings: findings, components: ["Arguments"])
+            checker.patternMemo = memo
             checker.check(arguments, shape: shape, removed: removed)
             findings = checker.findings
+            memo = checker.patternMemo
         }
     }
 
@@ -116,6 +119,8 @@ struct ArgumentsShapeRule: Rule {
         let step: Step
         var findings: FindingSink
         var sinks: [ParameterSink] = []
+        /// Pattern answers shared by every step of one lint (see `ServiceShapes.matchesPattern`).
+        var patternMemo: [String: [String: Bool]] = [:]
         /// The key path to the node being checked; joined into text only when reporting.
         var components: [String] = []
 
@@ -276,7 +281,7 @@ struct ArgumentsShapeRule: Rule {
                     severity: .warning)
                 return
             }
-            if let value = node.string, !shapes.matchesPattern(value, shape: shape) {
+            if let value = node.string, !shapes.matchesPattern(value, shape: shape, memo: &patternMemo) {
                 findings.report(
                     "\(path) is \(node.brief), which does not match the API's pattern \(shapes.patterns[shape] ?? "") for \(shape)\(ArgumentsShapeRule.patternHint(shape, value)); the job fails when it starts",
                     at: node, step: step)

@@ -56,6 +56,8 @@ struct ImageDigestRule: Rule {
         let defaults = Dictionary(pipeline.parameters.map { ($0.name, $0.defaultValue?.string) }, uniquingKeysWith: { first, _ in first })
         // One finding per image, at its first use, naming every step that uses it.
         var uses: [(reference: ImageReference, why: String, source: String, node: Node, steps: [String])] = []
+        // Every step of a large definition names the same few images: parse each text once.
+        var parsed: [String: (reference: ImageReference?, why: String?)] = [:]
         for step in pipeline.steps {
             // Nested steps (IfSteps, ElseSteps, a ForEach body) are steps of their own here.
             guard let arguments = step.arguments, step.type != .condition, step.type != .forEach else { continue }
@@ -69,12 +71,20 @@ struct ImageDigestRule: Rule {
                     source = " (the default of parameter \(name))"
                 }
                 guard let text else { continue }
-                guard let reference = ImageReference(text) else {
+                let known =
+                    parsed[text]
+                    ?? {
+                        let reference = ImageReference(text)
+                        let entry = (reference: reference, why: reference?.mutability)
+                        parsed[text] = entry
+                        return entry
+                    }()
+                guard let reference = known.reference else {
                     findings.report(
                         "'\(text)' is not an image reference (registry/repository[:tag][@sha256:digest])", at: field, step: step)
                     continue
                 }
-                guard let why = reference.mutability else { continue }
+                guard let why = known.why else { continue }
                 // A versioned tag is a convention, not a guarantee: the gates refuse it after the
                 // first environment, but lint does not flag every SDK framework image for it.
                 guard reference.tag == nil || reference.tag == "latest" || reference.digest != nil else { continue }

@@ -35,6 +35,7 @@ struct SecretsInRepositoryRule: Rule {
         ])
 
     func check(_ context: LintContext, into findings: inout FindingSink) {
+        guard context.document.mayHoldSecrets else { return }
         visit(context.document.root, key: nil, findings: &findings)
     }
 
@@ -46,6 +47,8 @@ struct SecretsInRepositoryRule: Rule {
         case .array(let elements):
             for element in elements { visit(element, key: key, findings: &findings) }
         case .string(let text):
+            // Most strings cannot hold a credential: look at the bytes before building anything.
+            guard SecretScanner.mayHold(text, key: key) else { return }
             let line = key.map { "\($0): \(text)" } ?? text
             for hit in SecretScanner.scan(line) {
                 findings.report(
