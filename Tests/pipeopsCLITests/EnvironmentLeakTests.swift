@@ -6,16 +6,7 @@ import Testing
 @Suite struct EnvironmentLeakTests {
     @Test func aDevBucketPastedIntoTheDefinitionIsFoundAndBlocksPromote() throws {
         let product = try SageMakerCommandTests.product()
-        let dev = product.path + "/environments/dev.yaml"
-        try
-            (try String(contentsOfFile: dev, encoding: .utf8).replacingOccurrences(
-                of: "InputData: s3://churn-model-artifacts/data/sample/", with: "InputData: s3://churn-dev-bucket/data/sample/"))
-            .write(toFile: dev, atomically: true, encoding: .utf8)
-        let definition = product.path + "/pipeline/definition.yaml"
-        let original = try String(contentsOfFile: definition, encoding: .utf8)
-        try original.replacingOccurrences(
-            of: "S3Input: { S3Uri: { Get: Parameters.InputData }", with: #"S3Input: { S3Uri: "s3://churn-dev-bucket/data/sample/""#
-        ).write(toFile: definition, atomically: true, encoding: .utf8)
+        try Self.pasteDevBucket(product)
         try product.git("commit", "-qam", "paste the dev bucket")
         try product.git("tag", "-a", "v1.0.0", "-m", "r")
 

@@ -78,20 +78,8 @@ final class FaultProxy: @unchecked Sendable {
 }
 
 extension MotoServer {
-    /// A botocore SageMaker call on this server, its answer as JSON text.
-    func sagemaker(_ script: String) throws -> String {
-        let program = """
-            import json, sys
-            import botocore.session
-            session = botocore.session.get_session()
-            sm = session.create_client("sagemaker", region_name="us-east-1", endpoint_url="\(endpoint)",
-                aws_access_key_id="AKIAIOSFODNN7EXAMPLE", aws_secret_access_key="test")
-
-            """ + script
-        let result = try runTool(["python3", "-c", program], in: "/")
-        guard result.status == 0 else { throw CLIError("botocore script failed: \(result.output)") }
-        return result.output
-    }
+    /// `botocore` with a SageMaker client bound to `sm`.
+    func sagemaker(_ script: String) throws -> String { try botocore("sagemaker", as: "sm", script) }
 
     /// How many executions `pipeline` has on this server.
     func executionCount(_ pipeline: String) throws -> Int {

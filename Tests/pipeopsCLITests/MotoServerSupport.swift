@@ -54,14 +54,14 @@ struct CLIError: Error, CustomStringConvertible {
 }
 
 extension MotoServer {
-    /// Runs a few lines of Python with a botocore S3 client on this server bound to `s3`
-    /// (an independent client: what pipeops wrote is read back through botocore).
-    func s3(_ script: String) throws -> String {
+    /// Runs a few lines of Python with a botocore client of `service` on this server, bound to
+    /// `name` (an independent client: what pipeops wrote is read back through botocore).
+    func botocore(_ service: String, as name: String, _ script: String) throws -> String {
         let program = """
             import json, sys
             import botocore.session
             session = botocore.session.get_session()
-            s3 = session.create_client("s3", region_name="us-east-1", endpoint_url="\(endpoint)",
+            \(name) = session.create_client("\(service)", region_name="us-east-1", endpoint_url="\(endpoint)",
                 aws_access_key_id="AKIAIOSFODNN7EXAMPLE", aws_secret_access_key="test")
 
             """ + script
@@ -69,6 +69,9 @@ extension MotoServer {
         guard result.status == 0 else { throw CLIError("botocore script failed: \(result.output)") }
         return result.output
     }
+
+    /// `botocore` with an S3 client bound to `s3`.
+    func s3(_ script: String) throws -> String { try botocore("s3", as: "s3", script) }
 
     func createBucket(_ name: String) throws {
         _ = try s3("s3.create_bucket(Bucket=\"\(name)\")")
