@@ -149,14 +149,12 @@ public struct ServiceShapes: Sendable {
 
     /// Whether `value` matches `pattern` whole (true when this engine cannot read the pattern).
     public static func matches(_ value: String, pattern: String) -> Bool {
-        guard let expression = ServiceShapes.compiled(pattern) else { return true }
+        guard let expression = cache.expression(for: pattern) else { return true }
         let range = NSRange(value.startIndex..., in: value)
         return expression.firstMatch(in: value, options: [.anchored], range: range).map { $0.range == range } ?? false
     }
 
     private static let cache = PatternCache()
-
-    private static func compiled(_ pattern: String) -> NSRegularExpression? { cache.expression(for: pattern) }
 
     public subscript(name: String) -> Shape? { shapes[name] }
 

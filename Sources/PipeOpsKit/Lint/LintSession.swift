@@ -173,7 +173,7 @@ public enum LintSession {
                 findings.append(
                     Finding(
                         rule: SecretsInRepositoryRule.description.id, severity: .error,
-                        message: "\(hit.what) is written here; rotate it, remove it from the repository's history, and use a role instead",
+                        message: SecretsInRepositoryRule.message(hit),
                         file: display(manifest.directory + "/" + file), location: SourceLocation(line: hit.line, column: hit.column),
                         step: nil))
             }

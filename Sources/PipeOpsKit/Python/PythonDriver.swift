@@ -28,7 +28,7 @@ enum PythonDriver {
     static let productPlaceholder = "/pipeops/product"
 
     static let source = #"""
-        import builtins, datetime as _datetime, gzip, hashlib, importlib.util, io, json, os, random, shutil, sys, tarfile, time
+        import datetime as _datetime, gzip, hashlib, importlib.util, io, json, os, random, sys, tarfile, time
         import traceback, uuid
 
         with open(sys.argv[1]) as _handle:

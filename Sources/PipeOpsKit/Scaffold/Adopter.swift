@@ -4,17 +4,13 @@ import Foundation
 /// files. It finds the pipeline as repositories write it and writes pipeops.yaml and one
 /// environment file per environment, saying what it inferred and what a person must decide.
 public enum Adopter {
-    public struct Found: Sendable, Equatable {
+    public struct Found: Sendable {
         /// `pipeline.definition`: a committed JSON/YAML file or a Python entry.
         public var definition: String
         /// Keyword arguments found (a buildspec's `--kwargs`), with `${VAR}` values kept as text.
         public var kwargs: [(key: String, value: String)]
         /// How it was found, for the report.
         public var how: String
-
-        public static func == (a: Found, b: Found) -> Bool {
-            a.definition == b.definition && a.how == b.how && a.kwargs.map(\.key) == b.kwargs.map(\.key)
-        }
     }
 
     public struct Result: Sendable {

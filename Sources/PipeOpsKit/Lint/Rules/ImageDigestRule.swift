@@ -71,14 +71,11 @@ struct ImageDigestRule: Rule {
                     source = " (the default of parameter \(name))"
                 }
                 guard let text else { continue }
-                let known =
-                    parsed[text]
-                    ?? {
-                        let reference = ImageReference(text)
-                        let entry = (reference: reference, why: reference?.mutability)
-                        parsed[text] = entry
-                        return entry
-                    }()
+                if parsed[text] == nil {
+                    let reference = ImageReference(text)
+                    parsed[text] = (reference, reference?.mutability)
+                }
+                let known = parsed[text]!
                 guard let reference = known.reference else {
                     findings.report(
                         "'\(text)' is not an image reference (registry/repository[:tag][@sha256:digest])", at: field, step: step)

@@ -39,6 +39,11 @@ struct SecretsInRepositoryRule: Rule {
         visit(context.document.root, key: nil, findings: &findings)
     }
 
+    /// What a finding says of a credential (shown redacted), here and for Python sources.
+    static func message(_ hit: SecretScanner.Hit) -> String {
+        "\(hit.what) is written here; rotate it, remove it from the repository's history, and use a role instead"
+    }
+
     /// Each string value is scanned with its key ("aws_secret_access_key: …" names what it is).
     private func visit(_ node: Node, key: String?, findings: inout FindingSink) {
         switch node.value {
@@ -51,9 +56,7 @@ struct SecretsInRepositoryRule: Rule {
             guard SecretScanner.mayHold(text, key: key) else { return }
             let line = key.map { "\($0): \(text)" } ?? text
             for hit in SecretScanner.scan(line) {
-                findings.report(
-                    "\(hit.what) is written here; rotate it, remove it from the repository's history, and use a role instead",
-                    at: node)
+                findings.report(Self.message(hit), at: node)
             }
         default: break
         }
