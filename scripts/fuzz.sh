@@ -23,9 +23,9 @@ seed() {  # seed corpus per target, from the repository's fixtures
     mkdir -p "$dir"
     case $name in
         json|lint|expression|artifacts)
-            find Tests/Fixtures Tests/PipeOpsKitTests/Fixtures -name '*.json' -size -200k -exec cp {} "$dir/" \; ;;
+            find Tests/Fixtures Tests/Fixtures -name '*.json' -size -200k -exec cp {} "$dir/" \; ;;
         yaml|manifest)
-            find templates Tests/PipeOpsKitTests/Fixtures -name '*.yaml' -size -200k -exec sh -c 'cp "$1" "$2/$(echo "$1" | tr / _)"' _ {} "$dir" \; ;;
+            find templates Tests/Fixtures -name '*.yaml' -size -200k -exec sh -c 'cp "$1" "$2/$(echo "$1" | tr / _)"' _ {} "$dir" \; ;;
         jsonget)
             printf '%s' 'metrics.accuracy.value' > "$dir/a"; printf '%s' "ProcessingOutputConfig.Outputs['train'].S3Output.S3Uri" > "$dir/b"
             printf '%s' 'metrics.list[2].k' > "$dir/c"; printf '%s' 'Steps.S.PropertyFiles.R' > "$dir/d" ;;

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Writes Tests/PipeOpsKitTests/Fixtures/corpus: one definition per defect, plus expected.json.
+"""Writes Tests/Fixtures/corpus: one definition per defect, plus expected.json.
 
 Each case starts from one clean definition, breaks exactly one thing, and records the rule
 and the line where pipeops must report it (found by a needle string in the written file).
@@ -7,7 +7,7 @@ The lint corpus test checks that each file yields exactly that finding and nothi
 """
 import copy, json, os, sys
 
-OUT = os.path.join(os.path.dirname(__file__), "..", "Tests", "PipeOpsKitTests", "Fixtures", "corpus")
+OUT = os.path.join(os.path.dirname(__file__), "..", "Tests", "Fixtures", "corpus")
 ROLE = "arn:aws:iam::111111111111:role/churn-pipeline"
 
 def base():

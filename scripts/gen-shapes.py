@@ -9,7 +9,7 @@ its pipeline step metadata (PipelineExecutionStepMetadata). pipeops uses it to c
 Arguments, `Get` property paths and step types without shipping botocore.
 
     python3 scripts/gen-shapes.py --json          # the model as JSON (for `lint --api-model FILE`)
-    python3 scripts/gen-shapes.py --swift         # Sources/PipeOpsKit/Definition/ServiceShapes.generated.swift
+    python3 scripts/gen-shapes.py --swift         # Sources/PipeOpsModel/Definition/ServiceShapes.generated.swift
     python3 scripts/gen-shapes.py --out FILE      # the JSON model into FILE (what pipeops runs)
 
 `scripts/update-api-model.sh` runs it with the botocore pinned in scripts/api-model.txt (never the
@@ -131,9 +131,9 @@ def swift(payload, data):
         % (data["botocore"], ", ".join("%s %s" % kv for kv in sorted(data["apiVersions"].items()))),
         "// run scripts/update-api-model.sh. Shape names and members are facts of the AWS API models.",
         "",
-        "enum ServiceShapesData {",
+        "package enum ServiceShapesData {",
         "    /// The botocore release the embedded model was made from.",
-        "    static let botocoreVersion = %s" % json.dumps(data["botocore"]),
+        "    package static let botocoreVersion = %s" % json.dumps(data["botocore"]),
         "    /// The model (scripts/gen-shapes.py --json), parsed on first use.",
         "    static let json = #" + quotes,
     ]
@@ -141,7 +141,7 @@ def swift(payload, data):
         lines.append(payload[i:i + 4000] + "\\#")
     lines.append(quotes + "#")
     lines.append("    /// This generator, run with a Python definition's interpreter when its botocore is newer.")
-    lines.append("    static let generator = ##" + quotes)
+    lines.append("    package static let generator = ##" + quotes)
     lines.extend(open(__file__).read().rstrip("\n").split("\n"))
     lines.append(quotes + "##")
     lines.append("}")

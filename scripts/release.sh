@@ -12,7 +12,7 @@ repo=$(pwd)
 bash scripts/install-deps.sh
 . scripts/env.sh
 
-version=$(sed -n 's/.*static let current = "\(.*\)".*/\1/p' Sources/PipeOpsKit/Support/Version.swift)
+version=$(sed -n 's/.*static let current = "\(.*\)".*/\1/p' Sources/PipeOpsModel/Support/Version.swift)
 arch=$(uname -m)
 name="pipeops-$version-linux-$arch"
 scratch="$repo/.build-release"

@@ -4,7 +4,14 @@
 // manifest, sigv4, artifacts.
 import Foundation
 
-@testable import PipeOpsKit
+@testable import PipeOpsModel
+@testable import PipeOpsAnalysis
+@testable import PipeOpsWorkspace
+@testable import PipeOpsEngine
+@testable import PipeOpsAWS
+@testable import PipeOpsRelease
+@testable import PipeOpsApp
+@testable import PipeOpsReporting
 
 enum FuzzTarget: String, CaseIterable {
     case json, yaml, lint, expression, jsonget, duration, manifest, sigv4, artifacts

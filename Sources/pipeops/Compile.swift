@@ -1,6 +1,13 @@
 import ArgumentParser
 import Foundation
-import PipeOpsKit
+import PipeOpsAWS
+import PipeOpsAnalysis
+import PipeOpsApp
+import PipeOpsEngine
+import PipeOpsModel
+import PipeOpsRelease
+import PipeOpsReporting
+import PipeOpsWorkspace
 
 extension PipeOps {
     struct Compile: ParsableCommand {

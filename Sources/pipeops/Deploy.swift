@@ -1,6 +1,13 @@
 import ArgumentParser
 import Foundation
-import PipeOpsKit
+import PipeOpsAWS
+import PipeOpsAnalysis
+import PipeOpsApp
+import PipeOpsEngine
+import PipeOpsModel
+import PipeOpsRelease
+import PipeOpsReporting
+import PipeOpsWorkspace
 
 /// Flags shared by the commands that talk to SageMaker.
 struct AWSOptions: ParsableArguments {

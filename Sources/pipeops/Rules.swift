@@ -1,5 +1,12 @@
 import ArgumentParser
-import PipeOpsKit
+import PipeOpsAWS
+import PipeOpsAnalysis
+import PipeOpsApp
+import PipeOpsEngine
+import PipeOpsModel
+import PipeOpsRelease
+import PipeOpsReporting
+import PipeOpsWorkspace
 
 extension RuleDocs.Format: ExpressibleByArgument {}
 

@@ -1,7 +1,14 @@
 import ArgumentParser
 import Dispatch
 import Foundation
-import PipeOpsKit
+import PipeOpsAWS
+import PipeOpsAnalysis
+import PipeOpsApp
+import PipeOpsEngine
+import PipeOpsModel
+import PipeOpsRelease
+import PipeOpsReporting
+import PipeOpsWorkspace
 
 extension PipeOps {
     struct Run: ParsableCommand {

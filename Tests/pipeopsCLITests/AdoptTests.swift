@@ -1,7 +1,15 @@
 import Foundation
+import PipeOpsTestSupport
 import Testing
 
-@testable import PipeOpsKit
+@testable import PipeOpsAWS
+@testable import PipeOpsAnalysis
+@testable import PipeOpsApp
+@testable import PipeOpsEngine
+@testable import PipeOpsModel
+@testable import PipeOpsRelease
+@testable import PipeOpsReporting
+@testable import PipeOpsWorkspace
 
 /// `pipeops adopt` on repositories written in the shapes real ones use (this suite's own code).
 @Suite(.serialized) struct AdoptTests {

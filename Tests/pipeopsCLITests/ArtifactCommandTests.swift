@@ -1,7 +1,15 @@
 import Foundation
+import PipeOpsTestSupport
 import Testing
 
-@testable import PipeOpsKit
+@testable import PipeOpsAWS
+@testable import PipeOpsAnalysis
+@testable import PipeOpsApp
+@testable import PipeOpsEngine
+@testable import PipeOpsModel
+@testable import PipeOpsRelease
+@testable import PipeOpsReporting
+@testable import PipeOpsWorkspace
 
 /// Step code and images as part of the version, through the pipeops binary: the local engine,
 /// render on two clones, upsert publishing code to moto's S3, and SageMaker evidence for promote.

@@ -1,8 +1,16 @@
 import Crypto
 import Foundation
+import PipeOpsTestSupport
 import Testing
 
-@testable import PipeOpsKit
+@testable import PipeOpsAWS
+@testable import PipeOpsAnalysis
+@testable import PipeOpsApp
+@testable import PipeOpsEngine
+@testable import PipeOpsModel
+@testable import PipeOpsRelease
+@testable import PipeOpsReporting
+@testable import PipeOpsWorkspace
 
 /// The AWS CLI's credential chain, against moto's STS, a credential_process script and a local
 /// stand-in for the SSO portal, container and instance-metadata endpoints.

@@ -1,7 +1,15 @@
 import Foundation
+import PipeOpsTestSupport
 import Testing
 
-@testable import PipeOpsKit
+@testable import PipeOpsAWS
+@testable import PipeOpsAnalysis
+@testable import PipeOpsApp
+@testable import PipeOpsEngine
+@testable import PipeOpsModel
+@testable import PipeOpsRelease
+@testable import PipeOpsReporting
+@testable import PipeOpsWorkspace
 
 /// Products written by someone hostile or careless: nothing a product names may leave it,
 /// steps get none of the caller's credentials, and the step supervisor is never looked up in

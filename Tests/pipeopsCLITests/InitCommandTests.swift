@@ -1,20 +1,6 @@
 import Foundation
+import PipeOpsTestSupport
 import Testing
-
-/// Runs a Python-installed checker (cfn-lint, check-jsonschema, zizmor) and returns its status and output.
-func runTool(_ argv: [String], in directory: String) throws -> (status: Int32, output: String) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = argv
-    process.currentDirectoryURL = URL(fileURLWithPath: directory)
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    process.standardError = pipe
-    try process.run()
-    let data = pipe.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: data, as: UTF8.self))
-}
 
 @Suite struct InitCommandTests {
     static func scaffold(_ extra: [String] = []) throws -> Scratch {

@@ -1,4 +1,5 @@
 import Foundation
+import PipeOpsTestSupport
 
 /// A real moto_server on 127.0.0.1 and a free port, for one test; stopped on deinit.
 final class MotoServer: @unchecked Sendable {

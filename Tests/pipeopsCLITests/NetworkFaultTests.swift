@@ -1,8 +1,16 @@
 import Crypto
 import Foundation
+import PipeOpsTestSupport
 import Testing
 
-@testable import PipeOpsKit
+@testable import PipeOpsAWS
+@testable import PipeOpsAnalysis
+@testable import PipeOpsApp
+@testable import PipeOpsEngine
+@testable import PipeOpsModel
+@testable import PipeOpsRelease
+@testable import PipeOpsReporting
+@testable import PipeOpsWorkspace
 
 /// upsert, start and promote through a fault-injecting proxy in front of a real moto_server:
 /// each run succeeds or fails with one clear line; afterwards the pipeline's definition and

@@ -1,11 +1,12 @@
 import Foundation
+import PipeOpsTestSupport
 import Testing
 
 @Suite struct PromotionCommandTests {
     /// The test product (Fixtures/product) committed in a fresh repository.
     static func product(tag: String? = nil) throws -> Scratch {
         let scratch = Scratch()
-        let source = CLI.repository.appendingPathComponent("Tests/PipeOpsKitTests/Fixtures/product")
+        let source = CLI.repository.appendingPathComponent("Tests/Fixtures/product")
         for item in try FileManager.default.contentsOfDirectory(atPath: source.path) {
             try FileManager.default.copyItem(at: source.appendingPathComponent(item), to: scratch.url.appendingPathComponent(item))
         }

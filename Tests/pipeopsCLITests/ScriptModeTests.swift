@@ -1,7 +1,15 @@
 import Foundation
+import PipeOpsTestSupport
 import Testing
 
-@testable import PipeOpsKit
+@testable import PipeOpsAWS
+@testable import PipeOpsAnalysis
+@testable import PipeOpsApp
+@testable import PipeOpsEngine
+@testable import PipeOpsModel
+@testable import PipeOpsRelease
+@testable import PipeOpsReporting
+@testable import PipeOpsWorkspace
 
 /// Script-mode entry points run by the interpreter the container would use, and empty
 /// parameter defaults (which CreatePipeline accepts) run.

@@ -1,4 +1,5 @@
 import Foundation
+import PipeOpsTestSupport
 import Testing
 
 /// A step and everything it starts die with pipeops: kill -9 of pipeops, Ctrl-C, and a

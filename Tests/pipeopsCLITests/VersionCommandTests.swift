@@ -1,4 +1,5 @@
 import Foundation
+import PipeOpsTestSupport
 import Testing
 
 @Suite struct VersionCommandTests {

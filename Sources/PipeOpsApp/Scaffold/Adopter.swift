@@ -1,0 +1,211 @@
+import Foundation
+import PipeOpsAWS
+import PipeOpsAnalysis
+import PipeOpsEngine
+import PipeOpsModel
+import PipeOpsRelease
+import PipeOpsWorkspace
+
+/// `pipeops adopt`: brings an existing repository under pipeops without changing any of its
+/// files. It finds the pipeline as repositories write it and writes pipeops.yaml and one
+/// environment file per environment, saying what it inferred and what a person must decide.
+public enum Adopter {
+    public struct Found: Sendable {
+        /// `pipeline.definition`: a committed JSON/YAML file or a Python entry.
+        public var definition: String
+        /// Keyword arguments found (a buildspec's `--kwargs`), with `${VAR}` values kept as text.
+        public var kwargs: [(key: String, value: String)]
+        /// How it was found, for the report.
+        public var how: String
+    }
+
+    public struct Result: Sendable {
+        public var found: [Found]
+        public var written: [String]
+        public var decide: [String]
+    }
+
+    static let skipped: Set<String> = [".git", ".pipeops", "node_modules", ".venv", "venv", "__pycache__", ".tox", "build", "dist"]
+
+    /// Every file of the repository below `root` (relative), skipping VCS, venvs and caches.
+    static func files(below root: String) -> [String] {
+        var found: [String] = []
+        func walk(_ relative: String, depth: Int) {
+            guard depth < 12, found.count < 20_000 else { return }
+            let path = relative.isEmpty ? root : root + "/" + relative
+            for name in ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).sorted() where !skipped.contains(name) {
+                let child = relative.isEmpty ? name : relative + "/" + name
+                var info = stat()
+                guard lstat(root + "/" + child, &info) == 0 else { continue }
+                if info.st_mode & S_IFMT == S_IFDIR {
+                    if !FileManager.default.fileExists(atPath: root + "/" + child + "/pyvenv.cfg") { walk(child, depth: depth + 1) }
+                } else if info.st_mode & S_IFMT == S_IFREG {
+                    found.append(child)
+                }
+            }
+        }
+        walk("", depth: 0)
+        return found
+    }
+
+    static func text(_ root: String, _ file: String) -> String {
+        guard let data = FileManager.default.contents(atPath: root + "/" + file), data.count < 2_000_000 else { return "" }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// The pipelines of the repository, most specific evidence first.
+    public static func discover(_ root: String) -> [Found] {
+        let all = files(below: root)
+        var found: [Found] = []
+        // SageMaker Projects seed code: the module and kwargs its buildspec passes to run-pipeline.
+        for spec in all where spec.hasSuffix(".yml") || spec.hasSuffix(".yaml") {
+            let body = text(root, spec)
+            guard body.contains("--module-name"),
+                let module = firstMatch(#"--module-name[= ]+["']?([A-Za-z_][\w.]*)"#, in: body)
+            else { continue }
+            let kwargs = firstMatch(#"--kwargs[= ]+"((?:[^"\\]|\\.)*)""#, in: body).map(parseKwargs) ?? []
+            let definition = module + ":get_pipeline"
+            if !found.contains(where: { $0.definition == definition }) {
+                found.append(Found(definition: definition, kwargs: kwargs, how: "\(spec) runs run-pipeline --module-name \(module)"))
+            }
+        }
+        // Python builders: get_pipeline, another builder function, a builder class.
+        for file in all where file.hasSuffix(".py") && !found.contains(where: { $0.definition.hasPrefix(module(of: file) + ":") }) {
+            let body = text(root, file)
+            guard body.contains("Pipeline(") || body.contains("Pipeline (") else { continue }
+            if body.contains("def get_pipeline(") {
+                found.append(Found(definition: file, kwargs: [], how: "\(file) defines get_pipeline"))
+            } else if let function = firstMatch(#"(?m)^def ((?:create|build|make|construct)_\w*pipeline\w*)\("#, in: body) {
+                found.append(Found(definition: file + ":" + function, kwargs: [], how: "\(file) defines \(function)"))
+            } else if let builder = firstMatch(
+                #"(?m)^class (\w+)[:(][\s\S]*?\n    def ((?:get|create|build|make|construct)_\w*pipeline\w*)\(self"#, in: body)
+            {
+                let method =
+                    firstMatch(#"(?m)^    def ((?:get|create|build|make|construct)_\w*pipeline\w*)\(self"#, in: body)
+                    ?? "construct_pipeline"
+                found.append(
+                    Found(definition: file + ":" + builder + "." + method, kwargs: [], how: "\(file) defines class \(builder).\(method)"))
+            } else if let variable = firstMatch(#"(?m)^(\w+)\s*=\s*Pipeline\("#, in: body) {
+                found.append(Found(definition: file + ":" + variable, kwargs: [], how: "\(file) builds \(variable) at module level"))
+            }
+        }
+        // Definitions committed as JSON or YAML.
+        for file in all
+        where (file.hasSuffix(".json") || file.hasSuffix(".yaml") || file.hasSuffix(".yml"))
+            && !found.contains(where: { $0.definition == file })
+        {
+            let body = text(root, file)
+            guard body.contains("2020-12-01"), body.contains("Steps"),
+                let document = try? DocumentLoader.parse(data: Data(body.utf8), path: file),
+                document.root["Version"]?.string == "2020-12-01", document.root["Steps"]?.elements != nil
+            else { continue }
+            found.append(Found(definition: file, kwargs: [], how: "\(file) is a committed definition"))
+        }
+        return found
+    }
+
+    static func module(of file: String) -> String {
+        String(file.dropLast(3)).replacingOccurrences(of: "/", with: ".")
+    }
+
+    static func firstMatch(_ pattern: String, in text: String) -> String? {
+        guard let expression = try? NSRegularExpression(pattern: pattern),
+            let match = expression.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)),
+            let range = Range(match.range(at: 1), in: text)
+        else { return nil }
+        return String(text[range])
+    }
+
+    /// A buildspec's `--kwargs "{\"region\":\"${AWS_REGION}\",…}"`, as key and text value.
+    static func parseKwargs(_ escaped: String) -> [(key: String, value: String)] {
+        let json = escaped.replacingOccurrences(of: #"\""#, with: "\"")
+        guard let root = try? DocumentLoader.parse(data: Data(json.utf8), path: "kwargs", syntax: .json).root else { return [] }
+        return (root.members ?? []).map { ($0.key, $0.value.string ?? CanonicalJSON.string($0.value)) }
+    }
+
+    /// Writes pipeops.yaml and environments/{dev,staging,prod}.yaml for the first pipeline found;
+    /// refuses when any of them exists (nothing is changed).
+    public static func adopt(_ root: String, name: String?) throws(PipeOpsError) -> Result {
+        let found = discover(root)
+        guard let first = found.first else {
+            throw .message(
+                "found no pipeline in \(root): no buildspec with --module-name, no Python builder (get_pipeline, create_…pipeline, a builder class, a module-level Pipeline) and no committed definition JSON; write pipeops.yaml by hand (see 'pipeops init')"
+            )
+        }
+        let environments = ["dev", "staging", "prod"]
+        let targets = [Manifest.fileName] + environments.map { "environments/\($0).yaml" }
+        if let existing = targets.first(where: { FileManager.default.fileExists(atPath: root + "/" + $0) }) {
+            throw .message("\(existing) exists already; adopt changes no existing file (remove it, or edit pipeops.yaml by hand)")
+        }
+        let pipelineName =
+            name ?? first.kwargs.first { $0.key == "pipeline_name" }?.value.nonPlaceholder
+            ?? URL(fileURLWithPath: root).lastPathComponent.lowercased().map { $0.isLetter || $0.isNumber ? $0 : "-" }.reduce("") {
+                $0 + String($1)
+            }
+        var decide: [String] = []
+        var lines = [
+            "# Written by pipeops adopt: \(first.how). Review the values marked DECIDE.", "version: 1", "pipeline:",
+            "  name: \(quoted(pipelineName))", "  definition: \(quoted(first.definition))",
+        ]
+        if PythonDefinition.isPython(first.definition) {
+            lines.append("  kwargs:")
+            let kwargs = first.kwargs.isEmpty ? [("region", "us-east-1")] : first.kwargs
+            for (key, value) in kwargs {
+                if let concrete = value.nonPlaceholder {
+                    lines.append("    \(key): \(quoted(concrete))")
+                } else if key == "region" {
+                    lines.append("    region: \"us-east-1\"  # DECIDE: the buildspec passes \(value)")
+                    decide.append("pipeline.kwargs.region: the buildspec passes \(value); us-east-1 until you set it")
+                } else {
+                    // Left to the builder's default until someone decides.
+                    lines.append("    # \(key): DECIDE  (the buildspec passes \(value))")
+                    decide.append("pipeline.kwargs.\(key): the buildspec passes \(value); the builder's default applies until you set it")
+                }
+            }
+            decide.append(
+                "pipeline.python: a venv with the SageMaker SDK and what the builder imports (default: $PIPEOPS_PYTHON, else python3)")
+        }
+        // A placeholder in init's placeholder account, so render works before anyone decides.
+        lines += ["  roleArn: \"arn:aws:iam::111111111111:role/pipeops-adopt-DECIDE\"  # DECIDE", "environments:"]
+        decide.append("pipeline.roleArn and each environment's roleArn, region and bucket values (accounts per environment)")
+        for environment in environments {
+            lines.append(
+                "  \(environment): { parameters: environments/\(environment).yaml\(environment == "prod" ? ", execute: false" : "") }")
+        }
+        var written: [String] = []
+        let manifest = lines.joined(separator: "\n") + "\n"
+        try AtomicFile.write(Data(manifest.utf8), to: root + "/" + Manifest.fileName)
+        written.append(Manifest.fileName)
+        for environment in environments {
+            let text = """
+                # \(environment): values for the definition's parameters (DECIDE), its tags, role and region.
+                parameters: {}
+                tags:
+                  environment: \(environment)
+
+                """
+            let path = root + "/environments/\(environment).yaml"
+            do { try FileManager.default.createDirectory(atPath: root + "/environments", withIntermediateDirectories: true) } catch {
+                throw .writeFailed(root + "/environments", reason: AtomicFile.reason(error))
+            }
+            try AtomicFile.write(Data(text.utf8), to: path)
+            written.append("environments/\(environment).yaml")
+        }
+        if found.count > 1 {
+            decide.append(
+                "more pipelines were found (\(found.dropFirst().map(\.definition).joined(separator: ", "))); a product holds one today: adopt each in a folder of its own, or pick one in pipeline.definition"
+            )
+        }
+        decide.append(".pipeops/ holds pipeops's state: add it to .gitignore (adopt changes no existing file)")
+        return Result(found: found, written: written, decide: decide)
+    }
+
+    static func quoted(_ text: String) -> String {
+        "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+    }
+}
+
+extension String {
+    /// The value, unless it is a CI placeholder such as `${AWS_REGION}` or `$ROLE`.
+    var nonPlaceholder: String? { contains("$") ? nil : self }
+}

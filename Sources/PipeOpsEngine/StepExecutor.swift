@@ -1,0 +1,108 @@
+import Foundation
+import PipeOpsAnalysis
+import PipeOpsModel
+import PipeOpsWorkspace
+
+/// Takes one step from "ready" to a result: expressions resolved, the cache consulted, the
+/// step's runner called per attempt under its retry policy, a successful result cached.
+/// Condition and Fail steps are evaluated here (they run no process).
+struct StepExecutor: Sendable {
+    struct Result {
+        var outcome: Swift.Result<Node, StepFailure>
+        var attempts: Int
+        var cacheHit: StepRecord.CacheHit?
+        var logs: (stdout: String, stderr: String)?
+    }
+
+    let options: LocalEngine.Options
+    let executionId: String
+    /// `.pipeops/executions/<id>`: each step's logs and sandbox go below it.
+    let executionFolder: String
+    let cache: StepCache
+    let emit: @Sendable (EngineEvent) -> Void
+    /// Waits up to the given seconds; false when the execution was interrupted meanwhile.
+    let sleep: @Sendable (Double) -> Bool
+
+    /// Runs `step` under `name` (its own name, or `<BodyStep>-<i>` for a ForEach child).
+    func run(_ step: Step, as name: String, context: RuntimeContext) -> Result {
+        switch step.type {
+        case .condition?:
+            do {
+                let outcome = try Evaluator.conditions(step.arguments?["Conditions"]?.elements ?? [], context)
+                return Result(outcome: .success(Node(.object([member("Outcome", .bool(outcome))]))), attempts: 1)
+            } catch {
+                return Result(outcome: .failure(StepFailure(message: error.message, exceptionType: nil)), attempts: 1)
+            }
+        case .fail?:
+            let message: String
+            do { message = Evaluator.text(try Evaluator.resolve(step.arguments?["ErrorMessage"] ?? Node(.string("")), context)) } catch {
+                message = "the ErrorMessage could not be evaluated: \(error.message)"
+            }
+            return Result(outcome: .failure(StepFailure(message: message, exceptionType: nil)), attempts: 1)
+        default: break
+        }
+
+        let arguments: Node
+        do { arguments = try Evaluator.resolve(step.arguments ?? Node(.object([])), context) } catch {
+            return Result(outcome: .failure(StepFailure(message: error.message, exceptionType: nil)), attempts: 1)
+        }
+        // The service's cache key attributes, after expression resolution.
+        let cacheConfig = step.node["CacheConfig"]
+        let cacheAttributes =
+            (options.useCache && cacheConfig?["Enabled"]?.bool == true && step.type?.supportsCaching == true)
+            ? StepCache.attributes(step: step, arguments: arguments, standIn: options.standIns[step.name]) : nil
+        let cacheKey = cacheAttributes.map(StepCache.key(attributes:))
+        if let cacheKey, let hit = cache.lookup(cacheKey, expireAfter: cacheConfig?["ExpireAfter"]?.string) {
+            emit(.note("\(name): cache hit from execution \(hit.execution)"))
+            return Result(
+                outcome: .success(hit.properties), attempts: 0,
+                cacheHit: StepRecord.CacheHit(sourceExecution: hit.execution, completedAt: hit.completedAt))
+        }
+
+        let runner = StepRunners.runner(for: step, hasStandIn: options.standIns[step.name] != nil)
+        let policy = RetryPolicy(step: step)
+        let stepFolder = executionFolder + "/steps/" + LocalEngine.safeName(name)
+        var attempt = 0
+        let firstStart = Date()
+        while true {
+            attempt += 1
+            emit(.stepStarted(name: name, attempt: attempt))
+            let attemptFolder = attempt == 1 ? stepFolder : stepFolder + "/attempt-\(attempt)"
+            let logs = (stdout: attemptFolder + "/stdout.log", stderr: attemptFolder + "/stderr.log")
+            let outcome = attemptOnce(step, runner: runner, arguments: arguments, context: context, folder: attemptFolder)
+            if case .failure(let failure) = outcome,
+                let delay = policy.delay(after: failure, attempt: attempt, elapsed: Date().timeIntervalSince(firstStart))
+            {
+                emit(.stepRetrying(name: name, attempt: attempt + 1, delay: delay, reason: failure.message))
+                if sleep(delay) { continue }
+            }
+            if case .success(let properties) = outcome, let cacheKey {
+                cache.store(cacheKey, properties: properties, execution: executionId, step: name, attributes: cacheAttributes)
+            }
+            return Result(outcome: outcome, attempts: attempt, cacheHit: nil, logs: logs)
+        }
+    }
+
+    private func attemptOnce(_ step: Step, runner: any StepRunner.Type, arguments: Node, context: RuntimeContext, folder: String)
+        -> Swift.Result<Node, StepFailure>
+    {
+        let sandbox = Sandbox(root: folder + "/sandbox", mode: options.isolation)
+        do {
+            try sandbox.prepare(runner.sandboxFolders)
+            var environment = StepEnvironment.base(ProcessInfo.processInfo.environment)
+            environment["PYTHONUNBUFFERED"] = "1"
+            environment["PIPEOPS_EXECUTION_ID"] = executionId
+            environment["PIPEOPS_STEP"] = step.name
+            let job = StepJob(
+                step: step, arguments: arguments, context: context, sandbox: sandbox, logDirectory: folder,
+                productRoot: options.productRoot, stateDirectory: options.stateDirectory, standIn: options.standIns[step.name],
+                fixedOutputs: options.fixedOutputs[step.name], jobName: context.jobName ?? step.name,
+                baseEnvironment: environment, stageInputs: !options.unstagedSteps.contains(step.name))
+            return .success(try runner.run(job))
+        } catch let failure as StepFailure {
+            return .failure(failure)
+        } catch {
+            return .failure(StepFailure(message: (error as? PipeOpsError)?.errorDescription ?? "\(error)", exceptionType: nil))
+        }
+    }
+}

@@ -1,0 +1,364 @@
+import PipeOpsAnalysis
+import PipeOpsModel
+
+/// The Python program `pipeops compile` runs: it imports the product's definition.py, calls
+/// `get_pipeline(**kwargs)` and writes `pipeline.definition()` to a file (never stdout, where the
+/// SDK prints its log lines). Its one argument is a JSON file of settings (see `PythonDefinition`).
+///
+/// Offline and hermetic: every AWS call the SDK makes goes through botocore's
+/// `BaseClient._make_api_call`, answered in-process — S3 uploads (`code=` scripts, `source_dir`
+/// archives, requirements) are captured into the product's local S3 at the exact URIs the
+/// definition names; STS answers as an assumed role and IAM GetRole with the manifest's role (so
+/// `get_execution_role()` works); Lambda functions the definition deploys are captured; List*
+/// calls answer with empty lists; a product's own answers come from `pipeline.offline` in
+/// pipeops.yaml; anything else is a botocore ClientError (so the SDK's own fallbacks run) naming
+/// the call and how to answer it.
+///
+/// Reproducible: the clock reads the HEAD commit's time, uuid4 and `random` are seeded, archives
+/// carry no times or owners, and the checkout's absolute path is replaced by `/pipeops/product`
+/// in the definition. The tree stays clean: a file the SDK writes into the product is saved
+/// first and put back afterwards (new files are moved to `.pipeops/compiled/written/`).
+/// Every product file and folder the compile reads is recorded: those are the cache key.
+///
+/// Exit codes: 0 written; 3 `get_pipeline` raised (traceback on stderr); 7 importing the file
+/// raised (traceback on stderr); 4 the SageMaker SDK cannot be imported; 5 the file has no
+/// `get_pipeline`; 6 the result has no `definition()`.
+enum PythonDriver {
+    /// Changing the driver changes every compile cache key.
+    static let version = "4"
+
+    /// Where the checkout's absolute path is shown in a compiled definition.
+    static let productPlaceholder = "/pipeops/product"
+
+    static let source = #"""
+        import datetime as _datetime, gzip, hashlib, importlib.util, io, json, os, random, sys, tarfile, time
+        import traceback, uuid
+
+        with open(sys.argv[1]) as _handle:
+            settings = json.load(_handle)
+        source = settings["source"]
+        product = os.path.realpath(settings["product"])
+        s3_root = settings["s3Root"]
+        region = settings["region"]
+        account = settings["account"]
+        role_name = settings["role"]
+        answers = settings.get("answers") or {}
+        written_root = settings["written"]
+        internal = (os.path.join(product, ".pipeops"), os.path.join(product, ".git"))
+
+
+        def fail(code, message):
+            """Ends the compile with `code` (see PythonDriver) and one line for pipeops to show."""
+            sys.stderr.write("pipeops: %s\n" % message)
+            raise SystemExit(code)
+
+
+        def _inside(path):
+            try:
+                real = os.path.realpath(os.fsdecode(path))
+            except Exception:
+                return None
+            if real != product and not real.startswith(product + os.sep):
+                return None
+            if any(real == folder or real.startswith(folder + os.sep) for folder in internal):
+                return None
+            return real
+
+
+        # What the compile reads of the product (the cache key) and what it writes (put back).
+        reads, lists, originals = set(), set(), {}
+
+        def _audit(event, args):
+            try:
+                if event == "open":
+                    path, mode = args[0], args[1]
+                    if isinstance(path, int):
+                        return
+                    real = _inside(path)
+                    if real is None:
+                        return
+                    writing = isinstance(mode, str) and any(flag in mode for flag in "wax+")
+                    if isinstance(mode, int) or mode is None:
+                        writing = bool(args[2] & (os.O_WRONLY | os.O_RDWR | os.O_CREAT)) if len(args) > 2 and isinstance(args[2], int) else False
+                    if writing:
+                        if real not in originals:
+                            originals[real] = open(real, "rb").read() if os.path.isfile(real) else None
+                    elif real not in originals:
+                        reads.add(real)
+                elif event in ("os.listdir", "os.scandir"):
+                    real = _inside(args[0] if args and args[0] is not None else ".")
+                    if real is not None:
+                        lists.add(real)
+                elif event in ("os.rename", "os.replace", "shutil.copyfile", "shutil.move"):
+                    real = _inside(args[1])
+                    if real is not None and real not in originals:
+                        originals[real] = open(real, "rb").read() if os.path.isfile(real) else None
+                elif event == "os.remove":
+                    real = _inside(args[0])
+                    if real is not None and real not in originals and os.path.isfile(real):
+                        originals[real] = open(real, "rb").read()
+            except Exception:
+                pass
+
+        sys.addaudithook(_audit)
+
+
+        def _restore():
+            """Puts every product file the compile changed back; new ones go to written/."""
+            for real, original in originals.items():
+                try:
+                    if original is None:
+                        if os.path.isfile(real):
+                            target = os.path.join(written_root, os.path.relpath(real, product))
+                            os.makedirs(os.path.dirname(target), exist_ok=True)
+                            os.replace(real, target)
+                    else:
+                        current = open(real, "rb").read() if os.path.isfile(real) else None
+                        if current != original:
+                            with open(real, "wb") as handle:
+                                handle.write(original)
+                except OSError:
+                    pass
+
+
+        # A fixed clock (the HEAD commit's time), seeded ids: the same definition on every clone.
+        _epoch = float(settings["epoch"])
+        time.time = lambda: _epoch
+        time.time_ns = lambda: int(_epoch * 1_000_000_000)
+        _localtime, _gmtime, _strftime = time.localtime, time.gmtime, time.strftime
+        time.localtime = lambda seconds=None: _localtime(_epoch if seconds is None else seconds)
+        time.gmtime = lambda seconds=None: _gmtime(_epoch if seconds is None else seconds)
+        time.strftime = lambda format, t=None: _strftime(format, _localtime(_epoch) if t is None else t)
+
+        # datetime's classes are left alone (C extensions check their size); the SDK's job-name
+        # timestamps come from time.time(), and what still differs is what --check-reproducible finds.
+        _random = random.Random(0)
+        random.seed(0)
+        uuid.uuid4 = lambda: uuid.UUID(int=_random.getrandbits(128), version=4)
+
+        # Deterministic archives: no member times or owners, no gzip header time.
+        _gzip_init = gzip.GzipFile.__init__
+        def _gzip_init_fixed(self, filename=None, mode=None, compresslevel=9, fileobj=None, mtime=None):
+            _gzip_init(self, filename, mode, compresslevel, fileobj, 0 if mtime is None else mtime)
+        gzip.GzipFile.__init__ = _gzip_init_fixed
+        _gettarinfo = tarfile.TarFile.gettarinfo
+        def _gettarinfo_fixed(self, *args, **kwargs):
+            info = _gettarinfo(self, *args, **kwargs)
+            if info is not None:
+                info.mtime = 0
+                info.uid = info.gid = 0
+                info.uname = info.gname = ""
+            return info
+        tarfile.TarFile.gettarinfo = _gettarinfo_fixed
+
+        try:
+            import botocore.client
+            import botocore.exceptions
+        except Exception as error:
+            fail(4, "cannot import botocore (%s)" % error)
+
+        uploads = []
+        parts = {}
+
+        def _store(bucket, key, data):
+            if not bucket or ".." in key.split("/") or key.startswith("/"):
+                raise botocore.exceptions.ClientError(
+                    {"Error": {"Code": "InvalidArgument", "Message": "pipeops compile refuses the S3 key s3://%s/%s" % (bucket, key)}},
+                    "PutObject")
+            path = os.path.join(s3_root, bucket, key)
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            temporary = "%s.pipeops-%s.tmp" % (path, os.getpid())
+            with open(temporary, "wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(temporary, path)
+            uploads.append("s3://%s/%s" % (bucket, key))
+
+        def _read(body):
+            if body is None:
+                return b""
+            if hasattr(body, "read"):
+                return body.read()
+            if isinstance(body, str):
+                return body.encode("utf-8")
+            return bytes(body)
+
+        def _refuse(code, operation, message):
+            return botocore.exceptions.ClientError({"Error": {"Code": code, "Message": message}}, operation)
+
+        def _empty(model, operation):
+            """An answer of the operation's output shape with every list empty (what a List* of a
+            new account returns)."""
+            try:
+                shape = model.operation_model(operation).output_shape
+            except Exception:
+                return {}
+            result = {}
+            for name, member in (shape.members.items() if shape is not None else []):
+                if member.type_name == "list":
+                    result[name] = []
+                elif member.type_name == "map":
+                    result[name] = {}
+            return result
+
+        def _offline(self, operation, params):
+            service = self.meta.service_model.service_name
+            named = "%s.%s" % (service, operation)
+            if named in answers:
+                answer = answers[named]
+                if isinstance(answer, dict) and "Error" in answer:
+                    raise botocore.exceptions.ClientError(answer, operation)
+                return answer
+            if service == "s3":
+                if operation == "PutObject":
+                    data = _read(params.get("Body"))
+                    _store(params["Bucket"], params["Key"], data)
+                    return {"ETag": '"%s"' % hashlib.md5(data).hexdigest()}
+                if operation == "CreateMultipartUpload":
+                    upload = "upload-%d" % len(parts)
+                    parts[upload] = (params["Bucket"], params["Key"], {})
+                    return {"Bucket": params["Bucket"], "Key": params["Key"], "UploadId": upload}
+                if operation == "UploadPart":
+                    data = _read(params.get("Body"))
+                    parts[params["UploadId"]][2][params["PartNumber"]] = data
+                    return {"ETag": '"%s"' % hashlib.md5(data).hexdigest()}
+                if operation == "CompleteMultipartUpload":
+                    bucket, key, pieces = parts.pop(params["UploadId"])
+                    _store(bucket, key, b"".join(pieces[number] for number in sorted(pieces)))
+                    return {"Bucket": bucket, "Key": key}
+                if operation == "AbortMultipartUpload":
+                    parts.pop(params.get("UploadId"), None)
+                    return {}
+                if operation in ("HeadBucket", "CreateBucket", "PutBucketPolicy", "PutPublicAccessBlock", "PutBucketEncryption"):
+                    return {}
+                if operation == "GetBucketLocation":
+                    return {"LocationConstraint": region}
+                if operation in ("HeadObject", "GetObject"):
+                    path = os.path.join(s3_root, params["Bucket"], params["Key"])
+                    if not os.path.isfile(path):
+                        raise _refuse("404", operation, "Not Found")
+                    if operation == "HeadObject":
+                        return {"ContentLength": os.path.getsize(path)}
+                    with open(path, "rb") as handle:
+                        return {"Body": io.BytesIO(handle.read())}
+                if operation in ("ListObjectsV2", "ListObjects"):
+                    return {"Contents": [], "KeyCount": 0, "IsTruncated": False}
+                if operation == "ListBuckets":
+                    return {"Buckets": [], "Owner": {"ID": account}}
+            if named == "sts.GetCallerIdentity":
+                # An assumed role, as in CI and notebooks, so get_execution_role() finds the role.
+                return {"Account": account, "Arn": "arn:aws:sts::%s:assumed-role/%s/pipeops-compile" % (account, role_name),
+                        "UserId": "AROAPIPEOPSCOMPILE:pipeops-compile"}
+            if named == "iam.GetRole":
+                name = params.get("RoleName", role_name)
+                return {"Role": {"RoleName": name, "Arn": "arn:aws:iam::%s:role/%s" % (account, name), "Path": "/",
+                                 "RoleId": "AROAPIPEOPSCOMPILE", "CreateDate": _datetime.datetime.fromtimestamp(_epoch),
+                                 "AssumeRolePolicyDocument": {}}}
+            if named in ("sagemaker.CreatePipeline", "sagemaker.UpdatePipeline"):
+                # A script that upserts its own pipeline while it builds: nothing is deployed here.
+                return {"PipelineArn": "arn:aws:sagemaker:%s:%s:pipeline/%s" % (region, account, params.get("PipelineName", "").lower())}
+            if named == "iam.SimulatePrincipalPolicy":
+                return {"EvaluationResults": [{"EvalActionName": action, "EvalDecision": "allowed"}
+                                              for action in params.get("ActionNames", [])], "IsTruncated": False}
+            if service == "lambda" and operation in ("CreateFunction", "UpdateFunctionCode", "UpdateFunctionConfiguration", "GetFunction",
+                                                     "GetFunctionConfiguration", "PublishVersion"):
+                name = params.get("FunctionName", "")
+                arn = name if name.startswith("arn:") else "arn:aws:lambda:%s:%s:function:%s" % (region, account, name)
+                code = params.get("Code", {}).get("ZipFile") if operation == "CreateFunction" else params.get("ZipFile")
+                if code is not None:
+                    # The function's code, captured like any upload (pipeops publishes nothing of it).
+                    _store("pipeops-lambda", "%s.zip" % arn.rsplit(":", 1)[-1], _read(code))
+                if operation in ("GetFunction", "GetFunctionConfiguration") and not any(u.endswith("/%s.zip" % name) for u in uploads):
+                    raise _refuse("ResourceNotFoundException", operation, "Function not found: %s" % arn)
+                configuration = {"FunctionName": arn.rsplit(":", 1)[-1], "FunctionArn": arn, "State": "Active",
+                                 "LastUpdateStatus": "Successful", "Version": "$LATEST"}
+                return {"Configuration": configuration} if operation == "GetFunction" else configuration
+            model = self.meta.service_model
+            if operation.startswith("List"):
+                return _empty(model, operation)
+            code = "ResourceNotFound" if operation.startswith(("Describe", "Get")) else "AccessDeniedException"
+            raise _refuse(code, operation,
+                          "pipeops compile runs offline and does not answer %s; give its answer under pipeline.offline.\"%s\" "
+                          "in pipeops.yaml (the response as YAML), or pass what it looks up to get_pipeline through "
+                          "pipeline.kwargs" % (named, named))
+
+        botocore.client.BaseClient._make_api_call = _offline
+
+        try:
+            import sagemaker  # noqa: F401  (v2 and v3 both provide the top-level package)
+        except Exception as error:
+            fail(4, "cannot import the SageMaker Python SDK (%s: %s)" % (type(error).__name__, error))
+
+        with open(settings["kwargs"]) as handle:
+            kwargs = json.load(handle)
+        # Imports rooted at the repository (from pipelines.abalone.x import …) resolve; variables
+        # a builder reads (SMP_*, …) are set; the working directory is the product's root.
+        for folder in reversed(settings["sysPath"]):
+            sys.path.insert(0, folder)
+        for name, value in (settings.get("variables") or {}).items():
+            os.environ[name] = value
+        attribute = settings["attribute"]
+        shown = settings["module"] or os.path.relpath(source, product)
+        try:
+            try:
+                if settings["module"]:
+                    module = importlib.import_module(settings["module"])
+                else:
+                    sys.path.insert(0, os.path.dirname(os.path.abspath(source)))
+                    spec = importlib.util.spec_from_file_location("pipeops_definition", source)
+                    module = importlib.util.module_from_spec(spec)
+                    sys.modules["pipeops_definition"] = module
+                    spec.loader.exec_module(module)
+            except SystemExit:
+                raise
+            except BaseException:
+                traceback.print_exc()
+                raise SystemExit(7)
+            head, _, method = attribute.partition(".")
+            if not hasattr(module, head):
+                fail(5, "%s defines no %s%s" % (shown, head, "(**kwargs)" if attribute == "get_pipeline" else ""))
+            try:
+                target = getattr(module, head)
+                if method:
+                    # A builder class: constructed with the kwargs, its method builds the pipeline.
+                    instance = target(**kwargs) if isinstance(target, type) else target
+                    pipeline = getattr(instance, method)()
+                elif callable(target) and not hasattr(target, "definition"):
+                    pipeline = target(**kwargs)
+                else:
+                    pipeline = target  # a script that builds its pipeline at module level
+                if not hasattr(pipeline, "definition"):
+                    fail(6, "%s gave %s, not an SDK Pipeline (it has no definition())" % (attribute, type(pipeline).__name__))
+                definition = pipeline.definition()
+            except SystemExit:
+                raise
+            except BaseException:
+                traceback.print_exc()
+                raise SystemExit(3)
+        finally:
+            _restore()
+
+        # The checkout's path is no part of the pipeline: every clone shows the same.
+        for shown in {product, os.path.abspath(settings["product"])}:
+            definition = definition.replace(shown, settings["placeholder"])
+        with open(settings["out"], "w") as handle:
+            json.dump(json.loads(definition), handle, indent=2, sort_keys=False)
+            handle.write("\n")
+        try:
+            from importlib.metadata import version as _version
+            sdk_version = _version("sagemaker")
+        except Exception:
+            sdk_version = getattr(sagemaker, "__version__", "unknown")
+        try:
+            import botocore
+            botocore_version = botocore.__version__
+        except Exception:
+            botocore_version = None
+        relative = lambda paths: sorted(os.path.relpath(p, product) for p in paths)
+        with open(settings["info"], "w") as handle:
+            json.dump({"uploads": sorted(set(uploads)), "sdk": sdk_version, "botocore": botocore_version,
+                       "python": sys.version.split()[0], "reads": relative(reads), "lists": relative(lists),
+                       "written": relative(p for p, o in originals.items() if o is None)}, handle)
+        """#
+}

@@ -1,0 +1,86 @@
+import Foundation
+import PipeOpsTestSupport
+import Testing
+
+@testable import PipeOpsAnalysis
+@testable import PipeOpsModel
+
+/// One generic test runs every rule's own examples (see STYLE.md §3).
+@Suite struct RuleExampleTests {
+    static let ruleIDs = RuleRegistry.rules.map { $0.description.id }
+
+    /// Lints an example the way its rule says it should be read.
+    static func lint(_ text: String, kind: RuleDescription.ExampleKind) -> [Finding] {
+        switch kind {
+        case .definition:
+            return lintDefinition(text, path: text.hasPrefix("{") ? "example.json" : "example.yaml")
+        case .environment:
+            let definition = try! DocumentLoader.parse(
+                data: Data(RuleDescription.environmentExampleDefinition.utf8), path: "definition.yaml")
+            do {
+                let document = try DocumentLoader.parse(data: Data(text.utf8), path: "environments/dev.yaml")
+                return Linter().lint(environment: document, named: "dev", against: Pipeline(document: definition))
+            } catch {
+                if case .syntax(let file, let syntax) = error { return [Finding.syntax(file: file, syntax)] }
+                return []
+            }
+        case .manifest:
+            let directory = TemporaryDirectory()
+            directory.write("pipeline/definition.yaml", RuleDescription.environmentExampleDefinition)
+            directory.write("environments/dev.yaml", "parameters: { InputData: \"s3://b/in\" }\n")
+            let document = try! DocumentLoader.parse(data: Data(text.utf8), path: "pipeops.yaml")
+            return Linter().lint(manifest: Manifest(document: document, directory: directory.path))
+        }
+    }
+
+    @Test(arguments: ruleIDs)
+    func triggeringExamplesReportExactlyAtTheMarkers(_ id: String) throws {
+        let rule = try #require(RuleRegistry.rule(id: id)).description
+        for example in rule.triggering {
+            let (text, expected) = extractMarkers(example)
+            #expect(!expected.isEmpty, "example of \(id) has no ↓ marker:\n\(example)")
+            let found = Self.lint(text, kind: rule.exampleKind).filter { $0.rule == id }.map(\.location)
+            #expect(found.sorted() == expected.sorted(), "rule \(id) on:\n\(text)\nfound \(found), expected \(expected)")
+        }
+    }
+
+    @Test(arguments: ruleIDs)
+    func nonTriggeringExamplesStayQuiet(_ id: String) throws {
+        let rule = try #require(RuleRegistry.rule(id: id)).description
+        for example in rule.nonTriggering {
+            let findings = Self.lint(example, kind: rule.exampleKind).filter { $0.rule == id }
+            #expect(findings.isEmpty, "rule \(id) fired on its non-triggering example: \(findings.map(\.message))")
+        }
+    }
+
+    @Test func registryIsSortedAndUnique() {
+        #expect(Self.ruleIDs == Self.ruleIDs.sorted())
+        #expect(Set(Self.ruleIDs).count == Self.ruleIDs.count)
+    }
+
+    @Test func everyRuleFileIsRegistered() throws {
+        let folder = TestPaths.repository.appendingPathComponent("Sources/PipeOpsAnalysis/Lint/Rules")
+        var declared = Set<String>()
+        for file in try FileManager.default.contentsOfDirectory(atPath: folder.path) where file.hasSuffix(".swift") {
+            let text = try String(contentsOf: folder.appendingPathComponent(file), encoding: .utf8)
+            for line in text.split(separator: "\n") where line.hasPrefix("struct ") && line.contains(": Rule {") {
+                declared.insert(String(line.dropFirst("struct ".count).prefix { $0 != ":" }))
+            }
+        }
+        let registered = Set(RuleRegistry.rules.map { String(describing: $0) })
+        #expect(declared == registered)
+    }
+
+    @Test func everyRuleDocumentsItselfWithAnExample() {
+        // Rules whose trigger needs input an inline example cannot carry (a >1 MB file, a property-file sample)
+        // are exercised by their own tests instead.
+        let exempt: Set<String> = ["definition-size", "json-path-sample"]
+        for rule in RuleRegistry.rules.map({ $0.description }) {
+            if !exempt.contains(rule.id) { #expect(!rule.triggering.isEmpty, "rule \(rule.id) has no triggering example") }
+            // A rule that fires on everything passes its triggering examples too: each needs a
+            // near miss that must stay quiet.
+            #expect(!rule.nonTriggering.isEmpty, "rule \(rule.id) has no non-triggering example")
+            #expect(!rule.rationale.isEmpty && !rule.title.isEmpty)
+        }
+    }
+}
