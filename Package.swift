@@ -54,15 +54,16 @@ let package = Package(
         ),
         .target(
             name: "PipeOpsApp",
-            dependencies: ["PipeOpsModel", "PipeOpsAnalysis", "PipeOpsWorkspace", "PipeOpsEngine", "PipeOpsAWS", "PipeOpsRelease"]
+            dependencies: [
+                "PipeOpsModel", "PipeOpsAnalysis", "PipeOpsWorkspace", "PipeOpsEngine", "PipeOpsAWS", "PipeOpsRelease",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
         ),
         .target(name: "PipeOpsReporting", dependencies: ["PipeOpsModel", "PipeOpsAnalysis", "PipeOpsEngine", "PipeOpsApp"]),
         .executableTarget(
             name: "pipeops",
             dependencies: [
-                "PipeOpsModel", "PipeOpsAnalysis", "PipeOpsWorkspace", "PipeOpsEngine", "PipeOpsAWS", "PipeOpsRelease",
-                "PipeOpsApp",
-                "PipeOpsReporting",
+                "PipeOpsModel", "PipeOpsAnalysis", "PipeOpsApp", "PipeOpsReporting",
                 "pipeops-sandbox",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]

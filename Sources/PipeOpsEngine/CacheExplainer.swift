@@ -165,7 +165,7 @@ public struct CacheExplainer {
                 "ExpireAfter \(text) is \(text.dropFirst().dropLast()) months (PT\(text.dropFirst().dropLast())M would be minutes)")
         }
         guard let type = step.type, let arguments = step.arguments else { return found }
-        for attribute in StepCache.keyAttributes[type] ?? [] {
+        for attribute in type.kind?.cacheKeyAttributes ?? [] {
             guard let node = arguments[attribute] else { continue }
             Self.visit(node, path: attribute) { path, value in
                 if case .object = value.value, let get = value["Get"]?.string, get.hasPrefix("Execution.") {

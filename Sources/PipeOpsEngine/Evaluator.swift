@@ -84,11 +84,11 @@ package enum Evaluator {
             case "PipelineExecutionArn": return Node(.string(context.executionArn))
             case "StartDateTime": return Node(.string(iso.string(from: context.startTime)))
             case "CurrentDateTime": return Node(.string(iso.string(from: Date())))
-            case "TrainingJobName" where context.stepType == .training, "ProcessingJobName" where context.stepType == .processing:
+            case let variable where variable == context.stepType?.kind?.jobNameVariable:
                 return Node(.string(context.jobName ?? ""))
-            case "TrainingJobName", "ProcessingJobName":
-                throw EvaluationError(
-                    "Execution.\(name) only has a value inside a \(name == "TrainingJobName" ? "Training" : "Processing") step")
+            case let variable where StepKind.catalog.contains { $0.jobNameVariable == variable }:
+                let owner = StepKind.catalog.first { $0.jobNameVariable == variable }!
+                throw EvaluationError("Execution.\(name) only has a value inside a \(owner.name) step")
             default: throw EvaluationError("'Execution.\(name)' is not an execution variable")
             }
         case .experimentConfig(let name):

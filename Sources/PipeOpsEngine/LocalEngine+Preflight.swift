@@ -12,15 +12,15 @@ extension LocalEngine {
         }
         for step in pipeline.steps {
             let hasStandIn = standIns[step.name] != nil
-            switch step.type {
-            case .processing?, .training?, .model?, .registerModel?, .condition?, .fail?, .forEach?: continue
-            case .lambda?, .callback?:
+            switch step.type?.kind?.localRun ?? .standInOnly {
+            case .emulated: continue
+            case .outputs:
                 if !hasStandIn && fixedOutputs[step.name] == nil {
                     problems.append(
                         "\(step.type!.rawValue) step '\(step.name)' needs a stand-in: set local.steps.\(step.name).command (prints the output parameters as JSON) or local.steps.\(step.name).outputs in pipeops.yaml"
                     )
                 }
-            default:
+            case .standInOnly:
                 if !hasStandIn {
                     problems.append(
                         "\(step.type?.rawValue ?? "untyped") step '\(step.name)' cannot run locally: set local.steps.\(step.name).command in pipeops.yaml to run a stand-in in its place"

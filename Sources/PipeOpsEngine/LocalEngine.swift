@@ -359,15 +359,7 @@ public final class LocalEngine: @unchecked Sendable {
 
     /// What a failed job still exposes, as the Describe* response of a failed job does.
     static func failedProperties(_ step: Step, _ failure: StepFailure) -> Node? {
-        let status: String
-        switch step.type {
-        case .processing?: status = "ProcessingJobStatus"
-        case .training?: status = "TrainingJobStatus"
-        case .transform?: status = "TransformJobStatus"
-        case .tuning?: status = "HyperParameterTuningJobStatus"
-        case .autoML?: status = "AutoMLJobStatus"
-        default: return nil
-        }
+        guard let status = step.type?.kind?.failedStatusField else { return nil }
         return Node(object: [(status, Node(.string("Failed"))), ("FailureReason", Node(.string(failure.message)))])
     }
 

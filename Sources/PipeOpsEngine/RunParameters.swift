@@ -57,18 +57,10 @@ public enum RunParameters {
         return values
     }
 
-    /// Parses `NAME=VALUE` assignments (`--param`, `--property-sample`): the one parser every
-    /// command uses. The value may be empty or contain `=`; the name may not be empty.
+    /// Parses `NAME=VALUE` assignments (see `Assignments.parse`).
     public static func assignments(_ entries: [String], option: String = "--param") throws(PipeOpsError) -> [(name: String, value: String)]
     {
-        var parsed: [(name: String, value: String)] = []
-        for entry in entries {
-            guard let equals = entry.firstIndex(of: "="), equals != entry.startIndex else {
-                throw .invalidArgument("\(option) takes NAME=VALUE, not '\(entry)'")
-            }
-            parsed.append((String(entry[..<equals]), String(entry[entry.index(after: equals)...])))
-        }
-        return parsed
+        try Assignments.parse(entries, option: option)
     }
 
     static func hint(_ name: String, _ names: [String]) -> String {

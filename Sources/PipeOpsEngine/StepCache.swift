@@ -13,22 +13,10 @@ package struct StepCache: Sendable {
         var completedAt: String
     }
 
-    package static let keyAttributes: [StepType: [String]] = [
-        .processing: ["AppSpecification", "Environment", "ProcessingInputs"],
-        .training: [
-            "AlgorithmSpecification", "CheckpointConfig", "DebugHookConfig", "DebugRuleConfigurations", "Environment", "HyperParameters",
-            "InputDataConfig",
-        ],
-        .transform: ["DataProcessing", "Environment", "ModelName", "TransformInput"],
-        .tuning: ["HyperParameterTuningJobConfig", "TrainingJobDefinition", "TrainingJobDefinitions"],
-        .autoML: ["AutoMLJobConfig", "AutoMLJobObjective", "InputDataConfig", "ProblemType"],
-        .emr: ["ClusterId", "StepConfig"],
-    ]
-
     /// What the key is computed from: the step type and its key attributes, resolved.
     static func attributes(step: Step, arguments: Node, standIn: [String]?) -> Node {
         var parts: [(String, Node)] = [("Type", Node(.string(step.type?.rawValue ?? "")))]
-        if let type = step.type, let attributes = keyAttributes[type] {
+        if let attributes = step.type?.kind?.cacheKeyAttributes {
             for attribute in attributes { parts.append((attribute, arguments[attribute] ?? Node(.null))) }
         } else {
             parts.append(("Arguments", arguments))

@@ -25,21 +25,21 @@ struct StepExecutor: Sendable {
 
     /// Runs `step` under `name` (its own name, or `<BodyStep>-<i>` for a ForEach child).
     func run(_ step: Step, as name: String, context: RuntimeContext) -> Result {
-        switch step.type {
-        case .condition?:
+        // Condition and Fail steps are evaluated by the engine itself, not by a runner.
+        if step.type == .condition {
             do {
                 let outcome = try Evaluator.conditions(step.arguments?["Conditions"]?.elements ?? [], context)
                 return Result(outcome: .success(Node(.object([member("Outcome", .bool(outcome))]))), attempts: 1)
             } catch {
                 return Result(outcome: .failure(StepFailure(message: error.message, exceptionType: nil)), attempts: 1)
             }
-        case .fail?:
+        }
+        if step.type == .fail {
             let message: String
             do { message = Evaluator.text(try Evaluator.resolve(step.arguments?["ErrorMessage"] ?? Node(.string("")), context)) } catch {
                 message = "the ErrorMessage could not be evaluated: \(error.message)"
             }
             return Result(outcome: .failure(StepFailure(message: message, exceptionType: nil)), attempts: 1)
-        default: break
         }
 
         let arguments: Node

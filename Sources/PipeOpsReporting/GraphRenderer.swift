@@ -88,18 +88,5 @@ public enum GraphRenderer {
 
     /// The waves a ready-set scheduler runs when every step takes the same time: a step is in the
     /// wave after its latest predecessor. ForEach bodies run inside their ForEach step.
-    public static func waves(_ pipeline: Pipeline) -> [[Step]]? {
-        let graph = DependencyGraph(pipeline: pipeline)
-        guard case .success(let order) = graph.topologicalOrder() else { return nil }
-        var level = [Int](repeating: 0, count: pipeline.steps.count)
-        for index in order {
-            for edge in graph.successors[index] { level[edge.to] = max(level[edge.to], level[index] + 1) }
-        }
-        var waves: [[Step]] = []
-        for step in pipeline.steps where step.forEachParent == nil {
-            while waves.count <= level[step.index] { waves.append([]) }
-            waves[level[step.index]].append(step)
-        }
-        return waves.filter { !$0.isEmpty }
-    }
+    public static func waves(_ pipeline: Pipeline) -> [[Step]]? { DependencyGraph.waves(pipeline) }
 }

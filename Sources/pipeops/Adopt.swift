@@ -1,13 +1,9 @@
 import ArgumentParser
 import Foundation
-import PipeOpsAWS
 import PipeOpsAnalysis
 import PipeOpsApp
-import PipeOpsEngine
 import PipeOpsModel
-import PipeOpsRelease
 import PipeOpsReporting
-import PipeOpsWorkspace
 
 extension PipeOps {
     struct Adopt: ParsableCommand {

@@ -1,13 +1,9 @@
 import ArgumentParser
 import Foundation
-import PipeOpsAWS
 import PipeOpsAnalysis
 import PipeOpsApp
-import PipeOpsEngine
 import PipeOpsModel
-import PipeOpsRelease
 import PipeOpsReporting
-import PipeOpsWorkspace
 
 extension PipeOps {
     struct Cache: ParsableCommand {
@@ -56,64 +52,22 @@ extension PipeOps {
             var format: Format = .text
 
             func validate() throws {
-                do { _ = try RunParameters.assignments(params) } catch { throw ValidationError(error.errorDescription ?? "") }
+                do { _ = try Assignments.parse(params) } catch { throw ValidationError(error.errorDescription ?? "") }
             }
 
             func run() throws {
-                let request = RunSession.Request(
-                    environment: env, definition: definition, parameters: try RunParameters.assignments(params))
-                let session: RunSession
-                do { session = try RunSession.prepare(request) } catch {
-                    switch error {
-                    case .lintErrors(let findings): throw PipeOpsError.findings(findings)
-                    case .tool(let error): throw error
-                    }
-                }
-                let unknown = steps.filter { session.pipeline.step(named: $0) == nil }
-                if let first = unknown.first {
-                    throw PipeOpsError.invalidArgument(
-                        "no step named '\(first)'\(Suggestion.didYouMean(first, in: session.pipeline.steps.map(\.name)))")
-                }
-                let predictions = try CacheExplainer(pipeline: session.pipeline, options: session.options, against: against)
-                    .explain(only: Set(steps))
+                let request = LocalRun.Request(environment: env, definition: definition, parameters: try Assignments.parse(params))
+                let predictions = try LocalRun(request).explainCache(steps: steps, against: against)
                 switch format {
                 case .json:
-                    let node = Node(object: [
-                        (
-                            "steps",
-                            Node(
-                                .array(
-                                    predictions.map { p in
-                                        Node(object: [
-                                            ("name", Node(.string(p.step))), ("type", Node(.string(p.type))),
-                                            ("prediction", Node(.string(p.verdict.rawValue))),
-                                            ("key", p.key.map { Node(.string($0)) } ?? Node(.null)),
-                                            ("sourceExecution", p.sourceExecution.map { Node(.string($0)) } ?? Node(.null)),
-                                            ("reasons", Node(.array(p.reasons.map { Node(.string($0)) }))),
-                                            (
-                                                "changes",
-                                                Node(
-                                                    .array(
-                                                        p.changes.map { c in
-                                                            Node(object: [
-                                                                ("path", Node(.string(c.path))),
-                                                                ("old", c.old.map { Node(.string($0)) } ?? Node(.null)),
-                                                                ("new", c.new.map { Node(.string($0)) } ?? Node(.null)),
-                                                            ])
-                                                        }))
-                                            ),
-                                            ("warnings", Node(.array(p.warnings.map { Node(.string($0)) }))),
-                                        ])
-                                    }))
-                        )
-                    ])
-                    Terminal.output(CanonicalJSON.string(node, sortKeys: false, pretty: true) + "\n")
+                    Terminal.output(CanonicalJSON.string(LocalRun.json(predictions), sortKeys: false, pretty: true) + "\n")
                 case .text:
                     let colored = Terminal.colorAllowed
-                    let width = max(8, predictions.map(\.step.count).max() ?? 0)
+                    let width = max(8, predictions.map { $0.step.count }.max() ?? 0)
                     for p in predictions {
                         let style: TerminalStyle.Style =
-                            p.verdict == .hit ? .success : p.verdict == .miss || p.verdict == .expired ? .notice : .dim
+                            ["hit"].contains(p.verdict.rawValue)
+                            ? .success : ["miss", "expired"].contains(p.verdict.rawValue) ? .notice : .dim
                         let verdict = TerminalStyle.paint(
                             p.verdict.rawValue.padding(toLength: 13, withPad: " ", startingAt: 0), style, enabled: colored)
                         Terminal.output(

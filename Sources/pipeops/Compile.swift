@@ -1,13 +1,9 @@
 import ArgumentParser
 import Foundation
-import PipeOpsAWS
 import PipeOpsAnalysis
 import PipeOpsApp
-import PipeOpsEngine
 import PipeOpsModel
-import PipeOpsRelease
 import PipeOpsReporting
-import PipeOpsWorkspace
 
 extension PipeOps {
     struct Compile: ParsableCommand {
@@ -52,20 +48,17 @@ extension PipeOps {
         var checkReproducible = false
 
         func run() throws {
-            let product = try Product.locate()
-            let manifest = try product.requireManifest()
-            guard let definition = manifest.definition, PythonDefinition.isPython(definition) else {
+            let (compiled, notPython) = try CompileUseCase.run(force: force, checkReproducible: checkReproducible)
+            guard let compiled else {
                 Terminal.standardError(
-                    "pipeops: \(manifest.definition ?? "pipeline.definition") is not a .py file: JSON and YAML definitions need no compile; nothing to do"
+                    "pipeops: \(notPython ?? "pipeline.definition") is not a .py file: JSON and YAML definitions need no compile; nothing to do"
                 )
                 return
             }
-            let compiled = try PythonDefinition.compile(manifest, force: force)
-            let display = DisplayPath(base: product.directory)(compiled.path)
             if let output {
                 let data = FileManager.default.contents(atPath: compiled.path) ?? Data()
                 if output == "-" {
-                    FileHandle.standardOutput.write(data)
+                    Terminal.output(data)
                     return
                 }
                 try AtomicFile.write(data, to: output)
@@ -73,7 +66,7 @@ extension PipeOps {
             let sdk = compiled.sdkVersion.map { " · sagemaker \($0)" } ?? ""
             let python = compiled.pythonVersion.map { " · python \($0)" } ?? ""
             if checkReproducible {
-                let findings = try PythonDefinition.checkReproducible(manifest, display: DisplayPath(base: product.directory))
+                let findings = compiled.irreproducible
                 for finding in findings { Terminal.output(finding.compilerLine() + "\n") }
                 if !findings.isEmpty {
                     Terminal.standardError(
@@ -83,7 +76,7 @@ extension PipeOps {
                 Terminal.standardError("reproducible: a copy of the product at another path compiles to the same bytes")
             }
             Terminal.standardError(
-                "\(compiled.fromCache ? "up to date" : "compiled") \(definition) → \(display)\(output.map { " and \($0)" } ?? "")\(sdk)\(python) · \(compiled.uploads.count) upload\(compiled.uploads.count == 1 ? "" : "s") captured in .pipeops/s3"
+                "\(compiled.fromCache ? "up to date" : "compiled") \(compiled.definition) → \(compiled.display)\(output.map { " and \($0)" } ?? "")\(sdk)\(python) · \(compiled.uploads) upload\(compiled.uploads == 1 ? "" : "s") captured in .pipeops/s3"
             )
         }
     }

@@ -1,13 +1,7 @@
 import ArgumentParser
 import Foundation
-import PipeOpsAWS
-import PipeOpsAnalysis
 import PipeOpsApp
-import PipeOpsEngine
 import PipeOpsModel
-import PipeOpsRelease
-import PipeOpsReporting
-import PipeOpsWorkspace
 
 /// Flags shared by the commands that talk to SageMaker.
 struct AWSOptions: ParsableArguments {
@@ -29,46 +23,21 @@ struct AWSOptions: ParsableArguments {
         }
     }
 
-    /// An endpoint as the AWS CLI finds it: the flag, then AWS_ENDPOINT_URL_<SERVICE>, then
-    /// AWS_ENDPOINT_URL, then the profile's endpoint_url.
-    func endpoint(service: String) -> URL? {
-        let environment = ProcessInfo.processInfo.environment
-        let resolver = AWSConfigResolver(profile: profile)
-        let profileSection = resolver.profileName == "default" ? "default" : "profile \(resolver.profileName)"
-        let candidates = [
-            endpointURL, environment["AWS_ENDPOINT_URL_\(service)"], environment["AWS_ENDPOINT_URL"],
-            AWSConfigResolver.ini(resolver.configFile)[profileSection]?["endpoint_url"],
-        ]
-        return candidates.compactMap { $0 }.first { !$0.isEmpty }.flatMap { URL(string: $0) }
-    }
-
-    var s3Endpoint: URL? { endpoint(service: "S3") }
-
-    func client(environmentRegion: String?) throws -> SageMakerClient {
-        let resolver = AWSConfigResolver(profile: profile)
-        let region = try resolver.region(flag: region, environmentFile: environmentRegion)
-        let provider = try CredentialChain(resolver: resolver, region: region).provider()
-        let credentials = try provider.credentials()
+    /// The flags as the use cases take them.
+    var settings: AWSSettings {
         var log: (@Sendable (String) -> Void)?
-        if verbose {
-            log = { message in Terminal.standardError("pipeops: " + message) }
-        }
-        if verbose { Terminal.standardError("pipeops: using \(credentials) (\(provider.name)) in \(region)") }
-        var client = SageMakerClient(
-            region: region, credentials: credentials, endpoint: endpoint(service: "SAGEMAKER"), transport: CurlTransport(),
-            maxAttempts: 5, log: log)
-        client.provider = provider
-        return client
+        if verbose { log = { message in Terminal.standardError("pipeops: " + message) } }
+        return AWSSettings(endpointURL: endpointURL, region: region, profile: profile, log: log)
     }
 }
 
-extension SageMakerClient.CallError {
-    var asToolError: PipeOpsError {
-        switch self {
-        case .service(let error): return .message("SageMaker \(error.code): \(error.message)")
-        case .tool(let error): return error
-        }
-    }
+/// Prints the publishing progress and summary of `upsert` and `promote --upsert`.
+func printPublished(_ summary: UpsertUseCase.PublishSummary?, progress: Progress) {
+    progress.finish()
+    guard let summary else { return }
+    Terminal.output(
+        "code: \(summary.total) object\(summary.total == 1 ? "" : "s") at their content address, \(summary.uploaded) uploaded, \(summary.present) already there\n"
+    )
 }
 
 extension PipeOps {
@@ -107,34 +76,23 @@ extension PipeOps {
         }
 
         func run() throws {
-            let context = try ProductContext.load()
-            let environment = try context.environment(named: env)
-            try Deployer.requireLintClean(context)
-            let version = try? VersionInfo.gather(from: context.product.directory, tagPrefix: context.manifest.tagPrefix)
-            let rendered = try Renderer.render(context, environment: environment, version: version, images: try ImagePins.parse(images))
-            let unpinned = Promoter.imageFindings(rendered, definitionPath: context.definitionPath)
-            if !unpinned.isEmpty { throw PipeOpsError.findings(unpinned) }
-            let uploads = rendered.artifacts.uploads + (try PythonDefinition.capturedUploads(context.manifest))
-            if dryRun {
-                let request = Deployer.createRequest(rendered, token: "<generated per call>", s3Location: nil)
-                Terminal.output(CanonicalJSON.string(request, sortKeys: true, pretty: true) + "\n")
-                for upload in uploads { Terminal.standardError("would publish \(upload.uri) (if missing)") }
+            let progress = Progress(label: "publishing code")
+            let result = try UpsertUseCase.run(
+                UpsertUseCase.Options(environment: env, images: images, dryRun: dryRun, aws: aws.settings)
+            ) { index, total, key in progress.update("\(index)/\(total) \(key)") }
+            if let request = result.dryRunRequest {
+                Terminal.output(request + "\n")
+                for upload in result.uploads { Terminal.standardError("would publish \(upload) (if missing)") }
                 Terminal.standardError(
-                    "dry run: \(uploads.count) code object\(uploads.count == 1 ? "" : "s") to check; CreatePipeline (or UpdatePipeline + tags) not sent"
+                    "dry run: \(result.uploads.count) code object\(result.uploads.count == 1 ? "" : "s") to check; CreatePipeline (or UpdatePipeline + tags) not sent"
                 )
                 return
             }
-            let client = try aws.client(environmentRegion: environment.region)
-            try publishCode(uploads, client: client, aws: aws)
-            do {
-                let result = try Deployer.upsert(
-                    rendered, client: client, definitionBucket: environment.definitionBucket,
-                    s3Endpoint: aws.s3Endpoint)
+            printPublished(result.published, progress: progress)
+            if let upsert = result.upsert {
                 Terminal.output(
-                    "\(result.created ? "created" : "updated") \(result.pipelineArn)\(result.versionId.map { " (version \($0))" } ?? "") · \(result.tags.count) tags · definition \(result.definitionLocation) · structure \(rendered.hashes.structure.prefix(12)) · code \(rendered.artifacts.sha256.prefix(12))\n"
+                    "\(upsert.created ? "created" : "updated") \(upsert.pipelineArn)\(upsert.versionId.map { " (version \($0))" } ?? "") · \(upsert.tags.count) tags · definition \(upsert.definitionLocation) · structure \(result.structureSha256.prefix(12)) · code \(result.codeSha256.prefix(12))\n"
                 )
-            } catch {
-                throw error.asToolError
             }
         }
     }
@@ -197,110 +155,62 @@ extension PipeOps {
         @OptionGroup var aws: AWSOptions
 
         func validate() throws {
-            do { _ = try RunParameters.assignments(params) } catch { throw ValidationError(error.errorDescription ?? "") }
+            do { _ = try Assignments.parse(params) } catch { throw ValidationError(error.errorDescription ?? "") }
             do { _ = try ImagePins.parse(images) } catch { throw ValidationError(error.errorDescription ?? "\(error)") }
             if pollInterval <= 0 { throw ValidationError("--poll-interval must be positive") }
         }
 
         func run() throws {
-            let context = try ProductContext.load()
-            let environment = try context.environment(named: env)
-            try Deployer.requireLintClean(context)
-            if !environment.execute && !force {
-                throw PipeOpsError.invalidArgument(
-                    "pipeops.yaml marks '\(env)' execute: false (upserted, never executed by CI); pass --force to start it anyway")
-            }
-            let overrides = try RunParameters.assignments(params)
-            let parameters = try RunParameters.resolve(context.pipeline, environment: environment.values, overrides: overrides)
-            let selectedSteps = select.map {
+            var options = StartUseCase.Options(environment: env)
+            options.parameters = params
+            options.wait = wait
+            options.select = select.map {
                 $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
             }
-            let needsSource = try selectedSteps.map { steps throws(PipeOpsError) in try Deployer.checkSelection(steps, in: context.pipeline)
-            }
-            let client = try aws.client(environmentRegion: environment.region)
-            var selective: Deployer.Selective?
-            if let selectedSteps {
-                do {
-                    let source =
-                        needsSource == true || sourceExecution != nil
-                        ? try Deployer.sourceExecution(sourceExecution, pipelineName: environment.pipelineName, client: client) : nil
-                    selective = Deployer.Selective(steps: selectedSteps, sourceExecutionArn: source)
-                } catch {
-                    throw error.asToolError
-                }
-            }
-            let version = try? VersionInfo.gather(from: context.product.directory, tagPrefix: context.manifest.tagPrefix)
-            let display = "pipeops-\(env)-\(version?.shortCommit ?? "local")".map { $0.isLetter || $0.isNumber || $0 == "-" ? $0 : "-" }
-            var startDefinition: String?
-            if wait {
-                // The fallback evidence: the pipeline's definition right before the start.
-                startDefinition = try? client.call(
-                    "DescribePipeline", Node(object: [("PipelineName", Node(.string(environment.pipelineName)))]))["PipelineDefinition"]?
-                    .string
-            }
+            options.sourceExecution = sourceExecution
+            options.pollInterval = pollInterval
+            options.force = force
+            options.images = images
+            options.aws = aws.settings
             // Ctrl-C while the start request is out waits for its answer (or the lookup of the
             // execution it started): the ARN is printed either way, so a rerun never starts a second one.
             let interrupted = InterruptFlag()
             let watcher = SignalWatcher { interrupted.set() }
             defer { watcher.cancel() }
-            let arn: String
-            do {
-                arn = try Deployer.start(
-                    pipelineName: environment.pipelineName, parameters: parameters, parallelism: environment.parallelism,
-                    displayName: String(String(display).prefix(82)), client: client, selective: selective)
-            } catch {
-                throw error.asToolError
-            }
-            Terminal.output("\(arn)\n")
-            if interrupted.isSet && !wait {
-                Terminal.standardError("pipeops: interrupted; the execution above was started and keeps running")
-                throw ExitCode(130)
-            }
-            guard wait else { return }
-            let outcome: ExecutionWatcher.Outcome
-            do {
-                outcome = try ExecutionWatcher(arn: arn, client: client, interval: pollInterval).watch(isInterrupted: { interrupted.isSet })
-                { event in
-                    switch event {
-                    case .stepsUnavailable(let reason):
-                        Terminal.standardError(
-                            "pipeops: note: step details are unavailable (\(reason.prefix(120))); following the execution status only")
-                    case .unreachable(let reason, let delay, let outage):
-                        Terminal.standardError(
-                            "pipeops: note: no answer from SageMaker (\(reason.prefix(160))); polling again in \(Int(delay)) s (failing for \(Int(outage)) s)"
-                        )
-                    case .step(let name, let status, let reason):
-                        Terminal.output(
-                            "  \(status.padding(toLength: 10, withPad: " ", startingAt: 0)) \(name)\(reason.map { ": \($0)" } ?? "")\n")
-                    }
+            let outcome = try StartUseCase.run(options, isInterrupted: { interrupted.isSet }) { event in
+                switch event {
+                case .started(let arn): Terminal.output("\(arn)\n")
+                case .note(let note): Terminal.standardError("pipeops: note: " + note)
+                case .step(let name, let status, let reason):
+                    Terminal.output(
+                        "  \(status.padding(toLength: 10, withPad: " ", startingAt: 0)) \(name)\(reason.map { ": \($0)" } ?? "")\n")
                 }
-            } catch {
-                throw error.asToolError
             }
             switch outcome {
-            case .finished(let state):
+            case .started:
+                if interrupted.isSet {
+                    Terminal.standardError("pipeops: interrupted; the execution above was started and keeps running")
+                    throw ExitCode(130)
+                }
+            case .finished(_, let state, let evidence):
                 Terminal.output("execution \(state.status)\(state.failureReason.flatMap { $0.isEmpty ? nil : ": \($0)" } ?? "")\n")
                 if !state.steps.isEmpty && state.status != "Succeeded" {
                     for step in state.steps where step.status == "Failed" {
                         Terminal.output("failed step \(step.name): \(step.failureReason ?? "")\n")
                     }
                 }
-                if state.status == "Succeeded" && selective != nil {
-                    Terminal.standardError("pipeops: note: a selective execution ran part of the pipeline: it is not recorded as evidence")
-                    return
+                switch evidence {
+                case .recorded(let line)?: Terminal.output(line + "\n")
+                case .notRecorded(let why, let failing)?:
+                    Terminal.standardError("pipeops: \(failing ? "warning" : "note"): " + why)
+                    if failing { throw ExitCode(1) }
+                case nil: throw ExitCode(1)
                 }
-                if state.status == "Succeeded" {
-                    try recordEvidence(
-                        context, environment: environment, arn: arn, client: client, version: version, startDefinition: startDefinition,
-                        overridden: !overrides.isEmpty)
-                    return
-                }
-                throw ExitCode(1)
-            case .interrupted:
+            case .interrupted(let arn):
                 if isatty(STDIN_FILENO) == 1 {
                     Terminal.standardError("stop the execution \(arn)? [y/N] ")
                     if let answer = readLine(), answer.lowercased().hasPrefix("y") {
-                        do { try Deployer.stop(arn, client: client) } catch { throw error.asToolError }
+                        try StartUseCase.stop(arn, environment: env, options: options)
                         Terminal.output("stop requested; the execution ends as Stopped\n")
                     }
                 } else {
@@ -311,73 +221,6 @@ extension PipeOps {
                 throw ExitCode(130)
             }
         }
-    }
-}
-
-/// Publishes code objects before a pipeline names them (upsert, promote --upsert), with progress.
-func publishCode(_ uploads: [CodeUpload], client: SageMakerClient, aws: AWSOptions) throws {
-    guard !uploads.isEmpty else { return }
-    let s3 = S3Client(sageMaker: client, endpoint: aws.s3Endpoint)
-    let progress = Progress(label: "publishing code")
-    let published = try Deployer.publish(uploads, s3: s3) { index, total, upload in
-        progress.update("\(index)/\(total) \(upload.key)")
-    }
-    progress.finish()
-    Terminal.output(
-        "code: \(uploads.count) object\(uploads.count == 1 ? "" : "s") at their content address, \(published.uploaded.count) uploaded, \(published.present.count) already there\n"
-    )
-}
-
-extension PipeOps.Start {
-    /// Records the succeeded execution as evidence when SageMaker ran exactly this commit's
-    /// rendering of the environment; says why not otherwise.
-    func recordEvidence(
-        _ context: ProductContext, environment: ResolvedEnvironment, arn: String, client: SageMakerClient, version: VersionInfo?,
-        startDefinition: String?, overridden: Bool
-    ) throws {
-        guard let version else {
-            Terminal.standardError("pipeops: note: not in a git repository: the execution is not recorded as evidence")
-            return
-        }
-        if overridden {
-            Terminal.standardError("pipeops: note: --param changed the environment's parameters: the execution is not recorded as evidence")
-            return
-        }
-        let rendered = try Renderer.render(context, environment: environment, version: version, images: try ImagePins.parse(images))
-        let ran: String
-        let source: String
-        do throws(SageMakerClient.CallError) {
-            let answer = try client.call(
-                "DescribePipelineDefinitionForExecution", Node(object: [("PipelineExecutionArn", Node(.string(arn)))]))
-            guard let text = answer["PipelineDefinition"]?.string else {
-                throw SageMakerClient.CallError.tool(.message("DescribePipelineDefinitionForExecution returned no PipelineDefinition"))
-            }
-            ran = text
-            source = "DescribePipelineDefinitionForExecution"
-        } catch {
-            guard let startDefinition else {
-                Terminal.standardError(
-                    "pipeops: warning: cannot read the definition the execution ran (\(error.description)); not recorded as evidence")
-                throw ExitCode(1)
-            }
-            ran = startDefinition
-            source = "the pipeline's definition at start time (DescribePipelineDefinitionForExecution: \(error.description.prefix(100)))"
-        }
-        guard let root = try? DocumentLoader.parse(data: Data(ran.utf8), path: "definition", syntax: .json).root else {
-            Terminal.standardError("pipeops: warning: the definition SageMaker ran (\(source)) is not JSON; not recorded as evidence")
-            throw ExitCode(1)
-        }
-        let hash = DefinitionHashes(root: root).content
-        guard hash == rendered.hashes.content else {
-            Terminal.standardError(
-                "pipeops: warning: SageMaker ran definition sha256:\(hash.prefix(12)), not this commit's rendering of \(environment.name) (sha256:\(rendered.hashes.content.prefix(12))); was the pipeline upserted from \(version.shortCommit)? run 'pipeops upsert --env \(environment.name)' and start again; not recorded as evidence"
-            )
-            throw ExitCode(1)
-        }
-        let record = try Promoter.recordSageMakerRun(context, rendered: rendered, executionArn: arn, version: version)
-        Terminal.output(
-            "evidence: SageMaker ran structure \(record.structureSha256.prefix(12)) with code \((record.codeSha256 ?? "").prefix(12)) in \(record.account ?? "?")/\(record.region ?? "?") (checked with \(source)); recorded in \(Ledger.notesRef) on \(record.commit.prefix(7))\n"
-        )
     }
 }
 

@@ -1,13 +1,9 @@
 import ArgumentParser
 import Foundation
-import PipeOpsAWS
 import PipeOpsAnalysis
 import PipeOpsApp
-import PipeOpsEngine
 import PipeOpsModel
-import PipeOpsRelease
 import PipeOpsReporting
-import PipeOpsWorkspace
 
 extension PipeOps {
     struct Doctor: ParsableCommand {
@@ -68,27 +64,7 @@ extension PipeOps {
 
 extension PipeOps.Doctor {
     func checkAWS() throws {
-        let resolver = AWSConfigResolver(profile: awsOptions.profile)
-        let region = try resolver.region(flag: awsOptions.region, environmentFile: nil)
-        var chain = CredentialChain(resolver: resolver, region: region)
-        chain.endpointOverride = awsOptions.endpoint(service: "STS")
-        let provider = try chain.provider()
-        let credentials = try provider.credentials()
-        let identity = try chain.callerIdentity(credentials)
-        let lines = [
-            (
-                "credentials",
-                "\(provider.name) · key \(AWSCredentials.redact(credentials.accessKeyId))\(credentials.sessionToken == nil ? "" : " with a session token")\(provider.expiration.map { " · expire \(Timestamp.string($0))" } ?? "")"
-            ),
-            ("account", "\(identity.account) (\(identity.arn))"),
-            ("region", region),
-            (
-                "sagemaker",
-                (awsOptions.endpoint(service: "SAGEMAKER") ?? AWSEndpoints.url(service: "sagemaker", region: region)).absoluteString
-            ),
-            ("s3", (awsOptions.s3Endpoint ?? AWSEndpoints.url(service: "s3", region: region)).absoluteString),
-            ("sts", chain.stsEndpoint.absoluteString),
-        ]
+        let lines = try DoctorAWSUseCase.run(awsOptions.settings)
         switch format {
         case .text:
             for (name, value) in lines { Terminal.output("\(name.padding(toLength: 12, withPad: " ", startingAt: 0)) \(value)\n") }

@@ -1,13 +1,9 @@
 import ArgumentParser
 import Foundation
-import PipeOpsAWS
 import PipeOpsAnalysis
 import PipeOpsApp
-import PipeOpsEngine
 import PipeOpsModel
-import PipeOpsRelease
 import PipeOpsReporting
-import PipeOpsWorkspace
 
 extension GraphRenderer.Format: ExpressibleByArgument {}
 
@@ -33,15 +29,8 @@ extension PipeOps {
         var execution: String?
 
         func run() throws {
-            let document = try Product.locate().loadDefinition(file)
-            var record: ExecutionRecord?
-            if let execution {
-                guard execution.allSatisfy({ $0.isLetter || $0.isNumber }) else {
-                    throw PipeOpsError.invalidArgument("'\(execution)' is not an execution id")
-                }
-                record = try Executions.store().0.load(execution)
-            }
-            Terminal.output(GraphRenderer.render(Pipeline(document: document), as: format, execution: record))
+            let (pipeline, record) = try GraphUseCase.load(file: file, execution: execution)
+            Terminal.output(GraphRenderer.render(pipeline, as: format, execution: record))
         }
     }
 
@@ -62,36 +51,13 @@ extension PipeOps {
         var parallelism: Int?
 
         func run() throws {
-            let product = try Product.locate()
-            let document = try product.loadDefinition()
-            let pipeline = Pipeline(document: document)
-            guard let waves = GraphRenderer.waves(pipeline) else {
-                throw PipeOpsError.message("the definition has a dependency cycle; 'pipeops lint' names it")
+            let plan = try GraphUseCase.waves(environment: env, parallelism: parallelism)
+            for (index, wave) in plan.waves.enumerated() {
+                let exclusive = wave.concurrency < wave.steps.count ? " (branch alternatives: at most \(wave.concurrency) at once)" : ""
+                Terminal.output("wave \(index + 1): \(wave.steps.joined(separator: ", "))\(exclusive)\n")
             }
-            var limit = parallelism
-            if limit == nil, let env {
-                limit = try ProductContext.load().environment(named: env).parallelism
-            }
-            // Steps on the two branches of one Condition never run together.
-            func concurrency(_ wave: [Step]) -> Int {
-                var alone = 0
-                var branches: [Int: (ifSteps: Int, elseSteps: Int)] = [:]
-                for step in wave {
-                    guard let membership = step.membership else {
-                        alone += 1
-                        continue
-                    }
-                    var counts = branches[membership.condition] ?? (0, 0)
-                    if membership.outcome { counts.ifSteps += 1 } else { counts.elseSteps += 1 }
-                    branches[membership.condition] = counts
-                }
-                return alone + branches.values.map { max($0.ifSteps, $0.elseSteps) }.reduce(0, +)
-            }
-            for (index, wave) in waves.enumerated() {
-                let exclusive = concurrency(wave) < wave.count ? " (branch alternatives: at most \(concurrency(wave)) at once)" : ""
-                Terminal.output("wave \(index + 1): \(wave.map(\.name).joined(separator: ", "))\(exclusive)\n")
-            }
-            let peak = waves.map(concurrency).max() ?? 0
+            let peak = plan.peak
+            let limit = plan.limit
             if let limit {
                 Terminal.output(
                     "peak concurrency \(peak); parallelism \(limit)\(peak > limit ? ": the widest wave waits for \(peak - limit) step\(peak - limit == 1 ? "" : "s")" : ": every wave runs at once")\n"

@@ -1,13 +1,9 @@
 import ArgumentParser
 import Foundation
-import PipeOpsAWS
 import PipeOpsAnalysis
 import PipeOpsApp
-import PipeOpsEngine
 import PipeOpsModel
-import PipeOpsRelease
 import PipeOpsReporting
-import PipeOpsWorkspace
 
 extension LintFormat: ExpressibleByArgument {}
 
@@ -63,7 +59,7 @@ extension PipeOps {
 
         func validate() throws {
             let parsed: [(name: String, value: String)]
-            do { parsed = try RunParameters.assignments(propertySamples, option: "--property-sample") } catch {
+            do { parsed = try Assignments.parse(propertySamples, option: "--property-sample") } catch {
                 throw ValidationError("\(error.errorDescription ?? ""); NAME is the PropertyFileName and FILE a JSON sample")
             }
             if let empty = parsed.first(where: { $0.value.isEmpty }) {
@@ -72,10 +68,10 @@ extension PipeOps {
         }
 
         func run() throws {
-            let samples = try RunParameters.assignments(propertySamples, option: "--property-sample").map {
+            let samples = try Assignments.parse(propertySamples, option: "--property-sample").map {
                 (name: $0.name, path: $0.value)
             }
-            let report = try LintSession.run(LintRequest(files: files, propertySamples: samples, apiModel: apiModel))
+            let report = try LintUseCase.run(files: files, propertySamples: samples, apiModel: apiModel)
             Terminal.output(
                 LintReporter.render(report, as: format, options: ReportOptions(colored: format == .text && Terminal.colorAllowed)))
             if !quiet && format == .text {

@@ -1,13 +1,9 @@
 import ArgumentParser
 import Foundation
-import PipeOpsAWS
 import PipeOpsAnalysis
 import PipeOpsApp
-import PipeOpsEngine
 import PipeOpsModel
-import PipeOpsRelease
 import PipeOpsReporting
-import PipeOpsWorkspace
 
 @main
 struct PipeOps: ParsableCommand {
@@ -84,6 +80,8 @@ enum Terminal {
     static func output(_ text: String) {
         FileHandle.standardOutput.write(Data(text.utf8))
     }
+
+    static func output(_ data: Data) { FileHandle.standardOutput.write(data) }
 
     /// Everything pipeops prints on stderr passes the redactor: service messages are redacted
     /// where they enter, and this is the last place a credential could still slip through.

@@ -1,13 +1,9 @@
 import ArgumentParser
 import Foundation
-import PipeOpsAWS
 import PipeOpsAnalysis
 import PipeOpsApp
-import PipeOpsEngine
 import PipeOpsModel
-import PipeOpsRelease
 import PipeOpsReporting
-import PipeOpsWorkspace
 
 extension PipeOps {
     struct Render: ParsableCommand {
@@ -40,16 +36,13 @@ extension PipeOps {
         }
 
         func run() throws {
-            let context = try ProductContext.load()
-            let environment = try context.environment(named: env)
-            let version = try? VersionInfo.gather(from: context.product.directory, tagPrefix: context.manifest.tagPrefix)
-            if version == nil {
+            let rendered = try RenderUseCase.run(environment: env, images: images)
+            if rendered.unstamped {
                 Terminal.standardError("pipeops: warning: not in a git repository (or no commits): the request carries no git stamp")
             }
-            let rendered = try Renderer.render(context, environment: environment, version: version, images: try ImagePins.parse(images))
             if let output {
                 try AtomicFile.write(Data(rendered.json.utf8), to: output)
-                Terminal.standardError("wrote \(output) (structure sha256 \(rendered.hashes.structure.prefix(12)))")
+                Terminal.standardError("wrote \(output) (structure sha256 \(rendered.structureSha256.prefix(12)))")
             } else {
                 Terminal.output(rendered.json)
             }
@@ -95,7 +88,6 @@ extension PipeOps {
         var revisions = false
 
         func run() throws {
-            let context = try ProductContext.load()
             var (a, b) = (left, right ?? "")
             if right == nil {
                 guard let range = left.range(of: "..") else {
@@ -104,101 +96,12 @@ extension PipeOps {
                 (a, b) = (String(left[..<range.lowerBound]), String(left[range.upperBound...]))
                 if a.isEmpty || b.isEmpty { throw ValidationError("REV_A..REV_B needs both revisions") }
             }
-            let environments = Set(context.environmentNames)
-            let asEnvironments = !revisions && right != nil && environments.contains(a) && environments.contains(b)
-            if asEnvironments {
-                if let repository = try? GitRepository.discover(from: context.product.directory) {
-                    for name in [a, b] where (try? repository.commit(of: name)) != nil {
-                        throw PipeOpsError.invalidArgument(
-                            "'\(name)' is both an environment and a git revision; pass --revisions to compare revisions, or rename the tag or branch"
-                        )
-                    }
-                }
-                if recorded { return try diffRecord(context) }
-                return try diffEnvironments(context, a, b)
-            }
-            if !revisions && (environments.contains(a) != environments.contains(b)) {
-                let other = environments.contains(a) ? b : a
-                let repository = try? GitRepository.discover(from: context.product.directory)
-                if (try? repository?.commit(of: other)) == nil {
-                    throw PipeOpsError.invalidArgument(
-                        "unknown environment '\(other)'\(Suggestion.didYouMean(other, in: context.environmentNames)) (pipeops.yaml defines: \(context.environmentNames.joined(separator: ", "))), and no revision of that name"
-                    )
-                }
-                throw PipeOpsError.invalidArgument(
-                    "'\(environments.contains(a) ? a : b)' is an environment but '\(environments.contains(a) ? b : a)' is not; compare two environments (\(context.environmentNames.joined(separator: ", "))) or two revisions"
-                )
-            }
-            let diff = try RevisionDiff.compare(a, b, manifest: context.manifest)
+            let diff = try DiffUseCase.run(a, b, bothNamed: right != nil, recorded: recorded, revisions: revisions)
             switch format {
             case .text: Terminal.output(diff.text)
             case .json: Terminal.output(CanonicalJSON.string(diff.json, sortKeys: false, pretty: true) + "\n")
             }
             if !diff.identical { throw ExitCode(1) }
-        }
-
-        func diffEnvironments(_ context: ProductContext, _ a: String, _ b: String) throws {
-            let first = try Renderer.render(context, environment: try context.environment(named: a), version: nil)
-            let second = try Renderer.render(context, environment: try context.environment(named: b), version: nil)
-            let diff = EnvironmentDiff(context, left: first, right: second)
-            switch format {
-            case .text: Terminal.output(diff.text)
-            case .json: Terminal.output(CanonicalJSON.string(diff.json, sortKeys: false, pretty: true) + "\n")
-            }
-            if !diff.identical { throw ExitCode(1) }
-        }
-
-        /// `--recorded`: the left environment's latest record against the right one's rendering now.
-        func diffRecord(_ context: ProductContext) throws {
-            let right = self.right ?? left
-            let repository = try GitRepository.discover(from: context.product.directory)
-            guard let record = try Ledger.records(in: repository).last(where: { $0.environment == left }) else {
-                throw PipeOpsError.message("\(left) has no recorded promotion or run; nothing to compare")
-            }
-            let rendered = try Renderer.render(context, environment: try context.environment(named: right), version: nil)
-            let differences = record.artifactDifferences(from: rendered.artifacts, limit: 10_000)
-                .filter { !$0.hasPrefix("this record predates") || record.codeFiles == nil }
-            let sameStructure = record.structureSha256 == rendered.hashes.structure
-            let identical =
-                sameStructure && record.codeFiles == rendered.artifacts.files.mapValues(\.sha256)
-                && (!record.imagesAreEvidence || Set(record.images ?? []) == Set(rendered.artifacts.imageReferences))
-            switch format {
-            case .json:
-                let node = Node(object: [
-                    (
-                        "left",
-                        Node(object: [
-                            ("environment", Node(.string(left))), ("kind", Node(.string(record.kind.rawValue))),
-                            ("version", Node(.string(record.version))), ("commit", Node(.string(record.commit))),
-                            ("structureSha256", Node(.string(record.structureSha256))),
-                            ("codeSha256", record.codeSha256.map { Node(.string($0)) } ?? Node(.null)),
-                        ])
-                    ),
-                    (
-                        "right",
-                        Node(object: [
-                            ("environment", Node(.string(right))), ("structureSha256", Node(.string(rendered.hashes.structure))),
-                            ("codeSha256", Node(.string(rendered.artifacts.sha256))),
-                        ])
-                    ),
-                    ("structureIdentical", Node(.bool(sameStructure))),
-                    ("identical", Node(.bool(identical))),
-                    ("differences", Node(.array(differences.map { Node(.string($0)) }))),
-                ])
-                Terminal.output(CanonicalJSON.string(node, sortKeys: false, pretty: true) + "\n")
-            case .text:
-                var lines = [
-                    "\(left) \(record.kind.rawValue) of \(record.version) (commit \(record.commit.prefix(7)), \(record.recordedAt))"
-                        + " against \(right) now",
-                    "structure  \(record.structureSha256.prefix(12)) → \(rendered.hashes.structure.prefix(12))\(sameStructure ? " (identical)" : " (differs)")",
-                    "code       \((record.codeSha256 ?? "unrecorded").prefix(12)) → \(rendered.artifacts.sha256.prefix(12))",
-                ]
-                lines += differences.map { "  \($0)" }
-                lines.append(
-                    identical ? "\(right) would run exactly what \(left) ran." : "\(right) would run something \(left) has not run.")
-                Terminal.output(lines.joined(separator: "\n") + "\n")
-            }
-            if !identical { throw ExitCode(1) }
         }
     }
 
@@ -250,16 +153,8 @@ extension PipeOps {
         }
 
         func run() throws {
-            var context = try ProductContext.load()
-            var release: VersionInfo?
-            if let rev, !status {
-                let repository = try GitRepository.discover(from: context.product.directory)
-                let version = try VersionInfo.release(rev, in: repository, tagPrefix: context.manifest.tagPrefix)
-                context = try context.atCommit(version.commit)
-                release = version
-            }
             if status {
-                for status in try Promoter.status(context) {
+                for status in try PromoteUseCase.status() {
                     let name = status.environment.padding(toLength: 10, withPad: " ", startingAt: 0)
                     guard let record = status.latest else {
                         Terminal.output(
@@ -274,7 +169,7 @@ extension PipeOps {
                     if let run = status.latestSageMaker {
                         evidence.append("SageMaker execution \(run.execution ?? "?") (\(run.version), \(run.recordedAt))")
                     }
-                    if let run = status.latestRun, run.kind == .smoke {
+                    if let run = status.latestRun, run.kind.rawValue == "smoke" {
                         evidence.append("local run \(run.execution ?? "?") (\(run.version), \(run.recordedAt))")
                     }
                     let required =
@@ -290,10 +185,14 @@ extension PipeOps {
                 return
             }
             guard let to else { return }
-            // With --upsert, the pipeline is published first and the promotion recorded after,
-            // so a failed upsert records nothing.
-            let outcome = try Promoter.promote(
-                context, to: to, from: from, requireTag: context.manifest.requireReleaseTag, dryRun: dryRun || upsert, release: release)
+            var options = PromoteUseCase.Options(to: to)
+            options.from = from
+            options.dryRun = dryRun
+            options.rev = rev
+            options.upsert = upsert
+            options.aws = aws.settings
+            let progress = Progress(label: "publishing code")
+            let outcome = try PromoteUseCase.run(options) { index, total, key in progress.update("\(index)/\(total) \(key)") }
             let colored = Terminal.colorAllowed
             for gate in outcome.gates {
                 let mark =
@@ -311,23 +210,13 @@ extension PipeOps {
                 Terminal.output("dry run: all gates pass; nothing recorded\n")
                 return
             }
-            if upsert, let rendered = outcome.rendered {
-                let client = try aws.client(environmentRegion: rendered.environment.region)
-                try publishCode(
-                    rendered.artifacts.uploads + (try PythonDefinition.capturedUploads(context.manifest)), client: client, aws: aws)
-                do {
-                    let result = try Deployer.upsert(
-                        rendered, client: client, definitionBucket: rendered.environment.definitionBucket,
-                        s3Endpoint: aws.s3Endpoint)
-                    Terminal.output("\(result.created ? "created" : "updated") \(result.pipelineArn)\n")
-                } catch {
-                    throw error.asToolError
-                }
+            printPublished(outcome.published, progress: progress)
+            if let upserted = outcome.upserted { Terminal.output("\(upserted.created ? "created" : "updated") \(upserted.pipelineArn)\n") }
+            if let record = outcome.record {
+                Terminal.output(
+                    "promoted \(record.version) to \(to) (structure \(record.structureSha256.prefix(12))); recorded in \(PromoteUseCase.notesRef) on \(record.commit.prefix(7))\n"
+                )
             }
-            let record = try outcome.record ?? Promoter.record(outcome, in: context)
-            Terminal.output(
-                "promoted \(record.version) to \(to) (structure \(record.structureSha256.prefix(12))); recorded in \(Ledger.notesRef) on \(record.commit.prefix(7))\n"
-            )
         }
     }
 }

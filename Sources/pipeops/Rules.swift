@@ -1,12 +1,8 @@
 import ArgumentParser
-import PipeOpsAWS
 import PipeOpsAnalysis
 import PipeOpsApp
-import PipeOpsEngine
 import PipeOpsModel
-import PipeOpsRelease
 import PipeOpsReporting
-import PipeOpsWorkspace
 
 extension RuleDocs.Format: ExpressibleByArgument {}
 

@@ -1,14 +1,10 @@
 import ArgumentParser
 import Dispatch
 import Foundation
-import PipeOpsAWS
 import PipeOpsAnalysis
 import PipeOpsApp
-import PipeOpsEngine
 import PipeOpsModel
-import PipeOpsRelease
 import PipeOpsReporting
-import PipeOpsWorkspace
 
 extension PipeOps {
     struct Run: ParsableCommand {
@@ -63,7 +59,7 @@ extension PipeOps {
         var format: Format = .text
 
         func validate() throws {
-            do { _ = try RunParameters.assignments(params) } catch { throw ValidationError(error.errorDescription ?? "") }
+            do { _ = try Assignments.parse(params) } catch { throw ValidationError(error.errorDescription ?? "") }
             if let parallelism, parallelism < 1 { throw ValidationError("--parallelism must be at least 1") }
             if reuse != nil && from == nil && to == nil {
                 throw ValidationError("--reuse names the execution --from takes results from; add --from STEP")
@@ -71,34 +67,28 @@ extension PipeOps {
         }
 
         func run() throws {
-            var request = RunSession.Request(
-                environment: env, definition: definition, parameters: try RunParameters.assignments(params),
+            var request = LocalRun.Request(
+                environment: env, definition: definition, parameters: try Assignments.parse(params),
                 parallelism: parallelism, useCache: !noCache)
             request.from = from
             request.to = to
             request.reuse = reuse
-            let session: RunSession
-            do { session = try RunSession.prepare(request) } catch {
-                switch error {
-                case .lintErrors(let findings):
-                    Terminal.standardError("pipeops: refusing to run a definition with lint errors (SageMaker would reject it):")
-                    throw PipeOpsError.findings(findings)
-                case .tool(let error): throw error
-                }
+            let session = try LocalRun(request) {
+                Terminal.standardError("pipeops: refusing to run a definition with lint errors (SageMaker would reject it):")
             }
             if format == .text {
                 for note in session.notes { Terminal.standardError("pipeops: note: \(note)") }
             }
             let printer = ProgressPrinter(json: format == .json, colored: Terminal.colorAllowed)
-            let engine = LocalEngine(pipeline: session.pipeline, options: session.options, onEvent: { printer.handle($0) })
-            let signals = SignalWatcher { engine.interrupt() }
-            let record = try engine.run()
+            let signals = SignalWatcher { session.interrupt() }
+            let record = try session.run { printer.handle($0) }
             signals.cancel()
             printer.finish(record, stateDirectory: session.stateDisplay)
             do {
                 if let smoke = try session.recordSmokeRun(record), format == .text, let env {
                     Terminal.standardError(
-                        "recorded a successful smoke run of \(env) (structure \(smoke.structureSha256.prefix(12))) in \(Ledger.notesRef)")
+                        "recorded a successful smoke run of \(env) (structure \(smoke.structureSha256.prefix(12))) in \(PromoteUseCase.notesRef)"
+                    )
                 }
             } catch {
                 Terminal.standardError("pipeops: note: smoke run not recorded (\(error.errorDescription ?? "\(error)"))")
@@ -125,7 +115,7 @@ final class ProgressPrinter: @unchecked Sendable {
 
     func paint(_ text: String, _ style: TerminalStyle.Style) -> String { TerminalStyle.paint(text, style, enabled: colored) }
 
-    func handle(_ event: EngineEvent) {
+    func handle(_ event: RunEvent) {
         guard !json else { return }
         lock.lock()
         defer { lock.unlock() }
@@ -163,7 +153,7 @@ final class ProgressPrinter: @unchecked Sendable {
         }
     }
 
-    func finish(_ record: ExecutionRecord, stateDirectory: String) {
+    func finish(_ record: ExecutionResult, stateDirectory: String) {
         if json {
             if let data = try? record.jsonData() { Terminal.output(String(decoding: data, as: UTF8.self) + "\n") }
             return
@@ -207,18 +197,11 @@ extension PipeOps {
             defaultSubcommand: List.self
         )
 
-        static func store() throws -> (ExecutionStore, String) {
-            let cwd = FileManager.default.currentDirectoryPath
-            let root = try Product.locate(from: cwd).manifest?.directory ?? cwd
-            return (ExecutionStore(stateDirectory: root + "/.pipeops"), root)
-        }
-
         struct List: ParsableCommand {
             static let configuration = CommandConfiguration(abstract: "List local executions, newest first.")
 
             func run() throws {
-                let (store, _) = try Executions.store()
-                let records = store.list()
+                let records = try LocalExecutions.list()
                 if records.isEmpty {
                     Terminal.output("no executions yet; 'pipeops run' starts one\n")
                     return
@@ -243,11 +226,7 @@ extension PipeOps {
             var format: Run.Format = .text
 
             func run() throws {
-                let (store, _) = try Executions.store()
-                guard id.allSatisfy({ $0.isLetter || $0.isNumber }) else {
-                    throw PipeOpsError.invalidArgument("'\(id)' is not an execution id")
-                }
-                var record = try store.load(id)
+                var record = try LocalExecutions.load(id)
                 record.status = record.effectiveStatus
                 if format == .json {
                     Terminal.output(String(decoding: try record.jsonData(), as: UTF8.self) + "\n")

@@ -1,13 +1,9 @@
 import ArgumentParser
 import Foundation
-import PipeOpsAWS
 import PipeOpsAnalysis
 import PipeOpsApp
-import PipeOpsEngine
 import PipeOpsModel
-import PipeOpsRelease
 import PipeOpsReporting
-import PipeOpsWorkspace
 
 extension PipeOps {
     struct Version: ParsableCommand {
@@ -32,14 +28,7 @@ extension PipeOps {
         var verbose = false
 
         func run() throws {
-            let cwd = FileManager.default.currentDirectoryPath
-            let product = try Product.locate(from: cwd)
-            let definition = try product.definition()
-            var info = try VersionInfo.gather(from: cwd, tagPrefix: product.tagPrefix, definition: definition)
-            if let manifest = product.manifest, let definition {
-                info.artifacts = try ArtifactRewriter(folders: manifest.codeFolders(), display: definition.path).apply(to: definition.root)
-                    .artifacts
-            }
+            let (info, tagPrefix) = try VersionUseCase.describe()
             switch format {
             case .json:
                 Terminal.output(CanonicalJSON.string(info.json(verbose: verbose), sortKeys: false, pretty: true) + "\n")
@@ -49,7 +38,7 @@ extension PipeOps {
                     "commit      \(info.commit)",
                     "branch      \(info.branch ?? "(detached HEAD)")",
                     "tree        \(info.dirty ? "dirty (\(info.changes.count) change\(info.changes.count == 1 ? "" : "s"))" : "clean")",
-                    "release     \(info.tag.map { "\($0) (+\(info.distance ?? 0) commits)" } ?? "none (pipeops tag creates \(product.tagPrefix)0.0.1)")",
+                    "release     \(info.tag.map { "\($0) (+\(info.distance ?? 0) commits)" } ?? "none (pipeops tag creates \(tagPrefix)0.0.1)")",
                     "repository  \(info.repository)\(info.shallow ? " (shallow clone)" : "")\(info.worktree ? " (linked worktree)" : "")",
                 ]
                 if let hashes = info.hashes, let path = info.definitionPath {
@@ -98,11 +87,7 @@ extension PipeOps {
         var message: String?
 
         func run() throws {
-            let cwd = FileManager.default.currentDirectoryPath
-            let product = try Product.locate(from: cwd)
-            let result = try Release.tag(
-                Release.Request(version: version, allowDirty: allowDirty, message: message, directory: cwd),
-                tagPrefix: product.tagPrefix, definition: try product.definition())
+            let result = try VersionUseCase.tag(version: version, allowDirty: allowDirty, message: message)
             guard result.created else {
                 Terminal.output(
                     "\(result.commit.prefix(7)) is already released as \(result.tag); no new tag (name a version to tag it again)\n")

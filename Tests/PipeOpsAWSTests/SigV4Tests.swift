@@ -168,14 +168,29 @@ import Testing
 }
 
 @Suite struct AWSConfigTests {
+    /// The environment wins over a shared credentials file and a config file that both hold
+    /// other keys for the same (default) profile; without the variables, the files answer.
     @Test func environmentVariablesComeFirst() throws {
-        let resolver = AWSConfigResolver(environment: [
-            "AWS_ACCESS_KEY_ID": "AKIDENV", "AWS_SECRET_ACCESS_KEY": "secret", "AWS_SESSION_TOKEN": "token", "HOME": "/nonexistent",
-        ])
-        let credentials = try resolver.credentials()
+        let directory = TemporaryDirectory()
+        let files = [
+            "AWS_SHARED_CREDENTIALS_FILE": directory.write(
+                "credentials", "[default]\naws_access_key_id = AKIDFILE\naws_secret_access_key = file-secret\n"),
+            "AWS_CONFIG_FILE": directory.write(
+                "config", "[default]\naws_access_key_id = AKIDCONFIG\naws_secret_access_key = config-secret\n"),
+            "HOME": directory.path,
+        ]
+        let environment = files.merging([
+            "AWS_ACCESS_KEY_ID": "AKIDENV", "AWS_SECRET_ACCESS_KEY": "secret", "AWS_SESSION_TOKEN": "token",
+        ]) { $1 }
+        let credentials = try AWSConfigResolver(environment: environment).credentials()
         #expect(credentials.accessKeyId == "AKIDENV")
+        #expect(credentials.secretAccessKey == "secret")
         #expect(credentials.sessionToken == "token")
         #expect(credentials.source == "environment")
+        // The competitors are real: with the variables gone, the shared credentials file answers.
+        let fromFiles = try AWSConfigResolver(environment: files).credentials()
+        #expect(fromFiles.accessKeyId == "AKIDFILE")
+        #expect(fromFiles.source != "environment")
     }
 
     @Test func profilesComeFromTheSharedFiles() throws {

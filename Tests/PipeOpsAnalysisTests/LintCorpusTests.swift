@@ -43,6 +43,19 @@ import Testing
         }
     }
 
+    /// Every definition in the corpus folder has an expectation, and every expectation a file (a
+    /// file missing from expected.json would otherwise never be linted); each rule's file really
+    /// triggers only that rule: the clean file next to it lints clean.
+    @Test func everyCorpusFileIsExpectedAndEveryExpectationHasItsFile() throws {
+        let samples = Set(Self.expectations.compactMap { $0.sample?.split(separator: "=", maxSplits: 1).last.map(String.init) })
+        let files = Set(try FileManager.default.contentsOfDirectory(atPath: Self.corpus.path))
+            .subtracting(["expected.json"]).subtracting(samples)
+        let expected = Set(Self.expectations.map(\.file))
+        #expect(files == expected, "on disk only: \(files.subtracting(expected).sorted()); expected only: \(expected.subtracting(files).sorted())")
+        #expect(Self.expectations.contains { $0.rule == nil }, "the corpus needs a clean definition")
+        #expect(Set(Self.expectations.map(\.file)).count == Self.expectations.count, "a file is expected twice")
+    }
+
     @Test(arguments: expectations)
     func eachFileProducesExactlyItsRuleAtItsLine(_ expectation: Expectation) throws {
         var options = LintOptions()

@@ -63,8 +63,9 @@ import Testing
         var declared = Set<String>()
         for file in try FileManager.default.contentsOfDirectory(atPath: folder.path) where file.hasSuffix(".swift") {
             let text = try String(contentsOf: folder.appendingPathComponent(file), encoding: .utf8)
-            for line in text.split(separator: "\n") where line.hasPrefix("struct ") && line.contains(": Rule {") {
-                declared.insert(String(line.dropFirst("struct ".count).prefix { $0 != ":" }))
+            for line in text.split(separator: "\n") where line.contains(": Rule {") {
+                guard let range = line.range(of: "struct ") else { continue }
+                declared.insert(String(line[range.upperBound...].prefix { $0 != ":" }))
             }
         }
         let registered = Set(RuleRegistry.rules.map { String(describing: $0) })

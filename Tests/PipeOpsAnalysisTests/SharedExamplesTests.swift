@@ -24,18 +24,41 @@ import Testing
         #expect(errors.isEmpty, "\(errors.map { "\($0.location) \($0.rule): \($0.message)" })")
     }
 
+    /// The edges themselves, not only an order (the file's order is already topological, so an
+    /// order check alone passes with no edges at all); and the same order from the steps reversed.
     @Test func abaloneGraphHasTheSDKsDependencies() throws {
         let path = try #require(Self.examples.first { $0.hasSuffix("abalone.sdk.json") })
-        let pipeline = Pipeline(document: try DocumentLoader.load(path: path))
+        let document = try DocumentLoader.load(path: path)
+        let pipeline = Pipeline(document: document)
         let graph = DependencyGraph(pipeline: pipeline)
-        let order = try graph.topologicalOrder().get().map { pipeline.steps[$0].name }
-        // Data references alone order Process before Train and Eval, and the Condition before its branches.
+        func edge(_ from: String, _ to: String) -> DependencyGraph.EdgeKind? {
+            guard let a = pipeline.step(named: from)?.index, let b = pipeline.step(named: to)?.index else { return nil }
+            return graph.successors[a].first { $0.to == b }?.kind
+        }
+        // Data references (Get of a property) link Process → Train → Eval; the Condition owns its branches.
+        #expect(edge("AbaloneProcess", "AbaloneTrain") == .data)
+        #expect(edge("AbaloneTrain", "AbaloneEval") == .data)
+        #expect(edge("AbaloneProcess", "AbaloneEval") == .data)
+        #expect(edge("AbaloneMSECond", "AbaloneTransform") == .branch)
+        #expect(edge("AbaloneCreateModel-CreateModel", "AbaloneTransform") == .data)
+        #expect(edge("AbaloneTrain", "AbaloneProcess") == nil, "no edge runs backwards")
+        let transform = try #require(pipeline.step(named: "AbaloneTransform"))
+        #expect(transform.membership?.branch == .ifSteps)
+
+        // Steps written in reverse: the order comes from the edges, not from the file.
+        var root = pipeline.root
+        var members = try #require(root.members)
+        let index = try #require(members.firstIndex { $0.key == "Steps" })
+        members[index].value = Node(.array(Array((members[index].value.elements ?? []).reversed())))
+        root = Node(.object(members))
+        var reversedDocument = document
+        reversedDocument.root = root
+        let reversed = Pipeline(document: reversedDocument)
+        let order = try DependencyGraph(pipeline: reversed).topologicalOrder().get().map { reversed.steps[$0].name }
         #expect(order.firstIndex(of: "AbaloneProcess")! < order.firstIndex(of: "AbaloneTrain")!)
         #expect(order.firstIndex(of: "AbaloneTrain")! < order.firstIndex(of: "AbaloneEval")!)
         #expect(order.firstIndex(of: "AbaloneMSECond")! < order.firstIndex(of: "AbaloneTransform")!)
         #expect(order.firstIndex(of: "AbaloneCreateModel-CreateModel")! < order.firstIndex(of: "AbaloneTransform")!)
-        let transform = try #require(pipeline.step(named: "AbaloneTransform"))
-        #expect(transform.membership?.branch == .ifSteps)
     }
 
     @Test func evaluationSampleChecksTheAbaloneJsonGetPath() throws {

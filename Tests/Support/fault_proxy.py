@@ -120,6 +120,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
         target = self.target()
         number, fault = STATE.choose(target)
         entry = {"n": number, "target": target, "fault": fault, "forwarded": False}
+        # JSON 1.1 request bodies (SageMaker calls), so a test can check what was really sent.
+        if "json" in (self.headers.get("Content-Type") or ""):
+            entry["body"] = body.decode("utf-8", "replace")
         try:
             if fault == "reset":
                 self.reset()

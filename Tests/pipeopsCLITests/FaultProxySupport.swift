@@ -15,6 +15,8 @@ final class FaultProxy: @unchecked Sendable {
         var target: String
         var fault: String?
         var forwarded: Bool
+        /// The request body of a JSON 1.1 call, as sent.
+        var body: String?
     }
 
     let process = Process()

@@ -81,10 +81,21 @@ import Testing
         #expect(noSource.stderr.contains("has no execution that Succeeded or Failed"), "\(noSource.stderr)")
         let full = try CLI.run(["start", "--env", "dev", "--endpoint-url", moto.endpoint], in: product.path, environment: env)
         #expect(full.status == 0, "\(full.stderr)")
+        let sourceArn = full.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        // Through a proxy that forwards everything and logs each request body: the request that
+        // reached the service is checked, not a log line.
+        let proxy = try FaultProxy(upstream: moto, plan: [])
         let selective = try CLI.run(
-            ["start", "--env", "dev", "--select", "Evaluate,QualityGate", "--endpoint-url", moto.endpoint, "-v"], in: product.path,
+            ["start", "--env", "dev", "--select", "Evaluate,QualityGate", "--endpoint-url", proxy.endpoint], in: product.path,
             environment: env)
         #expect(selective.status == 0, "\(selective.stderr)")
-        #expect(selective.stderr.contains("ListPipelineExecutions"), "the source was looked up: \(selective.stderr)")
+        let starts = proxy.entries().filter { $0.target == "StartPipelineExecution" && $0.forwarded }
+        #expect(starts.count == 1)
+        let body = try #require(starts.first?.body)
+        let request = try DocumentLoader.parse(data: Data(body.utf8), path: "request.json", syntax: .json).root
+        let config = try #require(request["SelectiveExecutionConfig"], "no SelectiveExecutionConfig in \(body)")
+        #expect(config["SelectedSteps"]?.elements?.compactMap { $0["StepName"]?.string } == ["Evaluate", "QualityGate"])
+        #expect(config["SourcePipelineExecutionArn"]?.string == sourceArn, "the newest finished execution is the source")
+        #expect(proxy.forwarded("ListPipelineExecutions") >= 1, "the source was looked up")
     }
 }

@@ -236,3 +236,21 @@ extension DependencyGraph {
         return gaps
     }
 }
+
+extension DependencyGraph {
+    /// The waves the scheduler runs: a step runs in the wave after the latest step it depends on.
+    public static func waves(_ pipeline: Pipeline) -> [[Step]]? {
+        let graph = DependencyGraph(pipeline: pipeline)
+        guard case .success(let order) = graph.topologicalOrder() else { return nil }
+        var level = [Int](repeating: 0, count: pipeline.steps.count)
+        for index in order {
+            for edge in graph.successors[index] { level[edge.to] = max(level[edge.to], level[index] + 1) }
+        }
+        var waves: [[Step]] = []
+        for step in pipeline.steps where step.forEachParent == nil {
+            while waves.count <= level[step.index] { waves.append([]) }
+            waves[level[step.index]].append(step)
+        }
+        return waves.filter { !$0.isEmpty }
+    }
+}

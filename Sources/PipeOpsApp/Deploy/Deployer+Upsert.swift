@@ -64,6 +64,11 @@ extension Deployer {
         case mixed(String)
     }
 
+    /// The definition of the pipeline named `name` as SageMaker holds it now.
+    static func deployedDefinition(_ name: String, client: SageMakerClient) throws(SageMakerClient.CallError) -> String? {
+        try client.call("DescribePipeline", Node(object: [("PipelineName", Node(.string(name)))]))["PipelineDefinition"]?.string
+    }
+
     /// What the deployed pipeline is, compared with `rendered`.
     static func deployedState(_ rendered: RenderedEnvironment, arn: String, client: SageMakerClient) throws(SageMakerClient.CallError)
         -> DeployedState

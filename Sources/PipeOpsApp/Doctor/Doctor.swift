@@ -1,4 +1,3 @@
-import CLibGit2
 import Foundation
 import PipeOpsAWS
 import PipeOpsAnalysis
@@ -34,11 +33,7 @@ public struct DoctorReport: Sendable {
         }
         let isolation = IsolationMode.detected
         checks.append(Check(name: "isolation", status: isolation == .rewrite ? .note : .ok, detail: Self.describe(isolation)))
-        var major: Int32 = 0
-        var minor: Int32 = 0
-        var revision: Int32 = 0
-        git_libgit2_version(&major, &minor, &revision)
-        checks.append(Check(name: "libgit2", status: .ok, detail: "\(major).\(minor).\(revision)"))
+        checks.append(Check(name: "libgit2", status: .ok, detail: GitRepository.libraryVersion))
         checks.append(
             Check(
                 name: "API model", status: .ok,

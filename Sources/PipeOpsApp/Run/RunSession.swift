@@ -105,17 +105,17 @@ public struct RunSession {
             var options = LocalEngine.Options(
                 pipelineName: pipelineName, environment: request.environment, definitionPath: document.path, parameters: parameters,
                 parallelism: request.parallelism ?? parallelism ?? ProcessInfo.processInfo.activeProcessorCount,
-                useCache: request.useCache, productRoot: root, stateDirectory: root + "/.pipeops",
+                useCache: request.useCache, productRoot: root, stateDirectory: Layout.state(root),
                 standIns: manifest?.localSteps ?? [:], fixedOutputs: manifest?.localStepOutputs ?? [:],
                 s3Mounts: artifacts.mounts + folders.map { LocalS3.Mount(prefix: $0.prefix, directory: $0.directory) }
                     + (manifest?.localS3 ?? []).map { LocalS3.Mount(prefix: $0.prefix, directory: manifest!.resolve($0.path)) })
             options.unstagedSteps = manifest?.localStepsUnstaged ?? []
             if request.from != nil || request.to != nil {
-                options.selection = try selection(request, pipeline: pipeline, store: ExecutionStore(stateDirectory: root + "/.pipeops"))
+                options.selection = try selection(request, pipeline: pipeline, store: ExecutionStore(stateDirectory: Layout.state(root)))
             }
             return RunSession(
                 request: request, pipeline: pipeline, options: options,
-                stateDisplay: DisplayPath(base: request.directory)(root + "/.pipeops"), context: context, artifacts: artifacts)
+                stateDisplay: DisplayPath(base: request.directory)(Layout.state(root)), context: context, artifacts: artifacts)
         } catch let refusal as Refusal {
             throw refusal
         } catch let error as PipeOpsError {

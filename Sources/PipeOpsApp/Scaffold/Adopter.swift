@@ -25,7 +25,7 @@ public enum Adopter {
         public var decide: [String]
     }
 
-    static let skipped: Set<String> = [".git", ".pipeops", "node_modules", ".venv", "venv", "__pycache__", ".tox", "build", "dist"]
+    static let skipped: Set<String> = [".git", Layout.stateFolder, "node_modules", ".venv", "venv", "__pycache__", ".tox", "build", "dist"]
 
     /// Every file of the repository below `root` (relative), skipping VCS, venvs and caches.
     static func files(below root: String) -> [String] {

@@ -45,16 +45,21 @@ enum StepRunners {
     /// The runner for a step: its family's, or the stand-in runner when pipeops.yaml names a
     /// command for a step type that has no local emulation of its own.
     static func runner(for step: Step, hasStandIn: Bool) -> any StepRunner.Type {
-        switch step.type {
-        case .processing?: return ProcessingRunner.self
-        case .training?: return TrainingRunner.self
-        case .transform?: return TransformRunner.self
-        case .model?: return hasStandIn ? StandInRunner.self : ModelRunner.self
-        case .registerModel?: return hasStandIn ? StandInRunner.self : RegisterModelRunner.self
-        case .lambda?, .callback?: return OutputParameterRunner.self
-        default: return StandInRunner.self
-        }
+        guard let type = step.type, let entry = table[type] else { return StandInRunner.self }
+        return hasStandIn && entry.standInReplaces ? StandInRunner.self : entry.runner
     }
+
+    /// The runner of each step type that has a local emulation of its own (the types' facts are
+    /// in their StepKind); `standInReplaces`: a `local.steps` command runs in its place.
+    static let table: [StepType: (runner: any StepRunner.Type, standInReplaces: Bool)] = [
+        .processing: (ProcessingRunner.self, false),
+        .training: (TrainingRunner.self, false),
+        .transform: (TransformRunner.self, false),
+        .model: (ModelRunner.self, true),
+        .registerModel: (RegisterModelRunner.self, true),
+        .lambda: (OutputParameterRunner.self, false),
+        .callback: (OutputParameterRunner.self, false),
+    ]
 
     static func object(_ pairs: [(String, Node.Value)]) -> Node { Node(.object(pairs.map { member($0.0, $0.1) })) }
 

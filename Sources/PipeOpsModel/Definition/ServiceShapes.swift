@@ -160,17 +160,7 @@ public struct ServiceShapes: Sendable {
 
     /// The request shape a step's `Arguments` mirror, and the members the SDK removes from it.
     public static func argumentsShape(for type: StepType) -> (shape: String, removed: Set<String>)? {
-        switch type {
-        case .processing: return ("CreateProcessingJobRequest", ["ProcessingJobName"])
-        case .training: return ("CreateTrainingJobRequest", ["TrainingJobName"])
-        case .transform: return ("CreateTransformJobRequest", ["TransformJobName"])
-        case .tuning: return ("CreateHyperParameterTuningJobRequest", ["HyperParameterTuningJobName"])
-        case .model: return ("CreateModelInput", ["ModelName"])
-        case .registerModel: return ("CreateModelPackageInput", ["ModelPackageName", "CertifyForMarketplace", "Description"])
-        case .autoML: return ("CreateAutoMLJobRequest", ["AutoMLJobName", "ModelDeployConfig", "GenerateCandidateDefinitionsOnly"])
-        case .job: return ("CreateJobRequest", ["JobName", "Tags"])
-        default: return nil
-        }
+        type.kind?.arguments
     }
 }
 

@@ -1,7 +1,7 @@
 /// What `Steps.<Name>.<path>` can read for each step type: the Describe* response the service
 /// exposes (botocore shapes), or the small fixed sets of Condition, Lambda, Callback and check steps.
 public enum StepProperties {
-    indirect enum Node {
+    public indirect enum Node: Sendable {
         case shape(String)
         case fixed([String: Node])
         /// A map (or keyed list) whose keys are known when `keys` is non-nil.
@@ -23,60 +23,18 @@ public enum StepProperties {
     }
 
     static func root(for step: Step) -> Node? {
-        guard let type = step.type else { return nil }
-        switch type {
-        case .processing: return .shape("DescribeProcessingJobResponse")
-        case .training: return .shape("DescribeTrainingJobResponse")
-        case .transform: return .shape("DescribeTransformJobResponse")
-        case .tuning: return .shape("DescribeHyperParameterTuningJobResponse")
-        case .model: return .shape("DescribeModelOutput")
-        case .registerModel: return .shape("DescribeModelPackageOutput")
-        case .autoML: return .shape("DescribeAutoMLJobResponse")
-        case .endpointConfig: return .shape("DescribeEndpointConfigOutput")
-        case .endpoint: return .shape("DescribeEndpointOutput")
-        case .inferenceComponent: return .shape("DescribeInferenceComponentOutput")
-        case .emr: return .shape("emr.Step")
-        case .emrServerless: return .shape("emrs.GetJobRunResponse")
-        case .condition: return .fixed(["Outcome": .scalar])
-        case .lambda, .callback:
+        switch step.type?.kind?.properties {
+        case .shape(let name)?: return .shape(name)
+        case .fixed(let members)?: return .fixed(members)
+        case .outputParameters?:
             return .fixed(["OutputParameters": .keyed(.scalar, keys: step.outputParameterNames, what: "OutputParameters")])
-        case .qualityCheck:
-            return .fixed([
-                "CalculatedBaselineConstraints": .scalar, "CalculatedBaselineStatistics": .scalar,
-                "BaselineUsedForDriftCheckStatistics": .scalar, "BaselineUsedForDriftCheckConstraints": .scalar,
-            ])
-        case .clarifyCheck:
-            return .fixed(["CalculatedBaselineConstraints": .scalar, "BaselineUsedForDriftCheckConstraints": .scalar])
-        case .lineage:
-            return .fixed([
-                "ActionArns": .keyed(.scalar, keys: nil, what: "ActionArns"),
-                "ArtifactArns": .keyed(.scalar, keys: nil, what: "ArtifactArns"),
-                "ContextArns": .keyed(.scalar, keys: nil, what: "ContextArns"),
-                "Associations": .opaque,
-            ])
-        case .job: return .shape("DescribeJobResponse")
-        // The SDK gives a CleanupStep no properties; what it cleaned is in the execution's step metadata.
-        case .cleanup: return .fixed([:])
-        case .fail, .forEach, .unknown: return nil
+        case .none?, nil: return nil
         }
     }
 
     /// Extra members the service adds to some step types beyond their Describe response.
     static func extras(for type: StepType?, _ shapes: ServiceShapes) -> [String: Node] {
-        switch type {
-        case .tuning?:
-            guard case .structure(let members, _)? = shapes["ListTrainingJobsForHyperParameterTuningJobResponse"],
-                let list = members["TrainingJobSummaries"]
-            else { return [:] }
-            return ["TrainingJobSummaries": .shape(list)]
-        case .job?:
-            // A JSON string the service parses when the reference is resolved: a path may descend
-            // into it (SDK v3 JobStep: properties.JobConfigDocument.OutputModelPackageArn).
-            return ["JobConfigDocument": .opaque]
-        case .autoML?:
-            return ["BestCandidateProperties": .fixed(["ModelInsightsJsonReportPath": .scalar, "ExplainabilityJsonReportPath": .scalar])]
-        default: return [:]
-        }
+        type?.kind?.propertyExtras(shapes) ?? [:]
     }
 
     /// Checks `path` (the text after `Steps.<Name>`) against what `step` exposes.

@@ -65,14 +65,7 @@ public enum Promoter {
         let inSource = all.filter { $0.environment == from }
         let records = target.requiredEvidence == .sagemaker ? inSource.filter { $0.kind == .sagemaker } : inSource
         let required = target.requiredEvidence == .sagemaker ? "a SageMaker execution" : "a recorded promotion or run"
-        let files = rendered.artifacts.files.mapValues(\.sha256)
-        let images = Set(rendered.artifacts.imageReferences)
-        // A local run runs no image (steps are host processes) and a tag names no fixed image:
-        // such records are evidence for structure and code only; pinned images must be equal.
-        let ranThis = { (record: PromotionRecord) in
-            record.structureSha256 == structure && record.codeFiles == files
-                && (!record.imagesAreEvidence || Set(record.images ?? []) == images)
-        }
+        let ranThis = { (record: PromotionRecord) in ranExactly(record, rendered) }
         if let matching = records.last(where: ranThis) {
             let place = matching.kind == .sagemaker ? " in \(matching.account ?? "?")/\(matching.region ?? "?")" : ""
             return Gate(
@@ -251,6 +244,24 @@ public enum Promoter {
         public var latestSageMaker: PromotionRecord?
         /// The release promoted there before the current one (what a rollback returns to).
         public var previous: PromotionRecord?
+    }
+
+    /// Whether `record` ran exactly what `rendered` ships: structure, code files and pinned images.
+    /// A local run runs no image (steps are host processes) and a tag names no fixed image: such
+    /// records are evidence for structure and code only. The one identity check of the gates and
+    /// of `diff --recorded`.
+    public static func ranExactly(_ record: PromotionRecord, _ rendered: RenderedEnvironment) -> Bool {
+        record.structureSha256 == rendered.hashes.structure && record.codeFiles == rendered.artifacts.files.mapValues(\.sha256)
+            && (!record.imagesAreEvidence || Set(record.images ?? []) == Set(rendered.artifacts.imageReferences))
+    }
+
+    /// What differs between a record and a rendering (`diff --recorded`).
+    public static func compare(_ record: PromotionRecord, with rendered: RenderedEnvironment) -> (
+        sameStructure: Bool, identical: Bool, differences: [String]
+    ) {
+        let differences = record.artifactDifferences(from: rendered.artifacts, limit: 10_000)
+            .filter { !$0.hasPrefix("this record predates") || record.codeFiles == nil }
+        return (record.structureSha256 == rendered.hashes.structure, ranExactly(record, rendered), differences)
     }
 
     /// Per environment, the latest record and the evidence it has.

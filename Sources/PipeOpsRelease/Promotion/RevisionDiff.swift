@@ -118,7 +118,7 @@ public struct RevisionDiff: Sendable {
             }
             let changes = NodeDiff.changes(strip(before.node), strip(step.node))
             guard !changes.isEmpty else { continue }
-            let keys = step.type.flatMap { StepCache.keyAttributes[$0] } ?? []
+            let keys = step.type?.kind?.cacheKeyAttributes ?? []
             let invalidates =
                 step.type?.supportsCaching == true
                 && changes.contains { change in

@@ -6,6 +6,15 @@ import PipeOpsModel
 /// A git repository opened through libgit2 (no `git` subprocess). One instance per task:
 /// libgit2 handles must not be shared across threads.
 public final class GitRepository {
+    /// The libgit2 pipeops is linked with (`major.minor.revision`).
+    public static var libraryVersion: String {
+        var major: Int32 = 0
+        var minor: Int32 = 0
+        var revision: Int32 = 0
+        git_libgit2_version(&major, &minor, &revision)
+        return "\(major).\(minor).\(revision)"
+    }
+
     /// The libgit2 repository; extensions in other files (revisions) use it too.
     let handle: OpaquePointer
 

@@ -67,7 +67,7 @@ public struct ProductContext: Sendable {
         let realRoot = URL(fileURLWithPath: root).resolvingSymlinksInPath().path
         let productRoot = URL(fileURLWithPath: manifest.directory).resolvingSymlinksInPath().path
         let prefix = productRoot == realRoot ? "" : String(productRoot.dropFirst(realRoot.count + 1))
-        let releases = manifest.directory + "/.pipeops/releases"
+        let releases = Layout.releases(manifest.directory)
         let target = releases + "/" + commit
         if !FileManager.default.fileExists(atPath: target) {
             let temporary = releases + "/.export-\(UUID().uuidString.prefix(8))"

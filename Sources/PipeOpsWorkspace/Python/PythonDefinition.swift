@@ -21,7 +21,7 @@ extension PythonDefinition {
         public var botocoreVersion: String?
     }
 
-    static func cacheDirectory(_ manifest: Manifest) -> String { manifest.directory + "/.pipeops/compiled" }
+    static func cacheDirectory(_ manifest: Manifest) -> String { Layout.compiled(manifest.directory) }
 
     /// The compiled definition of `manifest`, from the cache when nothing it depends on changed.
     public static func compile(_ manifest: Manifest, force: Bool = false) throws(PipeOpsError) -> Compiled {
@@ -69,7 +69,7 @@ extension PythonDefinition {
                     ("sysPath", Node(.array(([manifest.directory] + manifest.pythonPath.map(manifest.resolve)).map { Node(.string($0)) }))),
                     ("variables", manifest.compileVariables ?? Node(.object([]))),
                     ("kwargs", Node(.string(kwargs))), ("out", Node(.string(temporaryOutput))), ("info", Node(.string(temporaryInfo))),
-                    ("s3Root", Node(.string(manifest.directory + "/.pipeops/s3"))), ("region", Node(.string(region))),
+                    ("s3Root", Node(.string(Layout.s3(manifest.directory)))), ("region", Node(.string(region))),
                     ("account", Node(.string(account))), ("role", Node(.string(role))), ("epoch", Node(.integer(Int(epoch)))),
                     ("answers", manifest.offlineAnswers ?? Node(.object([]))), ("written", Node(.string(directory + "/written"))),
                     ("placeholder", Node(.string(PythonDriver.productPlaceholder))),
@@ -227,7 +227,7 @@ extension PythonDefinition {
             throw .message("\(definition) has not been compiled; run 'pipeops compile'")
         }
         let compiled = read(info: directory + "/compile.json", output: directory + "/definition.json")
-        let root = manifest.directory + "/.pipeops/s3/"
+        let root = Layout.s3(manifest.directory) + "/"
         var uploads: [CodeUpload] = []
         for uri in compiled.uploads {
             guard let (bucket, key) = S3URI.split(uri) else { continue }

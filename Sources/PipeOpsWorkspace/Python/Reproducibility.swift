@@ -50,7 +50,7 @@ extension PythonDefinition {
         let fm = FileManager.default
         do {
             try fm.createDirectory(atPath: target, withIntermediateDirectories: true)
-            for name in try fm.contentsOfDirectory(atPath: source) where ![".pipeops", ".git", ".venv", "venv"].contains(name) {
+            for name in try fm.contentsOfDirectory(atPath: source) where ![Layout.stateFolder, ".git", ".venv", "venv"].contains(name) {
                 try fm.copyItem(atPath: source + "/" + name, toPath: target + "/" + name)
             }
         } catch {

@@ -1,0 +1,69 @@
+import Foundation
+import PipeOpsAWS
+import PipeOpsModel
+import PipeOpsWorkspace
+
+/// `pipeops compile`: a Python definition compiled offline into the JSON the service takes.
+public enum CompileUseCase {
+    public struct Result: Sendable {
+        /// The definition entry (`pipeline/definition.py`).
+        public var definition: String
+        /// The compiled JSON, its path and the path as shown.
+        public var path: String
+        public var display: String
+        public var fromCache: Bool
+        public var sdkVersion: String?
+        public var pythonVersion: String?
+        public var uploads: Int
+        /// With `checkReproducible`: every field that differs between two compiles.
+        public var irreproducible: [Finding]
+    }
+
+    /// Nil when the definition is not Python (nothing to compile): `notPython` says what it is.
+    public static func run(force: Bool, checkReproducible: Bool, directory: String = FileManager.default.currentDirectoryPath)
+        throws(PipeOpsError) -> (result: Result?, notPython: String?)
+    {
+        let product = try Product.locate(from: directory)
+        let manifest = try product.requireManifest()
+        guard let definition = manifest.definition, PythonDefinition.isPython(definition) else {
+            return (nil, manifest.definition ?? "pipeline.definition")
+        }
+        let compiled = try PythonDefinition.compile(manifest, force: force)
+        let display = DisplayPath(base: product.directory)
+        let findings = checkReproducible ? try PythonDefinition.checkReproducible(manifest, display: display) : []
+        return (
+            Result(
+                definition: definition, path: compiled.path, display: display(compiled.path), fromCache: compiled.fromCache,
+                sdkVersion: compiled.sdkVersion, pythonVersion: compiled.pythonVersion, uploads: compiled.uploads.count,
+                irreproducible: findings), nil
+        )
+    }
+}
+
+/// `pipeops doctor --aws`: who the credentials are, and which endpoints every service resolves to.
+public enum DoctorAWSUseCase {
+    /// (name, value) rows: credentials (redacted), account, region, and the SageMaker, S3 and STS endpoints.
+    public static func run(_ settings: AWSSettings) throws(PipeOpsError) -> [(name: String, value: String)] {
+        let resolver = AWSConfigResolver(profile: settings.profile)
+        let region = try resolver.region(flag: settings.region, environmentFile: nil)
+        var chain = CredentialChain(resolver: resolver, region: region)
+        chain.endpointOverride = settings.endpoint(service: "STS")
+        let provider = try chain.provider()
+        let credentials = try provider.credentials()
+        let identity = try chain.callerIdentity(credentials)
+        return [
+            (
+                "credentials",
+                "\(provider.name) · key \(AWSCredentials.redact(credentials.accessKeyId))\(credentials.sessionToken == nil ? "" : " with a session token")\(provider.expiration.map { " · expire \(Timestamp.string($0))" } ?? "")"
+            ),
+            ("account", "\(identity.account) (\(identity.arn))"),
+            ("region", region),
+            (
+                "sagemaker",
+                (settings.endpoint(service: "SAGEMAKER") ?? AWSEndpoints.url(service: "sagemaker", region: region)).absoluteString
+            ),
+            ("s3", (settings.endpoint(service: "S3") ?? AWSEndpoints.url(service: "s3", region: region)).absoluteString),
+            ("sts", chain.stsEndpoint.absoluteString),
+        ]
+    }
+}
