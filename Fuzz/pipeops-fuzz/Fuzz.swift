@@ -4,14 +4,14 @@
 // manifest, sigv4, artifacts.
 import Foundation
 
-@testable import PipeOpsModel
-@testable import PipeOpsAnalysis
-@testable import PipeOpsWorkspace
-@testable import PipeOpsEngine
 @testable import PipeOpsAWS
-@testable import PipeOpsRelease
+@testable import PipeOpsAnalysis
 @testable import PipeOpsApp
+@testable import PipeOpsEngine
+@testable import PipeOpsModel
+@testable import PipeOpsRelease
 @testable import PipeOpsReporting
+@testable import PipeOpsWorkspace
 
 enum FuzzTarget: String, CaseIterable {
     case json, yaml, lint, expression, jsonget, duration, manifest, sigv4, artifacts

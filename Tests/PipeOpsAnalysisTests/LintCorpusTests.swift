@@ -51,7 +51,9 @@ import Testing
         let files = Set(try FileManager.default.contentsOfDirectory(atPath: Self.corpus.path))
             .subtracting(["expected.json"]).subtracting(samples)
         let expected = Set(Self.expectations.map(\.file))
-        #expect(files == expected, "on disk only: \(files.subtracting(expected).sorted()); expected only: \(expected.subtracting(files).sorted())")
+        #expect(
+            files == expected,
+            "on disk only: \(files.subtracting(expected).sorted()); expected only: \(expected.subtracting(files).sorted())")
         #expect(Self.expectations.contains { $0.rule == nil }, "the corpus needs a clean definition")
         #expect(Set(Self.expectations.map(\.file)).count == Self.expectations.count, "a file is expected twice")
     }

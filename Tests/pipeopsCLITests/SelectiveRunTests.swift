@@ -89,13 +89,13 @@ import Testing
             ["start", "--env", "dev", "--select", "Evaluate,QualityGate", "--endpoint-url", proxy.endpoint], in: product.path,
             environment: env)
         #expect(selective.status == 0, "\(selective.stderr)")
-        let starts = proxy.entries().filter { $0.target == "StartPipelineExecution" && $0.forwarded }
+        let starts = proxy.entries().filter { $0.target == "SageMaker.StartPipelineExecution" && $0.forwarded }
         #expect(starts.count == 1)
         let body = try #require(starts.first?.body)
         let request = try DocumentLoader.parse(data: Data(body.utf8), path: "request.json", syntax: .json).root
         let config = try #require(request["SelectiveExecutionConfig"], "no SelectiveExecutionConfig in \(body)")
         #expect(config["SelectedSteps"]?.elements?.compactMap { $0["StepName"]?.string } == ["Evaluate", "QualityGate"])
         #expect(config["SourcePipelineExecutionArn"]?.string == sourceArn, "the newest finished execution is the source")
-        #expect(proxy.forwarded("ListPipelineExecutions") >= 1, "the source was looked up")
+        #expect(proxy.forwarded("SageMaker.ListPipelineExecutions") >= 1, "the source was looked up")
     }
 }
