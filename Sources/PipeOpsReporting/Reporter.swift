@@ -212,3 +212,6 @@ public enum LintReporter {
         escapeData(text).replacingOccurrences(of: ":", with: "%3A").replacingOccurrences(of: ",", with: "%2C")
     }
 }
+
+/// The output of every command that has a plain form and a machine form (`--format text|json`).
+public enum OutputFormat: String, CaseIterable, Sendable { case text, json }

@@ -38,7 +38,9 @@ extension PipeOps {
             Terminal.output("wrote \(result.written.joined(separator: ", "))\n")
             Terminal.output("still to decide:\n")
             for item in result.decide { Terminal.output("  - \(item)\n") }
-            Terminal.output("next: pipeops compile && pipeops lint\n")
+            Terminal.output(
+                "next: pipeops compile && pipeops lint\(result.pipelines > 1 ? " (both cover every pipeline; render, run and upsert take --pipeline)" : "")\n"
+            )
         }
     }
 }

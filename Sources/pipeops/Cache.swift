@@ -31,7 +31,7 @@ extension PipeOps {
                     """
             )
 
-            enum Format: String, ExpressibleByArgument, CaseIterable { case text, json }
+            @OptionGroup var selection: PipelineOption
 
             @Argument(help: "Steps to explain (default: all).")
             var steps: [String] = []
@@ -49,14 +49,15 @@ extension PipeOps {
             var against: String?
 
             @Option(help: "Output format: text or json.")
-            var format: Format = .text
+            var format: OutputFormat = .text
 
             func validate() throws {
                 do { _ = try Assignments.parse(params) } catch { throw ValidationError(error.errorDescription ?? "") }
             }
 
             func run() throws {
-                let request = LocalRun.Request(environment: env, definition: definition, parameters: try Assignments.parse(params))
+                var request = LocalRun.Request(environment: env, definition: definition, parameters: try Assignments.parse(params))
+                request.pipeline = selection.pipeline
                 let predictions = try LocalRun(request).explainCache(steps: steps, against: against)
                 switch format {
                 case .json:

@@ -38,6 +38,8 @@ extension PipeOps {
                 """
         )
 
+        @OptionGroup var selection: PipelineOption
+
         @Option(name: .shortAndLong, help: "Also write the definition to FILE (atomically); - for stdout.")
         var output: String?
 
@@ -48,36 +50,42 @@ extension PipeOps {
         var checkReproducible = false
 
         func run() throws {
-            let (compiled, notPython) = try CompileUseCase.run(force: force, checkReproducible: checkReproducible)
-            guard let compiled else {
+            let (results, notPython) = try CompileUseCase.run(
+                force: force, checkReproducible: checkReproducible, workspace: selection.workspace)
+            guard !results.isEmpty else {
                 Terminal.standardError(
                     "pipeops: \(notPython ?? "pipeline.definition") is not a .py file: JSON and YAML definitions need no compile; nothing to do"
                 )
                 return
             }
-            if let output {
-                let data = FileManager.default.contents(atPath: compiled.path) ?? Data()
-                if output == "-" {
-                    Terminal.output(data)
-                    return
-                }
-                try AtomicFile.write(data, to: output)
+            if output != nil && results.count > 1 {
+                throw ValidationError("-o writes one definition: name the pipeline with --pipeline")
             }
-            let sdk = compiled.sdkVersion.map { " · sagemaker \($0)" } ?? ""
-            let python = compiled.pythonVersion.map { " · python \($0)" } ?? ""
-            if checkReproducible {
-                let findings = compiled.irreproducible
-                for finding in findings { Terminal.output(finding.compilerLine() + "\n") }
-                if !findings.isEmpty {
-                    Terminal.standardError(
-                        "\(findings.count) field\(findings.count == 1 ? "" : "s") differ between two compiles of the same commit")
-                    throw ExitCode(1)
+            for compiled in results {
+                if let output {
+                    let data = FileManager.default.contents(atPath: compiled.path) ?? Data()
+                    if output == "-" {
+                        Terminal.output(data)
+                        return
+                    }
+                    try AtomicFile.write(data, to: output)
                 }
-                Terminal.standardError("reproducible: a copy of the product at another path compiles to the same bytes")
+                let sdk = compiled.sdkVersion.map { " · sagemaker \($0)" } ?? ""
+                let python = compiled.pythonVersion.map { " · python \($0)" } ?? ""
+                if checkReproducible {
+                    let findings = compiled.irreproducible
+                    for finding in findings { Terminal.output(finding.compilerLine() + "\n") }
+                    if !findings.isEmpty {
+                        Terminal.standardError(
+                            "\(findings.count) field\(findings.count == 1 ? "" : "s") differ between two compiles of the same commit")
+                        throw ExitCode(1)
+                    }
+                    Terminal.standardError("reproducible: a copy of the product at another path compiles to the same bytes")
+                }
+                Terminal.standardError(
+                    "\(compiled.fromCache ? "up to date" : "compiled") \(compiled.definition) → \(compiled.display)\(output.map { " and \($0)" } ?? "")\(sdk)\(python) · \(compiled.uploads) upload\(compiled.uploads == 1 ? "" : "s") captured in .pipeops/s3"
+                )
             }
-            Terminal.standardError(
-                "\(compiled.fromCache ? "up to date" : "compiled") \(compiled.definition) → \(compiled.display)\(output.map { " and \($0)" } ?? "")\(sdk)\(python) · \(compiled.uploads) upload\(compiled.uploads == 1 ? "" : "s") captured in .pipeops/s3"
-            )
         }
     }
 }

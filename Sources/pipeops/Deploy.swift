@@ -58,6 +58,8 @@ extension PipeOps {
                 """
         )
 
+        @OptionGroup var selection: PipelineOption
+
         @Option(name: .long, help: "Environment from pipeops.yaml.")
         var env: String
 
@@ -78,7 +80,7 @@ extension PipeOps {
         func run() throws {
             let progress = Progress(label: "publishing code")
             let result = try UpsertUseCase.run(
-                UpsertUseCase.Options(environment: env, images: images, dryRun: dryRun, aws: aws.settings)
+                UpsertUseCase.Options(environment: env, images: images, dryRun: dryRun, aws: aws.settings, workspace: selection.workspace)
             ) { index, total, key in progress.update("\(index)/\(total) \(key)") }
             if let request = result.dryRunRequest {
                 Terminal.output(request + "\n")
@@ -116,6 +118,8 @@ extension PipeOps {
                 pipeops.yaml sets requireEvidence: sagemaker.
                 """
         )
+
+        @OptionGroup var selection: PipelineOption
 
         @Option(name: .long, help: "Environment from pipeops.yaml.")
         var env: String
@@ -172,6 +176,7 @@ extension PipeOps {
             options.force = force
             options.images = images
             options.aws = aws.settings
+            options.workspace = selection.workspace
             // Ctrl-C while the start request is out waits for its answer (or the lookup of the
             // execution it started): the ARN is printed either way, so a rerun never starts a second one.
             let interrupted = InterruptFlag()

@@ -22,10 +22,8 @@ extension PipeOps {
                 """
         )
 
-        enum Format: String, ExpressibleByArgument, CaseIterable { case text, json }
-
         @Option(help: "Output format: text or json.")
-        var format: Format = .text
+        var format: OutputFormat = .text
 
         @Flag(
             help:

@@ -19,6 +19,8 @@ extension PipeOps {
                 """
         )
 
+        @OptionGroup var selection: PipelineOption
+
         @Argument(help: "Definition file. Default: the manifest's definition.")
         var file: String?
 
@@ -29,7 +31,7 @@ extension PipeOps {
         var execution: String?
 
         func run() throws {
-            let (pipeline, record) = try GraphUseCase.load(file: file, execution: execution)
+            let (pipeline, record) = try GraphUseCase.load(file: file, execution: execution, workspace: selection.workspace)
             Terminal.output(GraphRenderer.render(pipeline, as: format, execution: record))
         }
     }
@@ -44,6 +46,8 @@ extension PipeOps {
                 """
         )
 
+        @OptionGroup var selection: PipelineOption
+
         @Option(name: .long, help: "Environment whose parallelism (ParallelismConfiguration) to check.")
         var env: String?
 
@@ -51,7 +55,7 @@ extension PipeOps {
         var parallelism: Int?
 
         func run() throws {
-            let plan = try GraphUseCase.waves(environment: env, parallelism: parallelism)
+            let plan = try GraphUseCase.waves(environment: env, parallelism: parallelism, workspace: selection.workspace)
             for (index, wave) in plan.waves.enumerated() {
                 let exclusive = wave.concurrency < wave.steps.count ? " (branch alternatives: at most \(wave.concurrency) at once)" : ""
                 Terminal.output("wave \(index + 1): \(wave.steps.joined(separator: ", "))\(exclusive)\n")

@@ -6,6 +6,7 @@ import PipeOpsModel
 import PipeOpsReporting
 
 extension LintFormat: ExpressibleByArgument {}
+extension OutputFormat: ExpressibleByArgument {}
 
 extension PipeOps {
     struct Lint: ParsableCommand {
@@ -32,6 +33,8 @@ extension PipeOps {
                 or YAML, pass --api-model FILE.
                 """
         )
+
+        @OptionGroup var selection: PipelineOption
 
         @Argument(help: "Definition files (JSON or YAML). Default: the manifest's definition and environments.")
         var files: [String] = []
@@ -71,7 +74,7 @@ extension PipeOps {
             let samples = try Assignments.parse(propertySamples, option: "--property-sample").map {
                 (name: $0.name, path: $0.value)
             }
-            let report = try LintUseCase.run(files: files, propertySamples: samples, apiModel: apiModel)
+            let report = try LintUseCase.run(files: files, propertySamples: samples, apiModel: apiModel, pipeline: selection.pipeline)
             Terminal.output(
                 LintReporter.render(report, as: format, options: ReportOptions(colored: format == .text && Terminal.colorAllowed)))
             if !quiet && format == .text {

@@ -20,6 +20,8 @@ extension PipeOps {
                 """
         )
 
+        @OptionGroup var selection: PipelineOption
+
         @Option(name: .long, help: "Environment name from pipeops.yaml.")
         var env: String
 
@@ -36,7 +38,7 @@ extension PipeOps {
         }
 
         func run() throws {
-            let rendered = try RenderUseCase.run(environment: env, images: images)
+            let rendered = try RenderUseCase.run(environment: env, images: images, workspace: selection.workspace)
             if rendered.unstamped {
                 Terminal.standardError("pipeops: warning: not in a git repository (or no commits): the request carries no git stamp")
             }
@@ -67,7 +69,7 @@ extension PipeOps {
                 """
         )
 
-        enum Format: String, ExpressibleByArgument, CaseIterable { case text, json }
+        @OptionGroup var selection: PipelineOption
 
         @Argument(help: "First environment or revision (or REV_A..REV_B).")
         var left: String
@@ -76,7 +78,7 @@ extension PipeOps {
         var right: String?
 
         @Option(help: "Output format: text or json.")
-        var format: Format = .text
+        var format: OutputFormat = .text
 
         @Flag(
             help:
@@ -96,7 +98,8 @@ extension PipeOps {
                 (a, b) = (String(left[..<range.lowerBound]), String(left[range.upperBound...]))
                 if a.isEmpty || b.isEmpty { throw ValidationError("REV_A..REV_B needs both revisions") }
             }
-            let diff = try DiffUseCase.run(a, b, bothNamed: right != nil, recorded: recorded, revisions: revisions)
+            let diff = try DiffUseCase.run(
+                a, b, bothNamed: right != nil, recorded: recorded, revisions: revisions, workspace: selection.workspace)
             switch format {
             case .text: Terminal.output(diff.text)
             case .json: Terminal.output(CanonicalJSON.string(diff.json, sortKeys: false, pretty: true) + "\n")
@@ -120,6 +123,8 @@ extension PipeOps {
                 `git push origin refs/notes/pipeops`; read them with `git notes --ref=pipeops show`.
                 """
         )
+
+        @OptionGroup var selection: PipelineOption
 
         @Option(name: .long, help: "Environment to promote to.")
         var to: String?
@@ -154,7 +159,7 @@ extension PipeOps {
 
         func run() throws {
             if status {
-                for status in try PromoteUseCase.status() {
+                for status in try PromoteUseCase.status(workspace: selection.workspace) {
                     let name = status.environment.padding(toLength: 10, withPad: " ", startingAt: 0)
                     guard let record = status.latest else {
                         Terminal.output(
@@ -191,6 +196,7 @@ extension PipeOps {
             options.rev = rev
             options.upsert = upsert
             options.aws = aws.settings
+            options.workspace = selection.workspace
             let progress = Progress(label: "publishing code")
             let outcome = try PromoteUseCase.run(options) { index, total, key in progress.update("\(index)/\(total) \(key)") }
             let colored = Terminal.colorAllowed

@@ -26,7 +26,7 @@ extension PipeOps {
                 """
         )
 
-        enum Format: String, ExpressibleByArgument, CaseIterable { case text, json }
+        @OptionGroup var selection: PipelineOption
 
         @Option(name: .long, help: "Environment whose parameter set to use.")
         var env: String?
@@ -56,7 +56,7 @@ extension PipeOps {
         var noCache = false
 
         @Option(help: "Output format: text (progress lines) or json (the final execution record).")
-        var format: Format = .text
+        var format: OutputFormat = .text
 
         func validate() throws {
             do { _ = try Assignments.parse(params) } catch { throw ValidationError(error.errorDescription ?? "") }
@@ -73,6 +73,7 @@ extension PipeOps {
             request.from = from
             request.to = to
             request.reuse = reuse
+            request.pipeline = selection.pipeline
             let session = try LocalRun(request) {
                 Terminal.standardError("pipeops: refusing to run a definition with lint errors (SageMaker would reject it):")
             }
@@ -223,7 +224,7 @@ extension PipeOps {
             var id: String
 
             @Option(help: "Output format: text or json.")
-            var format: Run.Format = .text
+            var format: OutputFormat = .text
 
             func run() throws {
                 var record = try LocalExecutions.load(id)

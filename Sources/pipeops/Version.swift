@@ -19,16 +19,16 @@ extension PipeOps {
                 """
         )
 
-        enum Format: String, ExpressibleByArgument, CaseIterable { case text, json }
+        @OptionGroup var selection: PipelineOption
 
         @Option(help: "Output format: text or json.")
-        var format: Format = .text
+        var format: OutputFormat = .text
 
         @Flag(name: .shortAndLong, help: "List the uncommitted changes.")
         var verbose = false
 
         func run() throws {
-            let (info, tagPrefix) = try VersionUseCase.describe()
+            let (info, tagPrefix) = try VersionUseCase.describe(workspace: selection.workspace)
             switch format {
             case .json:
                 Terminal.output(CanonicalJSON.string(info.json(verbose: verbose), sortKeys: false, pretty: true) + "\n")
@@ -77,6 +77,8 @@ extension PipeOps {
                 """
         )
 
+        @OptionGroup var selection: PipelineOption
+
         @Argument(help: "Semantic version or major|minor|patch.")
         var version: String?
 
@@ -87,7 +89,7 @@ extension PipeOps {
         var message: String?
 
         func run() throws {
-            let result = try VersionUseCase.tag(version: version, allowDirty: allowDirty, message: message)
+            let result = try VersionUseCase.tag(version: version, allowDirty: allowDirty, message: message, workspace: selection.workspace)
             guard result.created else {
                 Terminal.output(
                     "\(result.commit.prefix(7)) is already released as \(result.tag); no new tag (name a version to tag it again)\n")

@@ -279,18 +279,34 @@ final class EngineBench: @unchecked Sendable {
         #expect(bench.step(record, "Broken")?.status == .failed)
     }
 
+    /// A step that waits (up to 30 s) until `count` steps have arrived, then notes how many are
+    /// running: the steps can only all pass the barrier when that many run at once, so the test
+    /// needs no clock. The first to note sees every arrived step still running.
+    static func barrierScript(_ count: Int) -> String {
+        "mkdir -p running arrived && touch running/$$ arrived/$$ && i=0 && "
+            + "while [ $(ls arrived | wc -l) -lt \(count) ] && [ $i -lt 600 ]; do sleep 0.05; i=$((i+1)); done && "
+            + "ls running | wc -l >> peaks && rm running/$$ && [ $i -lt 600 ]"
+    }
+
     @Test func independentStepsRunInParallel() throws {
-        let bench = EngineBench()
-        let steps = (1...4).map { EngineBench.shellStep("Sleep\($0)", "sleep 0.5") }.joined(separator: "\n")
-        let pipeline = try bench.pipeline("Version: \"2020-12-01\"\nSteps:\n\(steps)")
-        let serialStart = Date()
-        _ = try bench.run(pipeline, parallelism: 1, cache: false)
-        let serial = Date().timeIntervalSince(serialStart)
-        let parallelStart = Date()
-        _ = try bench.run(pipeline, parallelism: 4, cache: false)
-        let parallel = Date().timeIntervalSince(parallelStart)
-        #expect(serial >= 2.0)
-        #expect(parallel < serial * 0.6, "4 independent 0.5 s steps: serial \(serial) s, parallel \(parallel) s")
+        // Four independent steps with parallelism 4 pass a barrier for four: they ran together.
+        let together = EngineBench()
+        let barrier = (1...4).map { EngineBench.shellStep("Step\($0)", Self.barrierScript(4)) }.joined(separator: "\n")
+        let record = try together.run(try together.pipeline("Version: \"2020-12-01\"\nSteps:\n\(barrier)"), parallelism: 4, cache: false)
+        #expect(record.status == .succeeded, "\(record.steps.map { "\($0.name): \($0.status) \($0.failureReason ?? "")" })")
+        let peaks = try String(contentsOfFile: together.root + "/peaks", encoding: .utf8).split(separator: "\n").compactMap {
+            Int($0.trimmingCharacters(in: .whitespaces))
+        }
+        #expect(peaks.max() == 4, "peaks \(peaks)")
+        // With parallelism 1 the same steps run one at a time: never two running at once.
+        let serial = EngineBench()
+        let alone = (1...4).map { EngineBench.shellStep("Step\($0)", Self.barrierScript(1)) }.joined(separator: "\n")
+        let serialRecord = try serial.run(try serial.pipeline("Version: \"2020-12-01\"\nSteps:\n\(alone)"), parallelism: 1, cache: false)
+        #expect(serialRecord.status == .succeeded)
+        let serialPeaks = try String(contentsOfFile: serial.root + "/peaks", encoding: .utf8).split(separator: "\n").compactMap {
+            Int($0.trimmingCharacters(in: .whitespaces))
+        }
+        #expect(serialPeaks == [1, 1, 1, 1])
     }
 
     @Test(

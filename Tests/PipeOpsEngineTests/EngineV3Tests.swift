@@ -67,8 +67,9 @@ import Testing
     @Test(arguments: [1, 2])
     func forEachRunsAtMostMaxConcurrencyIterationsAtOnce(_ limit: Int) throws {
         let bench = EngineBench()
-        // Each iteration notes how many iterations are running while it runs.
-        let script = "mkdir -p running && touch running/$$ && sleep 0.4 && ls running | wc -l >> peaks && rm running/$$"
+        // Each iteration waits until `limit` iterations have arrived (a barrier, no clock), then
+        // notes how many are running: at least one notes `limit`, none may note more.
+        let script = EngineExecutionTests.barrierScript(limit)
         let yaml = """
             Version: "2020-12-01"
             Steps:

@@ -89,4 +89,91 @@ import Testing
         #expect(found.contains("cls/builder.py:Tabular.construct_pipeline"), "\(found)")
         #expect(found.contains("defs/pipeline_definition.json"), "\(found)")
     }
+
+    static func twoPipelineRepository() throws -> Scratch {
+        let repo = Scratch()
+        for (name, message) in [("training", "train"), ("inference", "score")] {
+            repo.write("pipelines/\(name)/__init__.py", "")
+            repo.write(
+                "pipelines/\(name)/pipeline.py",
+                """
+                from sagemaker.workflow.fail_step import FailStep
+                from sagemaker.workflow.parameters import ParameterString
+                from sagemaker.workflow.pipeline import Pipeline
+                from sagemaker.workflow.pipeline_context import PipelineSession
+
+
+                def get_pipeline(region, role=None, default_bucket=None, pipeline_name="\(name)"):
+                    stage = ParameterString(name="Stage\(name.capitalized)", default_value="dev")
+                    return Pipeline(name=pipeline_name, parameters=[stage],
+                                    steps=[FailStep(name="Stop", error_message="\(message)")],
+                                    sagemaker_session=PipelineSession())
+
+                """)
+        }
+        repo.write("pipelines/__init__.py", "")
+        repo.write("tests/test_pipelines.py", "from sagemaker.workflow.pipeline import Pipeline\npipeline = Pipeline(name='test')\n")
+        repo.write(
+            "codebuild-buildspec.yml",
+            #"""
+            version: 0.2
+            phases:
+              build:
+                commands:
+                  - run-pipeline --module-name pipelines.training.pipeline --kwargs "{\"region\":\"${AWS_REGION}\",\"pipeline_name\":\"churn-training\"}"
+                  - run-pipeline --module-name pipelines.inference.pipeline --kwargs "{\"region\":\"${AWS_REGION}\",\"pipeline_name\":\"churn-inference\"}"
+            """#)
+        repo.write(".gitignore", ".pipeops/\n")
+        try repo.git("init", "-q", "-b", "main")
+        try repo.git("config", "user.name", "CI")
+        try repo.git("config", "user.email", "ci@example.com")
+        try repo.git("add", "-A")
+        try repo.git("commit", "-q", "-m", "two pipelines")
+        return repo
+    }
+
+    /// Two pipelines in one repository: both adopted into one product, compiled, linted together,
+    /// rendered one at a time (the same structure on a clone at another path) and run locally.
+    @Test func twoPipelinesInOneRepositoryBecomeOneProduct() throws {
+        let repo = try Self.twoPipelineRepository()
+        let adopt = try CLI.run(["adopt"], in: repo.path)
+        #expect(adopt.status == 0, "\(adopt.stderr)")
+        let manifest = try String(contentsOfFile: repo.path + "/pipeops.yaml", encoding: .utf8)
+        #expect(manifest.contains("pipelines:\n  training:\n    name: \"churn-training\""), "\(manifest)")
+        #expect(
+            manifest.contains("  inference:\n    name: \"churn-inference\"\n    definition: \"pipelines.inference.pipeline:get_pipeline\""))
+        #expect(!manifest.contains("tests/"), "test code is no pipeline: \(manifest)")
+        #expect(adopt.stdout.contains("--pipeline"), "\(adopt.stdout)")
+        let status = try repo.git("status", "--porcelain").split(separator: "\n").map(String.init).sorted()
+        #expect(status == ["?? environments/", "?? pipeops.yaml"], "adopt only adds files: \(status)")
+
+        let environment = ["PIPEOPS_PYTHON": PythonDefinitionTests.sdkPython]
+        let lint = try CLI.run(["lint", "--format", "json"], in: repo.path, environment: environment, unsettingPrefixes: ["AWS_"])
+        #expect(lint.stdout.contains("\"errors\": 0"), "\(lint.stdout)\(lint.stderr)")
+        #expect(lint.stdout.contains("\"files\": 6"), "pipeops.yaml, two compiled definitions, three environments: \(lint.stdout)")
+
+        // A clone at another path renders the same structure for each pipeline.
+        let clone = Scratch()
+        _ = try GitFixture.run(["clone", "-q", repo.path, clone.path + "/elsewhere"], in: clone.path)
+        for file in ["pipeops.yaml", "environments/dev.yaml", "environments/staging.yaml", "environments/prod.yaml"] {
+            clone.write("elsewhere/" + file, try String(contentsOfFile: repo.path + "/" + file, encoding: .utf8))
+        }
+        for pipeline in ["training", "inference"] {
+            var hashes: [String] = []
+            for root in [repo.path, clone.path + "/elsewhere"] {
+                let render = try CLI.run(
+                    ["render", "--env", "dev", "--pipeline", pipeline, "-o", root + "/.pipeops/\(pipeline).json"], in: root,
+                    environment: environment, unsettingPrefixes: ["AWS_"])
+                #expect(render.status == 0, "\(render.stderr)")
+                hashes.append(render.stderr.components(separatedBy: "structure sha256 ").last ?? "")
+            }
+            #expect(hashes[0] == hashes[1] && !hashes[0].isEmpty, "\(pipeline): \(hashes)")
+        }
+        let run = try CLI.run(
+            ["run", "--env", "dev", "--pipeline", "inference", "--format", "json"], in: repo.path, environment: environment,
+            unsettingPrefixes: ["AWS_"])
+        #expect(run.status == 1, "the pipeline's Fail step fails the run: \(run.stderr)")
+        #expect(run.stdout.contains("score"), "inference's own step ran: \(run.stdout)")
+        #expect(try repo.git("status", "--porcelain").split(separator: "\n").count == 2, "nothing tracked changed")
+    }
 }

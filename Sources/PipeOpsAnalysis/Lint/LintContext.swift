@@ -35,6 +35,8 @@ public final class LintContext: @unchecked Sendable {
     public let manifest: Manifest?
     /// For an environment file: the other environments' parameter values, when known.
     public var siblings: [String: [String: Node]]?
+    /// See `LintOptions.sharedEnvironments`.
+    public var sharedEnvironments = false
     /// For an environment file: the manifest's default role (the environment's account when it sets none).
     public var manifestRoleArn: String?
     /// For an environment file: S3 URIs (or prefixes, ending in /) of the product's code, the

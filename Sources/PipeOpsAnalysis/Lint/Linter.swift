@@ -11,6 +11,10 @@ public struct LintOptions: Sendable {
     /// The SageMaker API model definitions are checked against: the embedded one, a newer one
     /// read from a Python definition's interpreter, or `lint --api-model FILE`.
     public var apiModel: ServiceShapes
+    /// The environment files are shared by several pipelines (`pipelines:` in pipeops.yaml): a
+    /// value for a parameter this pipeline does not declare is another pipeline's, not a mistake
+    /// (the product lint checks that some pipeline declares it).
+    public var sharedEnvironments = false
 
     public init(
         disabled: Set<String> = [], disabledForStep: [String: Set<String>] = [:], propertySamples: [String: PropertySample] = [:],
@@ -55,6 +59,7 @@ public struct Linter: Sendable {
         manifestRoleArn: String? = nil, artifactURIs: [String] = []
     ) -> [Finding] {
         let context = LintContext(document: document, role: .environment(name), pipeline: pipeline)
+        context.sharedEnvironments = options.sharedEnvironments
         context.siblings = siblings
         context.manifestRoleArn = manifestRoleArn
         context.artifactURIs = artifactURIs

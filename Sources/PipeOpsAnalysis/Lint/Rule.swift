@@ -9,8 +9,9 @@ public struct RuleDescription: Sendable {
         case caching, retry, parameters, environments, artifacts
     }
 
-    /// What the examples are: definitions, environment files (checked against
-    /// `environmentExampleDefinition`) or manifests (beside that definition and a dev environment).
+    /// What the examples are: definitions, environment files (dev's, checked against
+    /// `environmentExampleDefinition` beside a staging environment) or manifests (beside that
+    /// definition and a dev environment). RuleExampleTests lints them through the lint gate.
     public enum ExampleKind: String, Sendable { case definition, environment, manifest }
 
     public var id: String

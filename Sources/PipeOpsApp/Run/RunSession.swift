@@ -22,6 +22,8 @@ public struct RunSession {
         public var from: String?
         public var to: String?
         public var reuse: String?
+        /// The pipeline of pipeops.yaml to run, when it lists several.
+        public var pipeline: String?
 
         public init(
             directory: String = FileManager.default.currentDirectoryPath, environment: String? = nil, definition: String? = nil,
@@ -73,7 +75,7 @@ public struct RunSession {
     /// (a rejected definition never runs), steps that cannot run here, then parameter values.
     public static func prepare(_ request: Request) throws(Refusal) -> RunSession {
         do {
-            let product = try Product.locate(from: request.directory)
+            let product = try Product.locate(from: request.directory, pipeline: request.pipeline)
             let manifest = product.manifest
             var values: [String: Node] = [:]
             var parallelism: Int?
@@ -81,7 +83,7 @@ public struct RunSession {
             var context: ProductContext?
             var pins: [String: String] = [:]
             if let name = request.environment {
-                let loaded = try ProductContext.load(from: request.directory)
+                let loaded = try ProductContext.load(from: request.directory, pipeline: request.pipeline)
                 let environment = try loaded.environment(named: name)
                 values = environment.values
                 parallelism = environment.parallelism
@@ -90,7 +92,13 @@ public struct RunSession {
                 context = loaded
             }
             var document = try product.loadDefinition(request.definition, syntax: .finding)
-            let lint = LintOptions(disabled: manifest?.lintDisabled ?? [], disabledForStep: manifest?.lintDisabledForStep ?? [:])
+            // The gate's settings: pipeops.yaml's disables, and its property files for its own definition.
+            var lint = LintOptions()
+            if let manifest {
+                let settings = try manifest.lintSettings(display: DisplayPath(base: request.directory))
+                lint = settings.options
+                if request.definition == nil { lint.propertySamples = settings.samples }
+            }
             let errors = Linter(options: lint).lint(definition: document).filter { $0.severity == .error }
             if !errors.isEmpty { throw Refusal.lintErrors(errors) }
             let folders = try manifest?.codeFolders() ?? []

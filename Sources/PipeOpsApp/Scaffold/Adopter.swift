@@ -21,6 +21,8 @@ public enum Adopter {
 
     public struct Result: Sendable {
         public var found: [Found]
+        /// How many pipelines pipeops.yaml lists.
+        public var pipelines = 1
         public var written: [String]
         public var decide: [String]
     }
@@ -60,17 +62,20 @@ public enum Adopter {
         // SageMaker Projects seed code: the module and kwargs its buildspec passes to run-pipeline.
         for spec in all where spec.hasSuffix(".yml") || spec.hasSuffix(".yaml") {
             let body = text(root, spec)
-            guard body.contains("--module-name"),
-                let module = firstMatch(#"--module-name[= ]+["']?([A-Za-z_][\w.]*)"#, in: body)
-            else { continue }
-            let kwargs = firstMatch(#"--kwargs[= ]+"((?:[^"\\]|\\.)*)""#, in: body).map(parseKwargs) ?? []
-            let definition = module + ":get_pipeline"
-            if !found.contains(where: { $0.definition == definition }) {
-                found.append(Found(definition: definition, kwargs: kwargs, how: "\(spec) runs run-pipeline --module-name \(module)"))
+            guard body.contains("--module-name") else { continue }
+            // One run-pipeline line per pipeline, each with its own kwargs.
+            for line in body.split(separator: "\n").map(String.init) where line.contains("--module-name") {
+                guard let module = firstMatch(#"--module-name[= ]+["']?([A-Za-z_][\w.]*)"#, in: line) else { continue }
+                let kwargs = firstMatch(#"--kwargs[= ]+"((?:[^"\\]|\\.)*)""#, in: line).map(parseKwargs) ?? []
+                let definition = module + ":get_pipeline"
+                if !found.contains(where: { $0.definition == definition }) {
+                    found.append(Found(definition: definition, kwargs: kwargs, how: "\(spec) runs run-pipeline --module-name \(module)"))
+                }
             }
         }
         // Python builders: get_pipeline, another builder function, a builder class.
-        for file in all where file.hasSuffix(".py") && !found.contains(where: { $0.definition.hasPrefix(module(of: file) + ":") }) {
+        for file in all
+        where file.hasSuffix(".py") && !isTest(file) && !found.contains(where: { $0.definition.hasPrefix(module(of: file) + ":") }) {
             let body = text(root, file)
             guard body.contains("Pipeline(") || body.contains("Pipeline (") else { continue }
             if body.contains("def get_pipeline(") {
@@ -104,6 +109,41 @@ public enum Adopter {
         return found
     }
 
+    /// Test code builds pipelines too; it is no pipeline of the repository.
+    static func isTest(_ file: String) -> Bool {
+        let name = (file as NSString).lastPathComponent
+        return file.hasPrefix("tests/") || file.hasPrefix("test/") || file.contains("/tests/") || name.hasPrefix("test_")
+            || name.hasSuffix("_test.py") || name == "conftest.py"
+    }
+
+    /// The pipelines adopt writes: every Python entry found; committed definitions only when the
+    /// repository has no Python builder (a committed JSON beside a builder is usually its output).
+    static func adopted(_ found: [Found]) -> [Found] {
+        let python = found.filter { PythonDefinition.isPython($0.definition) }
+        return python.isEmpty ? found : python
+    }
+
+    /// A `pipelines:` key for an entry: its folder for `…/pipeline.py` (and a module's package), else the file's stem.
+    static func key(for definition: String, taken: Set<String>) -> String {
+        let target = definition.split(separator: ":").first.map(String.init) ?? definition
+        var parts =
+            target.hasSuffix(".py") || target.hasSuffix(".json") || target.hasSuffix(".yaml") || target.hasSuffix(".yml")
+            ? (target as NSString).deletingPathExtension.split(separator: "/").map(String.init)
+            : target.split(separator: ".").map(String.init)
+        if parts.count > 1, ["pipeline", "pipeline_definition", "definition", "__init__"].contains(parts.last!) { parts.removeLast() }
+        var key = (parts.last ?? "pipeline").map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "-" }.reduce("") {
+            $0 + String($1)
+        }
+        if key.isEmpty { key = "pipeline" }
+        var unique = key
+        var index = 2
+        while taken.contains(unique) {
+            unique = "\(key)-\(index)"
+            index += 1
+        }
+        return unique
+    }
+
     static func module(of file: String) -> String {
         String(file.dropLast(3)).replacingOccurrences(of: "/", with: ".")
     }
@@ -127,7 +167,7 @@ public enum Adopter {
     /// refuses when any of them exists (nothing is changed).
     public static func adopt(_ root: String, name: String?) throws(PipeOpsError) -> Result {
         let found = discover(root)
-        guard let first = found.first else {
+        guard !found.isEmpty else {
             throw .message(
                 "found no pipeline in \(root): no buildspec with --module-name, no Python builder (get_pipeline, create_…pipeline, a builder class, a module-level Pipeline) and no committed definition JSON; write pipeops.yaml by hand (see 'pipeops init')"
             )
@@ -137,36 +177,54 @@ public enum Adopter {
         if let existing = targets.first(where: { FileManager.default.fileExists(atPath: root + "/" + $0) }) {
             throw .message("\(existing) exists already; adopt changes no existing file (remove it, or edit pipeops.yaml by hand)")
         }
-        let pipelineName =
-            name ?? first.kwargs.first { $0.key == "pipeline_name" }?.value.nonPlaceholder
-            ?? URL(fileURLWithPath: root).lastPathComponent.lowercased().map { $0.isLetter || $0.isNumber ? $0 : "-" }.reduce("") {
-                $0 + String($1)
-            }
+        let chosen = adopted(found)
+        let repositoryName = URL(fileURLWithPath: root).lastPathComponent.lowercased().map { $0.isLetter || $0.isNumber ? $0 : "-" }
+            .reduce("") { $0 + String($1) }
         var decide: [String] = []
         var lines = [
-            "# Written by pipeops adopt: \(first.how). Review the values marked DECIDE.", "version: 1", "pipeline:",
-            "  name: \(quoted(pipelineName))", "  definition: \(quoted(first.definition))",
+            "# Written by pipeops adopt: \(chosen.map(\.how).joined(separator: "; ")). Review the values marked DECIDE.", "version: 1",
         ]
-        if PythonDefinition.isPython(first.definition) {
-            lines.append("  kwargs:")
-            let kwargs = first.kwargs.isEmpty ? [("region", "us-east-1")] : first.kwargs
-            for (key, value) in kwargs {
-                if let concrete = value.nonPlaceholder {
-                    lines.append("    \(key): \(quoted(concrete))")
-                } else if key == "region" {
-                    lines.append("    region: \"us-east-1\"  # DECIDE: the buildspec passes \(value)")
-                    decide.append("pipeline.kwargs.region: the buildspec passes \(value); us-east-1 until you set it")
-                } else {
-                    // Left to the builder's default until someone decides.
-                    lines.append("    # \(key): DECIDE  (the buildspec passes \(value))")
-                    decide.append("pipeline.kwargs.\(key): the buildspec passes \(value); the builder's default applies until you set it")
+        var taken = Set<String>()
+        for (index, entry) in chosen.enumerated() {
+            let several = chosen.count > 1
+            let key = several ? Self.key(for: entry.definition, taken: taken) : "pipeline"
+            taken.insert(key)
+            let found = entry.kwargs.first { $0.key == "pipeline_name" }?.value.nonPlaceholder
+            let pipelineName = several ? (found ?? "\(name ?? repositoryName)-\(key)") : (name ?? found ?? repositoryName)
+            let indent = several ? "    " : "  "
+            if several {
+                if index == 0 { lines.append("pipelines:") }
+                lines.append("  \(key):")
+            } else {
+                lines.append("pipeline:")
+            }
+            let context = several ? "pipelines.\(key)" : "pipeline"
+            lines += ["\(indent)name: \(quoted(pipelineName))", "\(indent)definition: \(quoted(entry.definition))"]
+            if PythonDefinition.isPython(entry.definition) {
+                lines.append("\(indent)kwargs:")
+                let kwargs = entry.kwargs.isEmpty ? [("region", "us-east-1")] : entry.kwargs
+                for (key, value) in kwargs {
+                    if let concrete = value.nonPlaceholder {
+                        lines.append("\(indent)  \(key): \(quoted(concrete))")
+                    } else if key == "region" {
+                        lines.append("\(indent)  region: \"us-east-1\"  # DECIDE: the buildspec passes \(value)")
+                        decide.append("\(context).kwargs.region: the buildspec passes \(value); us-east-1 until you set it")
+                    } else {
+                        // Left to the builder's default until someone decides.
+                        lines.append("\(indent)  # \(key): DECIDE  (the buildspec passes \(value))")
+                        decide.append(
+                            "\(context).kwargs.\(key): the buildspec passes \(value); the builder's default applies until you set it")
+                    }
                 }
             }
+            // A placeholder in init's placeholder account, so render works before anyone decides.
+            lines.append("\(indent)roleArn: \"arn:aws:iam::111111111111:role/pipeops-adopt-DECIDE\"  # DECIDE")
+        }
+        if chosen.contains(where: { PythonDefinition.isPython($0.definition) }) {
             decide.append(
                 "pipeline.python: a venv with the SageMaker SDK and what the builder imports (default: $PIPEOPS_PYTHON, else python3)")
         }
-        // A placeholder in init's placeholder account, so render works before anyone decides.
-        lines += ["  roleArn: \"arn:aws:iam::111111111111:role/pipeops-adopt-DECIDE\"  # DECIDE", "environments:"]
+        lines.append("environments:")
         decide.append("pipeline.roleArn and each environment's roleArn, region and bucket values (accounts per environment)")
         for environment in environments {
             lines.append(
@@ -191,13 +249,21 @@ public enum Adopter {
             try AtomicFile.write(Data(text.utf8), to: path)
             written.append("environments/\(environment).yaml")
         }
-        if found.count > 1 {
+        if chosen.count > 1 {
             decide.append(
-                "more pipelines were found (\(found.dropFirst().map(\.definition).joined(separator: ", "))); a product holds one today: adopt each in a folder of its own, or pick one in pipeline.definition"
+                "\(chosen.count) pipelines share the environment files: commands that work on one take --pipeline (\(taken.sorted().joined(separator: ", ")))"
+            )
+        }
+        let left = found.filter { entry in !chosen.contains { $0.definition == entry.definition } }
+        if !left.isEmpty {
+            decide.append(
+                "also found \(left.map(\.definition).joined(separator: ", ")) (committed output of a builder, presumably): not adopted; add it under pipelines: if it is a pipeline of its own"
             )
         }
         decide.append(".pipeops/ holds pipeops's state: add it to .gitignore (adopt changes no existing file)")
-        return Result(found: found, written: written, decide: decide)
+        var result = Result(found: found, written: written, decide: decide)
+        result.pipelines = chosen.count
+        return result
     }
 
     static func quoted(_ text: String) -> String {

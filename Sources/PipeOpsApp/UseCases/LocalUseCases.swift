@@ -12,10 +12,13 @@ public typealias ExecutionResult = ExecutionRecord
 
 /// `pipeops lint`: the one lint gate (every command that refuses lint errors uses the same one).
 public enum LintUseCase {
-    public static func run(files: [String], propertySamples: [(name: String, path: String)] = [], apiModel: String? = nil)
-        throws(PipeOpsError) -> LintReport
-    {
-        try LintSession.run(LintRequest(files: files, propertySamples: propertySamples, apiModel: apiModel))
+    /// With several pipelines and no `pipeline`, every pipeline is linted.
+    public static func run(
+        files: [String], propertySamples: [(name: String, path: String)] = [], apiModel: String? = nil, pipeline: String? = nil
+    ) throws(PipeOpsError) -> LintReport {
+        var request = LintRequest(files: files, propertySamples: propertySamples, apiModel: apiModel)
+        request.pipeline = pipeline
+        return try LintSession.run(request)
     }
 }
 
@@ -133,11 +136,11 @@ public enum LocalExecutions {
 /// `pipeops graph` and the scheduler's waves.
 public enum GraphUseCase {
     /// The product's definition (or `file`) and, with `execution`, that local execution.
-    public static func load(file: String?, execution: String?, directory: String = FileManager.default.currentDirectoryPath)
+    public static func load(file: String?, execution: String?, workspace: Workspace = Workspace())
         throws(PipeOpsError) -> (pipeline: Pipeline, execution: ExecutionResult?)
     {
-        let document = try Product.locate(from: directory).loadDefinition(file)
-        let record = try execution.map { id throws(PipeOpsError) in try LocalExecutions.load(id, from: directory) }
+        let document = try workspace.product().loadDefinition(file)
+        let record = try execution.map { id throws(PipeOpsError) in try LocalExecutions.load(id, from: workspace.directory) }
         return (Pipeline(document: document), record)
     }
 
@@ -150,15 +153,15 @@ public enum GraphUseCase {
 
     /// The waves of steps the scheduler runs; steps on the two branches of one Condition never
     /// run together, so a wave's concurrency counts the larger branch only.
-    public static func waves(environment: String?, parallelism: Int?, directory: String = FileManager.default.currentDirectoryPath)
+    public static func waves(environment: String?, parallelism: Int?, workspace: Workspace = Workspace())
         throws(PipeOpsError) -> Waves
     {
-        let pipeline = Pipeline(document: try Product.locate(from: directory).loadDefinition())
+        let pipeline = Pipeline(document: try workspace.product().loadDefinition())
         guard let order = DependencyGraph.waves(pipeline) else {
             throw PipeOpsError.message("the definition has a dependency cycle; 'pipeops lint' names it")
         }
         var limit = parallelism
-        if limit == nil, let environment { limit = try ProductContext.load(from: directory).environment(named: environment).parallelism }
+        if limit == nil, let environment { limit = try workspace.context().environment(named: environment).parallelism }
         func concurrency(_ wave: [Step]) -> Int {
             var alone = 0
             var branches: [Int: (ifSteps: Int, elseSteps: Int)] = [:]

@@ -12,10 +12,10 @@ public enum RenderUseCase {
         public var unstamped: Bool
     }
 
-    public static func run(environment: String, images: [String], directory: String = FileManager.default.currentDirectoryPath)
+    public static func run(environment: String, images: [String], workspace: Workspace = Workspace())
         throws(PipeOpsError) -> Result
     {
-        let context = try ProductContext.load(from: directory)
+        let context = try workspace.context()
         let resolved = try context.environment(named: environment)
         let version = try? VersionInfo.gather(from: context.product.directory, tagPrefix: context.manifest.tagPrefix)
         let rendered = try Renderer.render(context, environment: resolved, version: version, images: try ImagePins.parse(images))
@@ -35,9 +35,9 @@ public enum DiffUseCase {
     /// `a` and `b` are environments or revisions, as the product says; `revisions` forces revisions.
     public static func run(
         _ a: String, _ b: String, bothNamed: Bool, recorded: Bool, revisions: Bool,
-        directory: String = FileManager.default.currentDirectoryPath
+        workspace: Workspace = Workspace()
     ) throws(PipeOpsError) -> Result {
-        let context = try ProductContext.load(from: directory)
+        let context = try workspace.context()
         let environments = Set(context.environmentNames)
         let repository = try? GitRepository.discover(from: context.product.directory)
         if !revisions && bothNamed && environments.contains(a) && environments.contains(b) {
@@ -121,7 +121,7 @@ public enum PromoteUseCase {
         public var rev: String?
         public var upsert = false
         public var aws = AWSSettings()
-        public var directory = FileManager.default.currentDirectoryPath
+        public var workspace = Workspace()
 
         public init(to: String) { self.to = to }
     }
@@ -136,8 +136,8 @@ public enum PromoteUseCase {
     }
 
     /// The product at HEAD, or at `rev` (its files from git).
-    static func context(rev: String?, directory: String) throws(PipeOpsError) -> (ProductContext, VersionInfo?) {
-        let context = try ProductContext.load(from: directory)
+    static func context(rev: String?, workspace: Workspace) throws(PipeOpsError) -> (ProductContext, VersionInfo?) {
+        let context = try workspace.context()
         guard let rev else { return (context, nil) }
         let repository = try GitRepository.discover(from: context.product.directory)
         let version = try VersionInfo.release(rev, in: repository, tagPrefix: context.manifest.tagPrefix)
@@ -145,14 +145,14 @@ public enum PromoteUseCase {
     }
 
     /// Per environment, what was last promoted or run there (`promote --status`).
-    public static func status(directory: String = FileManager.default.currentDirectoryPath) throws(PipeOpsError)
+    public static func status(workspace: Workspace = Workspace()) throws(PipeOpsError)
         -> [Promoter.Status]
     {
-        try Promoter.status(try ProductContext.load(from: directory))
+        try Promoter.status(try workspace.context())
     }
 
     public static func run(_ options: Options, progress: ((Int, Int, String) -> Void)? = nil) throws(PipeOpsError) -> Result {
-        let (context, release) = try context(rev: options.rev, directory: options.directory)
+        let (context, release) = try context(rev: options.rev, workspace: options.workspace)
         // With upsert, the pipeline is published first and the promotion recorded after, so a
         // failed upsert records nothing.
         let outcome = try Promoter.promote(
@@ -184,12 +184,12 @@ public enum PromoteUseCase {
 /// `pipeops version` and `pipeops tag`: what the commit is, and a release tag on it (libgit2).
 public enum VersionUseCase {
     /// The commit, its release, the definition's hashes and the code and images it ships.
-    public static func describe(directory: String = FileManager.default.currentDirectoryPath) throws(PipeOpsError) -> (
+    public static func describe(workspace: Workspace = Workspace()) throws(PipeOpsError) -> (
         info: VersionInfo, tagPrefix: String
     ) {
-        let product = try Product.locate(from: directory)
+        let product = try workspace.product()
         let definition = try product.definition()
-        var info = try VersionInfo.gather(from: directory, tagPrefix: product.tagPrefix, definition: definition)
+        var info = try VersionInfo.gather(from: workspace.directory, tagPrefix: product.tagPrefix, definition: definition)
         if let manifest = product.manifest, let definition {
             info.artifacts = try ArtifactRewriter(folders: manifest.codeFolders(), display: definition.path).apply(to: definition.root)
                 .artifacts
@@ -199,11 +199,11 @@ public enum VersionUseCase {
 
     /// Creates the annotated release tag (`version`: a semantic version or major|minor|patch).
     public static func tag(
-        version: String?, allowDirty: Bool, message: String?, directory: String = FileManager.default.currentDirectoryPath
+        version: String?, allowDirty: Bool, message: String?, workspace: Workspace = Workspace()
     ) throws(PipeOpsError) -> Release.Result {
-        let product = try Product.locate(from: directory)
+        let product = try workspace.product()
         return try Release.tag(
-            Release.Request(version: version, allowDirty: allowDirty, message: message, directory: directory),
+            Release.Request(version: version, allowDirty: allowDirty, message: message, directory: workspace.directory),
             tagPrefix: product.tagPrefix, definition: try product.definition())
     }
 }

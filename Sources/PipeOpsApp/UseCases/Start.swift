@@ -18,7 +18,7 @@ public enum StartUseCase {
         public var force = false
         public var images: [String] = []
         public var aws = AWSSettings()
-        public var directory = FileManager.default.currentDirectoryPath
+        public var workspace = Workspace()
 
         public init(environment: String) { self.environment = environment }
     }
@@ -48,7 +48,7 @@ public enum StartUseCase {
     public static func run(_ options: Options, isInterrupted: @escaping () -> Bool, onEvent: (Event) -> Void) throws(PipeOpsError)
         -> Outcome
     {
-        let context = try ProductContext.load(from: options.directory)
+        let context = try options.workspace.context()
         let environment = try context.environment(named: options.environment)
         try Deployer.requireLintClean(context)
         if !environment.execute && !options.force {
@@ -125,7 +125,7 @@ public enum StartUseCase {
 
     /// Asks SageMaker to stop an execution (it ends as Stopped).
     public static func stop(_ arn: String, environment: String, options: Options) throws(PipeOpsError) {
-        let context = try ProductContext.load(from: options.directory)
+        let context = try options.workspace.context()
         let resolved = try context.environment(named: environment)
         let session = try options.aws.connect(environmentRegion: resolved.region)
         do { try Deployer.stop(arn, client: session.client) } catch { throw error.asToolError }

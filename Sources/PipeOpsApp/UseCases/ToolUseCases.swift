@@ -19,24 +19,30 @@ public enum CompileUseCase {
         public var irreproducible: [Finding]
     }
 
-    /// Nil when the definition is not Python (nothing to compile): `notPython` says what it is.
-    public static func run(force: Bool, checkReproducible: Bool, directory: String = FileManager.default.currentDirectoryPath)
-        throws(PipeOpsError) -> (result: Result?, notPython: String?)
+    /// One result per compiled pipeline (every pipeline of a product that lists several, unless
+    /// the workspace names one); none when the definition is not Python: `notPython` says what it is.
+    public static func run(force: Bool, checkReproducible: Bool, workspace: Workspace = Workspace())
+        throws(PipeOpsError) -> (results: [Result], notPython: String?)
     {
-        let product = try Product.locate(from: directory)
-        let manifest = try product.requireManifest()
-        guard let definition = manifest.definition, PythonDefinition.isPython(definition) else {
-            return (nil, manifest.definition ?? "pipeline.definition")
+        let located = try Product.locate(from: workspace.directory, anyPipeline: true)
+        let all = try located.requireManifest()
+        let manifests = workspace.pipeline == nil ? all.eachPipeline : [try all.selecting(workspace.pipeline)]
+        var results: [Result] = []
+        for manifest in manifests {
+            guard let definition = manifest.definition, PythonDefinition.isPython(definition) else {
+                if manifests.count == 1 { return ([], manifest.definition ?? "pipeline.definition") }
+                continue
+            }
+            let compiled = try PythonDefinition.compile(manifest, force: force)
+            let display = DisplayPath(base: located.directory)
+            let findings = checkReproducible ? try PythonDefinition.checkReproducible(manifest, display: display) : []
+            results.append(
+                Result(
+                    definition: definition, path: compiled.path, display: display(compiled.path), fromCache: compiled.fromCache,
+                    sdkVersion: compiled.sdkVersion, pythonVersion: compiled.pythonVersion, uploads: compiled.uploads.count,
+                    irreproducible: findings))
         }
-        let compiled = try PythonDefinition.compile(manifest, force: force)
-        let display = DisplayPath(base: product.directory)
-        let findings = checkReproducible ? try PythonDefinition.checkReproducible(manifest, display: display) : []
-        return (
-            Result(
-                definition: definition, path: compiled.path, display: display(compiled.path), fromCache: compiled.fromCache,
-                sdkVersion: compiled.sdkVersion, pythonVersion: compiled.pythonVersion, uploads: compiled.uploads.count,
-                irreproducible: findings), nil
-        )
+        return (results, results.isEmpty ? "no pipeline of pipeops.yaml" : nil)
     }
 }
 

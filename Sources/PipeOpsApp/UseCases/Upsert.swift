@@ -12,13 +12,17 @@ public enum UpsertUseCase {
         public var images: [String] = []
         public var dryRun = false
         public var aws = AWSSettings()
-        public var directory = FileManager.default.currentDirectoryPath
+        public var workspace = Workspace()
 
-        public init(environment: String, images: [String] = [], dryRun: Bool = false, aws: AWSSettings = AWSSettings()) {
+        public init(
+            environment: String, images: [String] = [], dryRun: Bool = false, aws: AWSSettings = AWSSettings(),
+            workspace: Workspace = Workspace()
+        ) {
             self.environment = environment
             self.images = images
             self.dryRun = dryRun
             self.aws = aws
+            self.workspace = workspace
         }
     }
 
@@ -41,7 +45,7 @@ public enum UpsertUseCase {
     }
 
     public static func run(_ options: Options, progress: ((Int, Int, String) -> Void)? = nil) throws(PipeOpsError) -> Result {
-        let context = try ProductContext.load(from: options.directory)
+        let context = try options.workspace.context()
         let environment = try context.environment(named: options.environment)
         try Deployer.requireLintClean(context)
         let version = try? VersionInfo.gather(from: context.product.directory, tagPrefix: context.manifest.tagPrefix)

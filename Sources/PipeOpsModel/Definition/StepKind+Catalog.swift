@@ -22,14 +22,14 @@ extension StepKind {
         },
         with(.clarifyCheck, "ClarifyCheck") {
             $0.supportsCaching = true
-            $0.properties = .fixed(["CalculatedBaselineConstraints": .scalar, "BaselineUsedForDriftCheckConstraints": .scalar])
+            $0.properties = .fixed({ ["CalculatedBaselineConstraints": .scalar, "BaselineUsedForDriftCheckConstraints": .scalar] })
             $0.stepKeys = checkStepKeys.merging(["ModelName": .stringExpressionOrNull]) { $1 }
             $0.requiredKeys = ["CheckType"]
         },
         // The SDK gives a CleanupStep no properties; what it cleaned is in the execution's step metadata.
-        with(.cleanup, "Cleanup") { $0.properties = .fixed([:]) },
+        with(.cleanup, "Cleanup") { $0.properties = .fixed({ [:] }) },
         with(.condition, "Condition") {
-            $0.properties = .fixed(["Outcome": .scalar])
+            $0.properties = .fixed({ ["Outcome": .scalar] })
             $0.argumentKeys = ["Conditions": .array, "IfSteps": .array, "ElseSteps": .array]
             $0.localRun = .emulated
         },
@@ -83,12 +83,14 @@ extension StepKind {
             $0.localRun = .outputs
         },
         with(.lineage, "Lineage") {
-            $0.properties = .fixed([
-                "ActionArns": .keyed(.scalar, keys: nil, what: "ActionArns"),
-                "ArtifactArns": .keyed(.scalar, keys: nil, what: "ArtifactArns"),
-                "ContextArns": .keyed(.scalar, keys: nil, what: "ContextArns"),
-                "Associations": .opaque,
-            ])
+            $0.properties = .fixed({
+                [
+                    "ActionArns": .keyed(.scalar, keys: nil, what: "ActionArns"),
+                    "ArtifactArns": .keyed(.scalar, keys: nil, what: "ArtifactArns"),
+                    "ContextArns": .keyed(.scalar, keys: nil, what: "ContextArns"),
+                    "Associations": .opaque,
+                ]
+            })
         },
         with(.model, "Model") {
             $0.supportsRetry = true
@@ -109,10 +111,12 @@ extension StepKind {
         },
         with(.qualityCheck, "QualityCheck") {
             $0.supportsCaching = true
-            $0.properties = .fixed([
-                "CalculatedBaselineConstraints": .scalar, "CalculatedBaselineStatistics": .scalar,
-                "BaselineUsedForDriftCheckStatistics": .scalar, "BaselineUsedForDriftCheckConstraints": .scalar,
-            ])
+            $0.properties = .fixed({
+                [
+                    "CalculatedBaselineConstraints": .scalar, "CalculatedBaselineStatistics": .scalar,
+                    "BaselineUsedForDriftCheckStatistics": .scalar, "BaselineUsedForDriftCheckConstraints": .scalar,
+                ]
+            })
             $0.stepKeys = checkStepKeys.merging(["SuppliedBaselineStatistics": .stringExpressionOrNull]) { $1 }
             $0.requiredKeys = ["CheckType"]
         },

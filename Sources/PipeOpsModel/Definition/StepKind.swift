@@ -44,8 +44,9 @@ public struct StepKind: Sendable {
     public enum Properties: Sendable {
         /// The Describe* response of the job behind the step (a botocore shape).
         case shape(String)
-        /// A small fixed set of scalar members.
-        case fixed([String: StepProperties.Node])
+        /// A small fixed set of members, built when asked (no heap value lives in the static
+        /// catalog inside an enum payload, where a leak checker cannot follow the tagged pointer).
+        case fixed(@Sendable () -> [String: StepProperties.Node])
         /// `OutputParameters['name']`, keyed by the step's declared outputs (Lambda, Callback).
         case outputParameters
         /// Nothing can be read (Fail), or the type is resolved by its own rules (ForEach).

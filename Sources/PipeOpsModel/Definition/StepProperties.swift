@@ -25,7 +25,7 @@ public enum StepProperties {
     static func root(for step: Step) -> Node? {
         switch step.type?.kind?.properties {
         case .shape(let name)?: return .shape(name)
-        case .fixed(let members)?: return .fixed(members)
+        case .fixed(let members)?: return .fixed(members())
         case .outputParameters?:
             return .fixed(["OutputParameters": .keyed(.scalar, keys: step.outputParameterNames, what: "OutputParameters")])
         case .none?, nil: return nil

@@ -6,10 +6,13 @@ extension Manifest {
         let root = document.root
         // (what the path is, the path, where it is written)
         var named: [(what: String, path: String, node: Node?)] = []
-        if let definition {
-            named.append(("pipeline.definition", PythonDefinition.sourceFile(definition, in: directory), root["pipeline"]?["definition"]))
+        for entry in pipelines {
+            if let definition = entry.definition {
+                named.append(
+                    ("\(entry.context).definition", PythonDefinition.sourceFile(definition, in: directory), entry.node["definition"]))
+            }
+            for folder in entry.pythonPath { named.append(("a \(entry.context).pythonPath folder", folder, entry.node["pythonPath"])) }
         }
-        for folder in pythonPath { named.append(("a pipeline.pythonPath folder", folder, root["pipeline"]?["pythonPath"])) }
         for environment in environments {
             if let parameters = environment.parameters {
                 named.append(("the parameters of environment '\(environment.name)'", parameters, environment.node["parameters"]))

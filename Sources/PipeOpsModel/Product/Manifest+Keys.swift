@@ -2,7 +2,7 @@ extension Manifest {
     /// Every key pipeops.yaml may hold, where it may hold it: the parser allows exactly these, and
     /// a test ties them to schemas/pipeops.schema.json (both ways).
     public enum Keys {
-        public static let top = ["version", "pipeline", "environments", "code", "propertyFiles", "local", "lint", "release"]
+        public static let top = ["version", "pipeline", "pipelines", "environments", "code", "propertyFiles", "local", "lint", "release"]
         public static let pipeline = [
             "name", "definition", "roleArn", "description", "kwargs", "python", "compileTimeout", "offline", "pythonPath", "variables",
         ]
@@ -16,7 +16,8 @@ extension Manifest {
 
         /// The objects with a fixed set of keys, by their path in the document (`*`: any name).
         public static let objects: [(path: [String], keys: [String])] = [
-            ([], top), (["pipeline"], pipeline), (["environments", "*"], environment), (["propertyFiles", "*"], propertyFile),
+            ([], top), (["pipeline"], pipeline), (["pipelines", "*"], pipeline), (["environments", "*"], environment),
+            (["propertyFiles", "*"], propertyFile),
             (["local"], local), (["local", "steps", "*"], localStep), (["lint"], lint), (["lint", "steps", "*"], lintStep),
             (["release"], release),
         ]

@@ -47,6 +47,10 @@ public struct Manifest: Sendable {
     public var document: Document
     /// Absolute directory holding pipeops.yaml; relative paths in it resolve from here.
     public var directory: String
+    /// Every pipeline of the product (`pipeline:` is one; `pipelines:` lists several).
+    public var pipelines: [PipelineEntry] = []
+    /// The `pipelines:` key the fields below are of, when the product has several.
+    public var selectedPipeline: String?
     public var pipelineName: String?
     public var definition: String?
     public var roleArn: String?
@@ -148,37 +152,7 @@ public struct Manifest: Sendable {
         } else {
             reader.problem("missing 'version: 1' at the top of pipeops.yaml", at: root, severity: .warning)
         }
-        if let pipeline = reader.object(root, "pipeline", in: "pipeops.yaml", required: true) {
-            reader.allowOnly(pipeline, Keys.pipeline, in: "pipeline")
-            pythonPath = reader.stringList(pipeline, "pythonPath", in: "pipeline") ?? []
-            compileVariables = reader.object(pipeline, "variables", in: "pipeline")
-            for variable in compileVariables?.members ?? [] where variable.value.string == nil {
-                reader.problem("pipeline.variables.\(variable.key) must be a string", at: variable.value)
-            }
-            pipelineName = reader.string(pipeline, "name", in: "pipeline", required: true)
-            definition = reader.string(pipeline, "definition", in: "pipeline", required: true)
-            roleArn = reader.string(pipeline, "roleArn", in: "pipeline")
-            pythonKwargs = reader.object(pipeline, "kwargs", in: "pipeline")
-            offlineAnswers = reader.object(pipeline, "offline", in: "pipeline")
-            for answer in offlineAnswers?.members ?? [] {
-                let parts = answer.key.split(separator: ".")
-                if parts.count != 2 || parts[1].first?.isUppercase != true {
-                    reader.problem(
-                        "pipeline.offline key '\(answer.key)' must name a call as service.Operation, e.g. sagemaker.ListModelPackages",
-                        at: answer.value)
-                } else if answer.value.members == nil {
-                    reader.problem("pipeline.offline.\(answer.key) must be the call's response, a mapping", at: answer.value)
-                }
-            }
-            python = reader.string(pipeline, "python", in: "pipeline")
-            if let timeout = pipeline["compileTimeout"] {
-                if let seconds = timeout.double, seconds > 0 {
-                    compileTimeout = seconds
-                } else {
-                    reader.problem("pipeline.compileTimeout must be a positive number of seconds, not \(timeout.brief)", at: timeout)
-                }
-            }
-        }
+        readPipelines(root, &reader)
         if let environments = reader.object(root, "environments", in: "pipeops.yaml") {
             for member in environments.members ?? [] {
                 guard member.value.members != nil else {

@@ -15,6 +15,8 @@ public struct LintRequest: Sendable {
     /// `--api-model FILE`: a SageMaker API model (`scripts/gen-shapes.py --json`) to check against
     /// instead of the embedded one or a Python definition's interpreter's.
     public var apiModel: String?
+    /// The pipeline to lint when pipeops.yaml lists several; nil lints every one.
+    public var pipeline: String?
 
     public init(
         files: [String] = [], propertySamples: [(name: String, path: String)] = [],
@@ -37,15 +39,21 @@ public enum LintSession {
         let display = DisplayPath(base: request.workingDirectory)
 
         if let manifestPath {
+            var loaded: Manifest?
             do {
-                var loaded = try Manifest.load(path: manifestPath)
-                loaded.document.path = display(manifestPath)
-                manifest = loaded
+                loaded = try Manifest.load(path: manifestPath)
             } catch {
                 let mapped = error.toolError(display: display(manifestPath), syntax: .finding)
                 guard case .findings(let found) = mapped else { throw mapped }
                 findings += found
                 files.append(display(manifestPath))
+            }
+            if var loaded {
+                loaded.document.path = display(manifestPath)
+                if request.files.isEmpty && request.pipeline == nil && loaded.hasSeveralPipelines {
+                    return try lintEveryPipeline(request, manifest: loaded, display: display)
+                }
+                manifest = try loaded.selecting(request.pipeline)
             }
         }
         var options = LintOptions()
@@ -58,20 +66,16 @@ public enum LintSession {
         // not every file that happens to be linted from inside the product.
         var manifestSamples: [String: PropertySample] = [:]
         if let manifest {
-            options.disabled = manifest.lintDisabled
-            options.disabledForStep = manifest.lintDisabledForStep
-            for spec in manifest.propertyFiles {
-                if let sample = spec.sample {
-                    manifestSamples[spec.name] = .sample(try loadSample(manifest.resolve(sample), display: display), source: sample)
-                } else if let schema = spec.schema {
-                    manifestSamples[spec.name] = .schema(try loadSample(manifest.resolve(schema), display: display), source: schema)
-                }
-            }
+            let settings = try manifest.lintSettings(display: display)
+            options.disabled = settings.options.disabled
+            options.disabledForStep = settings.options.disabledForStep
+            manifestSamples = settings.samples
+            options.sharedEnvironments = manifest.hasSeveralPipelines
         }
         var flagSamples: [String: PropertySample] = [:]
         for (name, path) in request.propertySamples {
             let absolute = absolutePath(path, base: request.workingDirectory)
-            flagSamples[name] = .sample(try loadSample(absolute, display: display), source: path)
+            flagSamples[name] = .sample(try Manifest.loadSample(absolute, display: display), source: path)
         }
         let manifestDefinition = manifest?.definition.map { manifest!.resolve($0) }
         func makeLinter(for definitionPath: String?) -> Linter {
@@ -142,6 +146,9 @@ public enum LintSession {
                 case .failure(.io(let error)): throw error
                 }
             }
+            if manifest.hasSeveralPipelines && request.pipeline != nil {
+                findings += undeclaredEnvironmentValues(manifest, display: display)
+            }
             findings = dayOneImages(findings, manifest: manifest)
             var report = LintReport(findings: findings, files: files)
             report.apiModel = linter.options.apiModel
@@ -166,6 +173,62 @@ public enum LintSession {
         var report = LintReport(findings: findings, files: files)
         report.apiModel = options.apiModel
         return report
+    }
+
+    /// Every pipeline of a product that lists several, each with its own definition and the shared
+    /// manifest and environment files (each finding once: every pipeline's lint also checks that
+    /// each environment value is a parameter of some pipeline).
+    static func lintEveryPipeline(_ request: LintRequest, manifest: Manifest, display: DisplayPath) throws(PipeOpsError) -> LintReport {
+        var merged = LintReport(findings: [], files: [])
+        var seen = Set<String>()
+        for (index, entry) in manifest.pipelines.enumerated() {
+            var one = request
+            one.pipeline = entry.key
+            let report = try run(one)
+            if index == 0 { merged.apiModel = report.apiModel }
+            for file in report.files where !merged.files.contains(file) { merged.files.append(file) }
+            for finding in report.findings
+            where seen.insert("\(finding.file):\(finding.location.line):\(finding.location.column):\(finding.rule):\(finding.message)")
+                .inserted
+            {
+                merged.findings.append(finding)
+            }
+        }
+        return merged
+    }
+
+    /// Environment values that none of the product's pipelines declares (each pipeline's own
+    /// lint leaves out the others' values).
+    static func undeclaredEnvironmentValues(_ manifest: Manifest, display: DisplayPath) -> [Finding] {
+        var declared = Set<String>()
+        for entry in manifest.pipelines {
+            guard let selected = try? manifest.selecting(entry.key), let path = try? selected.loadableDefinition(),
+                let document = try? DocumentLoader.load(path: path)
+            else { return [] } // a pipeline that does not load says so itself; nothing to compare with
+            declared.formUnion(Pipeline(document: document).parameters.map(\.name))
+        }
+        var findings: [Finding] = []
+        for environment in manifest.environments {
+            guard let relative = environment.parameters, let document = try? DocumentLoader.load(path: manifest.resolve(relative))
+            else { continue }
+            if let node = document.root["pipelineName"] {
+                findings.append(
+                    Finding(
+                        rule: "environment-parameter", severity: .error,
+                        message:
+                            "environment '\(environment.name)' sets pipelineName, but the product has several pipelines, each under its own name (pipelines.<name>.name); remove it",
+                        file: display(manifest.resolve(relative)), location: node.location))
+            }
+            for member in EnvironmentFile(document: document).parameters where !declared.contains(member.key) {
+                findings.append(
+                    Finding(
+                        rule: "environment-parameter", severity: .error,
+                        message:
+                            "environment '\(environment.name)' sets '\(member.key)', which none of the product's pipelines (\(manifest.pipelines.map(\.key).joined(separator: ", "))) declares\(Suggestion.hint(member.key, in: declared.sorted()) ?? "")",
+                        file: display(manifest.resolve(relative)), location: member.keyLocation))
+            }
+        }
+        return findings
     }
 
     /// A Python definition's sources are no YAML or JSON: they are scanned as text.
@@ -216,15 +279,6 @@ public enum LintSession {
             case .syntax(_, let syntax): return .failure(.syntax(path: display(path), syntax))
             case .io(let io): return .failure(.io(io.renamingAnyPath(to: display(path))))
             }
-        }
-    }
-
-    static func loadSample(_ path: String, display: DisplayPath) throws(PipeOpsError) -> Node {
-        switch load(path, display: { display($0) }) {
-        case .success(let document): return document.root
-        case .failure(.syntax(let file, let error)):
-            throw .invalidDocument(path: file, location: error.location, message: "property-file sample: \(error.message)")
-        case .failure(.io(let error)): throw error
         }
     }
 

@@ -70,7 +70,8 @@ public struct RevisionDiff: Sendable {
             do { manifestDocument = try DocumentLoader.parse(data: manifestData, path: "\(revision):\(Manifest.fileName)") } catch {
                 throw error.toolError(display: "\(revision):\(Manifest.fileName)")
             }
-            let old = Manifest(document: manifestDocument, directory: manifest.directory)
+            // The same pipeline at that revision, when the product lists several.
+            let old = try Manifest(document: manifestDocument, directory: manifest.directory).selecting(manifest.selectedPipeline)
             guard let definition = old.definition else { throw .message("\(revision): pipeline.definition is not set") }
             if PythonDefinition.isPython(definition) {
                 throw .message(

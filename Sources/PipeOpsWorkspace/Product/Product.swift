@@ -8,12 +8,22 @@ public struct Product: Sendable {
     public var directory: String
 
     /// Finds pipeops.yaml by walking up from `directory`; a product without one is allowed.
-    public static func locate(from directory: String = FileManager.default.currentDirectoryPath) throws(PipeOpsError) -> Product {
-        guard let path = Manifest.find(from: directory) else { return Product(manifest: nil, directory: directory) }
+    /// With several pipelines, `pipeline` names the one to work on (it must, for commands that
+    /// work on one: see `Manifest.selecting`).
+    /// `anyPipeline`: a product that lists several is returned as it is, for commands that work
+    /// on each of them (`compile`).
+    public static func locate(
+        from directory: String = FileManager.default.currentDirectoryPath, pipeline: String? = nil, anyPipeline: Bool = false
+    ) throws(PipeOpsError) -> Product {
+        guard let path = Manifest.find(from: directory) else {
+            if let pipeline { throw .invalidArgument("--pipeline \(pipeline): there is no pipeops.yaml here to name pipelines") }
+            return Product(manifest: nil, directory: directory)
+        }
         let manifest: Manifest
         do { manifest = try Manifest.load(path: path) } catch { throw error.toolError() }
         try manifest.requireContained(display: DisplayPath(base: directory)(path))
-        return Product(manifest: manifest, directory: directory)
+        if anyPipeline && pipeline == nil { return Product(manifest: manifest, directory: directory) }
+        return Product(manifest: try manifest.selecting(pipeline), directory: directory)
     }
 
     public var tagPrefix: String { manifest?.tagPrefix ?? "v" }

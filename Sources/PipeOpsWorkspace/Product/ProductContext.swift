@@ -33,8 +33,10 @@ public struct ProductContext: Sendable {
     /// The definition's path as shown to the user.
     public var definitionPath: String
 
-    public static func load(from directory: String = FileManager.default.currentDirectoryPath) throws(PipeOpsError) -> ProductContext {
-        let product = try Product.locate(from: directory)
+    public static func load(from directory: String = FileManager.default.currentDirectoryPath, pipeline: String? = nil)
+        throws(PipeOpsError) -> ProductContext
+    {
+        let product = try Product.locate(from: directory, pipeline: pipeline)
         let manifest = try product.requireManifest()
         guard let relative = manifest.definition else {
             throw .message("\(DisplayPath(base: directory)(manifest.resolve(Manifest.fileName))): pipeline.definition is not set")
@@ -56,7 +58,7 @@ public struct ProductContext: Sendable {
     /// `.pipeops/releases/<commit>/` (libgit2; the working tree, index and HEAD untouched),
     /// then loaded from there. Reused when already written.
     public func atCommit(_ commit: String) throws(PipeOpsError) -> ProductContext {
-        try ProductContext.load(from: try Self.productDirectory(at: commit, manifest: manifest))
+        try ProductContext.load(from: try Self.productDirectory(at: commit, manifest: manifest), pipeline: manifest.selectedPipeline)
     }
 
     /// Where the product of `manifest` is once `commit`'s files are written from git into
@@ -110,7 +112,9 @@ public struct ProductContext: Sendable {
             do {
                 var document = try DocumentLoader.load(path: path)
                 document.path = shown
-                let findings = Linter(options: LintOptions(disabled: manifest.lintDisabled))
+                var options = try manifest.lintSettings(display: DisplayPath(base: product.directory)).options
+                options.sharedEnvironments = manifest.hasSeveralPipelines
+                let findings = Linter(options: options)
                     .lint(
                         environment: document, named: name, against: pipeline, siblings: siblingValues(except: name),
                         manifestRoleArn: manifest.roleArn, artifactURIs: manifest.artifactURIs
@@ -126,10 +130,14 @@ public struct ProductContext: Sendable {
                 throw .message("\(shown): \(error)")
             }
         }
-        let values = file?.values ?? [:]
+        // A product's pipelines share its environment files: each takes the values it declares.
+        let declared = Set(pipeline.parameters.map(\.name))
+        let values = (file?.values ?? [:]).filter { !manifest.hasSeveralPipelines || declared.contains($0.key) }
         return ResolvedEnvironment(
             name: name, order: index, execute: entry.execute, filePath: display, file: file, values: values,
-            pipelineName: file?.pipelineName ?? manifest.pipelineName ?? name,
+            // With several pipelines each keeps its own name (an environment's pipelineName would
+            // give them all one: lint refuses it).
+            pipelineName: (manifest.hasSeveralPipelines ? nil : file?.pipelineName) ?? manifest.pipelineName ?? name,
             roleArn: file?.roleArn ?? manifest.roleArn, region: file?.region, parallelism: file?.parallelism,
             tags: file?.tags.map { ($0.key, $0.value) } ?? [], definitionBucket: file?.definitionBucket, images: file?.images ?? [:],
             requiredEvidence: entry.requiredEvidence)

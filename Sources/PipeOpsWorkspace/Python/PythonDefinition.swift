@@ -21,7 +21,10 @@ extension PythonDefinition {
         public var botocoreVersion: String?
     }
 
-    static func cacheDirectory(_ manifest: Manifest) -> String { Layout.compiled(manifest.directory) }
+    /// `.pipeops/compiled`, or `.pipeops/compiled/pipelines/<key>` for one of several pipelines.
+    static func cacheDirectory(_ manifest: Manifest) -> String {
+        Layout.compiled(manifest.directory) + (manifest.selectedPipeline.map { "/pipelines/" + $0 } ?? "")
+    }
 
     /// The compiled definition of `manifest`, from the cache when nothing it depends on changed.
     public static func compile(_ manifest: Manifest, force: Bool = false) throws(PipeOpsError) -> Compiled {

@@ -58,6 +58,7 @@ struct EnvironmentParameterRule: Rule {
         for member in file.parameters {
             given.insert(member.key)
             guard let parameter = pipeline.parameter(named: member.key) else {
+                if context.sharedEnvironments { continue } // another pipeline's value
                 let hint =
                     Suggestion.hint(member.key, in: declared)
                     ?? " (declared: \(declared.isEmpty ? "none" : StepProperties.listing(declared)))"

@@ -4,32 +4,38 @@ import Testing
 
 @testable import PipeOpsAnalysis
 @testable import PipeOpsModel
+@testable import PipeOpsRelease
 
 /// One generic test runs every rule's own examples (see STYLE.md §3).
 @Suite struct RuleExampleTests {
     static let ruleIDs = RuleRegistry.rules.map { $0.description.id }
 
-    /// Lints an example the way its rule says it should be read.
-    static func lint(_ text: String, kind: RuleDescription.ExampleKind) -> [Finding] {
+    /// Lints an example through the lint gate, exactly as `pipeops lint` reads it: a definition
+    /// as a file named on the command line; an environment file as dev's in a product with a
+    /// staging environment beside it; a manifest beside `environmentExampleDefinition` and a dev
+    /// environment. Only the example's own file's findings count.
+    static func lint(_ text: String, kind: RuleDescription.ExampleKind) throws -> [Finding] {
+        let product = TemporaryDirectory()
         switch kind {
         case .definition:
-            return lintDefinition(text, path: text.hasPrefix("{") ? "example.json" : "example.yaml")
+            let name = text.hasPrefix("{") ? "example.json" : "example.yaml"
+            product.write(name, text)
+            return try LintSession.run(LintRequest(files: [name], workingDirectory: product.path)).findings
         case .environment:
-            let definition = try! DocumentLoader.parse(
-                data: Data(RuleDescription.environmentExampleDefinition.utf8), path: "definition.yaml")
-            do {
-                let document = try DocumentLoader.parse(data: Data(text.utf8), path: "environments/dev.yaml")
-                return Linter().lint(environment: document, named: "dev", against: Pipeline(document: definition))
-            } catch {
-                if case .syntax(let file, let syntax) = error { return [Finding.syntax(file: file, syntax)] }
-                return []
-            }
+            // Two environments: a value can only leak from one environment into another.
+            product.write(
+                "pipeops.yaml",
+                "version: 1\npipeline: { name: example, definition: pipeline/definition.yaml }\nenvironments:\n  dev: { parameters: environments/dev.yaml }\n  staging: { parameters: environments/staging.yaml }\n"
+            )
+            product.write("pipeline/definition.yaml", RuleDescription.environmentExampleDefinition)
+            product.write("environments/dev.yaml", text)
+            product.write("environments/staging.yaml", "parameters: { InputData: \"s3://staging-data/in\" }\n")
+            return try LintSession.run(LintRequest(workingDirectory: product.path)).findings.filter { $0.file == "environments/dev.yaml" }
         case .manifest:
-            let directory = TemporaryDirectory()
-            directory.write("pipeline/definition.yaml", RuleDescription.environmentExampleDefinition)
-            directory.write("environments/dev.yaml", "parameters: { InputData: \"s3://b/in\" }\n")
-            let document = try! DocumentLoader.parse(data: Data(text.utf8), path: "pipeops.yaml")
-            return Linter().lint(manifest: Manifest(document: document, directory: directory.path))
+            product.write("pipeline/definition.yaml", RuleDescription.environmentExampleDefinition)
+            product.write("environments/dev.yaml", "parameters: { InputData: \"s3://b/in\" }\n")
+            product.write("pipeops.yaml", text)
+            return try LintSession.run(LintRequest(workingDirectory: product.path)).findings.filter { $0.file == "pipeops.yaml" }
         }
     }
 
@@ -39,7 +45,7 @@ import Testing
         for example in rule.triggering {
             let (text, expected) = extractMarkers(example)
             #expect(!expected.isEmpty, "example of \(id) has no ↓ marker:\n\(example)")
-            let found = Self.lint(text, kind: rule.exampleKind).filter { $0.rule == id }.map(\.location)
+            let found = try Self.lint(text, kind: rule.exampleKind).filter { $0.rule == id }.map(\.location)
             #expect(found.sorted() == expected.sorted(), "rule \(id) on:\n\(text)\nfound \(found), expected \(expected)")
         }
     }
@@ -48,7 +54,7 @@ import Testing
     func nonTriggeringExamplesStayQuiet(_ id: String) throws {
         let rule = try #require(RuleRegistry.rule(id: id)).description
         for example in rule.nonTriggering {
-            let findings = Self.lint(example, kind: rule.exampleKind).filter { $0.rule == id }
+            let findings = try Self.lint(example, kind: rule.exampleKind).filter { $0.rule == id }
             #expect(findings.isEmpty, "rule \(id) fired on its non-triggering example: \(findings.map(\.message))")
         }
     }
