@@ -13,7 +13,10 @@ extension PipeOps {
                 Finds the pipeline as the repository writes it: SageMaker Projects seed code (the \
                 module and --kwargs its buildspec passes to run-pipeline), a Python file with \
                 get_pipeline, another builder function (create_…pipeline) or a builder class, a \
-                script that builds its Pipeline at module level, or a committed definition JSON. \
+                script that builds its Pipeline at module level, a committed definition JSON, or \
+                a definition embedded in Terraform (a heredoc or file(...) of an \
+                aws_sagemaker_pipeline) or CloudFormation (PipelineDefinitionBody), written out \
+                to a new file. Several pipelines become one product with pipelines:. \
                 Writes pipeops.yaml and environments/dev|staging|prod.yaml and prints what it \
                 inferred and what a person must still decide (role ARNs, accounts, buckets, the \
                 compile venv). A file that exists already is never overwritten.

@@ -176,4 +176,117 @@ import Testing
         #expect(run.stdout.contains("score"), "inference's own step ran: \(run.stdout)")
         #expect(try repo.git("status", "--porcelain").split(separator: "\n").count == 2, "nothing tracked changed")
     }
+
+    static let embeddedDefinition =
+        #"{"Version": "2020-12-01", "Parameters": [{"Name": "InputData", "Type": "String", "DefaultValue": "s3://churn-data/in"}], "Steps": [{"Name": "Stop", "Type": "Fail", "Arguments": {"ErrorMessage": {"Get": "Parameters.InputData"}}}]}"#
+
+    static func committed(_ files: [String: String]) throws -> Scratch {
+        let repo = Scratch()
+        for (path, text) in files { repo.write(path, text) }
+        repo.write(".gitignore", ".pipeops/\n")
+        try repo.git("init", "-q", "-b", "main")
+        try repo.git("config", "user.name", "CI")
+        try repo.git("config", "user.email", "ci@example.com")
+        try repo.git("add", "-A")
+        try repo.git("commit", "-q", "-m", "infrastructure")
+        return repo
+    }
+
+    /// A definition embedded in Terraform (a heredoc) is written out beside it, adopted, linted
+    /// and rendered; an HCL jsonencode is named as a decision, not guessed.
+    @Test func aTerraformEmbeddedDefinitionIsExtracted() throws {
+        let repo = try Self.committed([
+            "infra/main.tf": """
+            resource "aws_iam_role" "pipeline" {
+              name = "churn-pipeline"
+            }
+
+            resource "aws_sagemaker_pipeline" "churn" {
+              pipeline_name         = "churn-terraform"
+              pipeline_display_name = "churn"
+              role_arn              = aws_iam_role.pipeline.arn
+              pipeline_definition   = <<EOF
+            \(Self.embeddedDefinition)
+            EOF
+              tags = { team = "ml" }
+            }
+
+            """,
+            "infra/legacy.tf": """
+            resource "aws_sagemaker_pipeline" "legacy" {
+              pipeline_name       = "legacy"
+              pipeline_definition = jsonencode({ Version = "2020-12-01", Steps = [] })
+            }
+
+            """,
+        ])
+        let adopt = try CLI.run(["adopt"], in: repo.path)
+        #expect(adopt.status == 0, "\(adopt.stderr)")
+        #expect(adopt.stdout.contains("infra/main.tf embeds it in a heredoc"), "\(adopt.stdout)")
+        #expect(adopt.stdout.contains("infra/legacy.tf builds a pipeline_definition with jsonencode"), "\(adopt.stdout)")
+        let extracted = try String(contentsOfFile: repo.path + "/pipeline/churn-terraform.json", encoding: .utf8)
+        #expect(extracted == Self.embeddedDefinition + "\n")
+        let manifest = try String(contentsOfFile: repo.path + "/pipeops.yaml", encoding: .utf8)
+        #expect(
+            manifest.contains("name: \"churn-terraform\"") && manifest.contains("definition: \"pipeline/churn-terraform.json\""),
+            "\(manifest)")
+        let status = try repo.git("status", "--porcelain").split(separator: "\n").map(String.init).sorted()
+        #expect(status == ["?? environments/", "?? pipeline/", "?? pipeops.yaml"], "adopt only adds files: \(status)")
+        let lint = try CLI.run(["lint", "--format", "json"], in: repo.path)
+        #expect(lint.stdout.contains("\"errors\": 0"), "\(lint.stdout)")
+        let render = try CLI.run(["render", "--env", "dev"], in: repo.path)
+        #expect(render.status == 0, "\(render.stderr)")
+        #expect(render.stdout.contains("\"PipelineName\": \"churn-terraform\""), "\(render.stdout)")
+    }
+
+    /// CloudFormation's PipelineDefinitionBody and a Terraform file(...) are read where they are.
+    @Test func cloudFormationAndTerraformFileDefinitionsAreFound() throws {
+        let repo = try Self.committed([
+            "cfn/pipeline.yaml": """
+            AWSTemplateFormatVersion: "2010-09-09"
+            Resources:
+              ChurnPipeline:
+                Type: AWS::SageMaker::Pipeline
+                Properties:
+                  PipelineName: churn-cfn
+                  RoleArn: arn:aws:iam::111111111111:role/churn
+                  PipelineDefinition:
+                    PipelineDefinitionBody: '\(Self.embeddedDefinition)'
+
+            """,
+            "infra/scoring.tf": """
+            resource "aws_sagemaker_pipeline" "scoring" {
+              pipeline_name       = "churn-scoring"
+              pipeline_definition = file("${path.module}/../definitions/scoring.json")
+            }
+
+            """,
+            "definitions/scoring.json": Self.embeddedDefinition,
+        ])
+        let found = Adopter.discover(repo.path)
+        #expect(found.map(\.definition).sorted() == ["definitions/scoring.json", "pipeline/churn-cfn.json"], "\(found.map(\.definition))")
+        #expect(found.first { $0.definition == "pipeline/churn-cfn.json" }?.extracted == Self.embeddedDefinition + "\n")
+        let adopt = try CLI.run(["adopt"], in: repo.path)
+        #expect(adopt.status == 0, "\(adopt.stderr)")
+        let lint = try CLI.run(["lint"], in: repo.path)
+        #expect(lint.status == 0 && lint.stderr.contains("0 errors"), "\(lint.stdout)\(lint.stderr)")
+        for pipeline in ["churn-cfn", "scoring"] {
+            let render = try CLI.run(["render", "--env", "staging", "--pipeline", pipeline], in: repo.path)
+            #expect(render.status == 0, "\(pipeline): \(render.stderr)")
+        }
+    }
+
+    /// The repository's requirements become the compile venv's (dev and test requirements do not).
+    @Test func theRepositorysRequirementsMakeTheCompileVenv() throws {
+        let repo = try Self.committed([
+            "pipeline.py": "from sagemaker.workflow.pipeline import Pipeline\n\ndef get_pipeline(region):\n    return Pipeline(name='p')\n",
+            "requirements.txt": "sagemaker>=2.200\nxgboost\n",
+            "requirements-dev.txt": "pytest\n",
+        ])
+        let adopt = try CLI.run(["adopt"], in: repo.path)
+        #expect(adopt.status == 0, "\(adopt.stderr)")
+        let manifest = try String(contentsOfFile: repo.path + "/pipeops.yaml", encoding: .utf8)
+        #expect(manifest.contains("  requirements: [\"requirements.txt\"]\n"), "\(manifest)")
+        #expect(adopt.stdout.contains("the compile venv: pipeops makes it from requirements.txt"), "\(adopt.stdout)")
+    }
 }

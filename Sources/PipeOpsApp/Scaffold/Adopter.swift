@@ -17,12 +17,23 @@ public enum Adopter {
         public var kwargs: [(key: String, value: String)]
         /// How it was found, for the report.
         public var how: String
+        /// A definition embedded in infrastructure code (a Terraform heredoc, a CloudFormation
+        /// PipelineDefinitionBody): adopt writes it to `definition`, a new file.
+        public var extracted: String?
+
+        public init(definition: String, kwargs: [(key: String, value: String)], how: String, extracted: String? = nil) {
+            self.definition = definition
+            self.kwargs = kwargs
+            self.how = how
+            self.extracted = extracted
+        }
     }
 
     public struct Result: Sendable {
         public var found: [Found]
-        /// How many pipelines pipeops.yaml lists.
+        /// How many pipelines pipeops.yaml lists, and whether any is Python (compiled).
         public var pipelines = 1
+        public var python = false
         public var written: [String]
         public var decide: [String]
     }
@@ -106,7 +117,19 @@ public enum Adopter {
             else { continue }
             found.append(Found(definition: file, kwargs: [], how: "\(file) is a committed definition"))
         }
+        found += Infrastructure.definitions(in: root, files: all, text: { text(root, $0) }, taken: found.map(\.definition))
         return found
+    }
+
+    /// What the builder's imports install from: the root's requirements*.txt files (not the dev,
+    /// test and lint ones). A setup.py or pyproject.toml is not proposed: `pip install .` builds in
+    /// the working tree (name it as `requirements: [.]` by hand).
+    static func compileRequirements(_ root: String) -> [String]? {
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []).sorted()
+        let files = names.filter {
+            $0.hasPrefix("requirements") && $0.hasSuffix(".txt") && !$0.contains("test") && !$0.contains("dev") && !$0.contains("lint")
+        }
+        return files.isEmpty ? nil : files
     }
 
     /// Test code builds pipelines too; it is no pipeline of the repository.
@@ -168,12 +191,14 @@ public enum Adopter {
     public static func adopt(_ root: String, name: String?) throws(PipeOpsError) -> Result {
         let found = discover(root)
         guard !found.isEmpty else {
+            let notes = Infrastructure.unreadable(files: files(below: root), text: { text(root, $0) })
             throw .message(
-                "found no pipeline in \(root): no buildspec with --module-name, no Python builder (get_pipeline, create_…pipeline, a builder class, a module-level Pipeline) and no committed definition JSON; write pipeops.yaml by hand (see 'pipeops init')"
+                "found no pipeline in \(root): no buildspec with --module-name, no Python builder (get_pipeline, create_…pipeline, a builder class, a module-level Pipeline), no committed definition JSON and no Terraform or CloudFormation that embeds one\(notes.isEmpty ? "" : " (" + notes.joined(separator: "; ") + ")"); write pipeops.yaml by hand (see 'pipeops init')"
             )
         }
         let environments = ["dev", "staging", "prod"]
-        let targets = [Manifest.fileName] + environments.map { "environments/\($0).yaml" }
+        let targets =
+            [Manifest.fileName] + environments.map { "environments/\($0).yaml" } + found.filter { $0.extracted != nil }.map(\.definition)
         if let existing = targets.first(where: { FileManager.default.fileExists(atPath: root + "/" + $0) }) {
             throw .message("\(existing) exists already; adopt changes no existing file (remove it, or edit pipeops.yaml by hand)")
         }
@@ -217,12 +242,22 @@ public enum Adopter {
                     }
                 }
             }
+            if PythonDefinition.isPython(entry.definition), let requirements = compileRequirements(root) {
+                lines.append("\(indent)requirements: [\(requirements.map(quoted).joined(separator: ", "))]")
+            }
             // A placeholder in init's placeholder account, so render works before anyone decides.
             lines.append("\(indent)roleArn: \"arn:aws:iam::111111111111:role/pipeops-adopt-DECIDE\"  # DECIDE")
         }
         if chosen.contains(where: { PythonDefinition.isPython($0.definition) }) {
-            decide.append(
-                "pipeline.python: a venv with the SageMaker SDK and what the builder imports (default: $PIPEOPS_PYTHON, else python3)")
+            if let requirements = compileRequirements(root) {
+                decide.append(
+                    "the compile venv: pipeops makes it from \(requirements.joined(separator: " and ")) on the first compile (once, cached); set pipeline.python to use a venv of your own"
+                )
+            } else {
+                decide.append(
+                    "pipeline.python: a venv with the SageMaker SDK and what the builder imports (default: $PIPEOPS_PYTHON, else python3), or pipeline.requirements for pipeops to make one"
+                )
+            }
         }
         lines.append("environments:")
         decide.append("pipeline.roleArn and each environment's roleArn, region and bucket values (accounts per environment)")
@@ -231,6 +266,16 @@ public enum Adopter {
                 "  \(environment): { parameters: environments/\(environment).yaml\(environment == "prod" ? ", execute: false" : "") }")
         }
         var written: [String] = []
+        for entry in chosen {
+            guard let body = entry.extracted else { continue }
+            let path = root + "/" + entry.definition
+            do {
+                try FileManager.default.createDirectory(
+                    atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            } catch { throw .writeFailed(path, reason: AtomicFile.reason(error)) }
+            try AtomicFile.write(Data(body.utf8), to: path)
+            written.append(entry.definition)
+        }
         let manifest = lines.joined(separator: "\n") + "\n"
         try AtomicFile.write(Data(manifest.utf8), to: root + "/" + Manifest.fileName)
         written.append(Manifest.fileName)
@@ -260,9 +305,11 @@ public enum Adopter {
                 "also found \(left.map(\.definition).joined(separator: ", ")) (committed output of a builder, presumably): not adopted; add it under pipelines: if it is a pipeline of its own"
             )
         }
+        decide += Infrastructure.unreadable(files: files(below: root), text: { text(root, $0) })
         decide.append(".pipeops/ holds pipeops's state: add it to .gitignore (adopt changes no existing file)")
         var result = Result(found: found, written: written, decide: decide)
         result.pipelines = chosen.count
+        result.python = chosen.contains { PythonDefinition.isPython($0.definition) }
         return result
     }
 

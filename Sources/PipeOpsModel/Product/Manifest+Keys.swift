@@ -4,7 +4,8 @@ extension Manifest {
     public enum Keys {
         public static let top = ["version", "pipeline", "pipelines", "environments", "code", "propertyFiles", "local", "lint", "release"]
         public static let pipeline = [
-            "name", "definition", "roleArn", "description", "kwargs", "python", "compileTimeout", "offline", "pythonPath", "variables",
+            "name", "definition", "roleArn", "description", "kwargs", "python", "requirements", "compileTimeout", "offline", "pythonPath",
+            "variables",
         ]
         public static let environment = ["parameters", "execute", "requireEvidence"]
         public static let propertyFile = ["sample", "schema"]

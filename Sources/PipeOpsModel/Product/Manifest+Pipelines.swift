@@ -14,6 +14,8 @@ public struct PipelineEntry: Sendable {
     public var pythonPath: [String] = []
     public var compileVariables: Node?
     public var offlineAnswers: Node?
+    /// `requirements`: files pipeops makes the compile venv from (unless `python` names one).
+    public var requirements: [String] = []
     public var node: Node
     /// Where its keys are in messages (`pipeline`, `pipelines.training`).
     public var context: String
@@ -61,6 +63,7 @@ extension Manifest {
         pythonPath = entry.pythonPath
         compileVariables = entry.compileVariables
         offlineAnswers = entry.offlineAnswers
+        compileRequirements = entry.requirements
     }
 
     /// `pipeline:` (one) or `pipelines:` (several, by key); the first is applied until one is selected.
@@ -121,6 +124,13 @@ extension Manifest {
             }
         }
         entry.python = reader.string(pipeline, "python", in: context)
+        if let node = pipeline["requirements"] {
+            if let one = node.string {
+                entry.requirements = [one]
+            } else {
+                entry.requirements = reader.stringList(pipeline, "requirements", in: context) ?? []
+            }
+        }
         if let timeout = pipeline["compileTimeout"] {
             if let seconds = timeout.double, seconds > 0 {
                 entry.compileTimeout = seconds

@@ -57,6 +57,8 @@ public struct Manifest: Sendable {
     /// For a `.py` definition: keyword arguments of `get_pipeline`, the interpreter, the time limit.
     public var pythonKwargs: Node?
     public var python: String?
+    /// `pipeline.requirements`: the compile venv pipeops makes (see PipeOpsWorkspace's CompileEnvironment).
+    public var compileRequirements: [String] = []
     public var compileTimeout: Double?
     /// The file `pipeline.definition` is read from (a Python entry's source file), absolute.
     public var definitionSource: String? { definition.map { resolve(PythonDefinition.sourceFile($0, in: directory)) } }
