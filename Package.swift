@@ -78,6 +78,9 @@ let package = Package(
         .testTarget(name: "PipeOpsModelTests", dependencies: ["PipeOpsModel", "PipeOpsTestSupport"]),
         .testTarget(name: "PipeOpsAnalysisTests", dependencies: ["PipeOpsModel", "PipeOpsAnalysis", "PipeOpsTestSupport"]),
         .testTarget(
+            name: "PipeOpsWorkspaceTests", dependencies: ["PipeOpsModel", "PipeOpsAnalysis", "PipeOpsWorkspace", "PipeOpsTestSupport"]
+        ),
+        .testTarget(
             name: "PipeOpsEngineTests",
             dependencies: ["PipeOpsModel", "PipeOpsAnalysis", "PipeOpsWorkspace", "PipeOpsEngine", "PipeOpsTestSupport"]
         ),

@@ -276,7 +276,7 @@ public struct CredentialChain: Sendable {
             }
             let base =
                 chain.nonEmpty("AWS_ENDPOINT_URL_SSO") ?? chain.nonEmpty("AWS_ENDPOINT_URL")
-                ?? "https://portal.sso.\(ssoRegion).amazonaws.com"
+                ?? "https://portal.sso.\(ssoRegion).\(AWSEndpoints.suffix(region: ssoRegion))"
             let query = "account_id=\(SigV4Signer.encode(account, keeping: ""))&role_name=\(SigV4Signer.encode(role, keeping: ""))"
             guard let url = URL(string: base.trimmingCharacters(in: CharacterSet(charactersIn: "/")) + "/federation/credentials?" + query)
             else {
