@@ -57,12 +57,6 @@ public enum RunParameters {
         return values
     }
 
-    /// Parses `NAME=VALUE` assignments (see `Assignments.parse`).
-    public static func assignments(_ entries: [String], option: String = "--param") throws(PipeOpsError) -> [(name: String, value: String)]
-    {
-        try Assignments.parse(entries, option: option)
-    }
-
     static func hint(_ name: String, _ names: [String]) -> String {
         Suggestion.hint(name, in: names) ?? (names.isEmpty ? "" : " (declared: \(names.joined(separator: ", ")))")
     }

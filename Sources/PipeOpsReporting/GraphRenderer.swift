@@ -85,8 +85,4 @@ public enum GraphRenderer {
             return out + "}\n"
         }
     }
-
-    /// The waves a ready-set scheduler runs when every step takes the same time: a step is in the
-    /// wave after its latest predecessor. ForEach bodies run inside their ForEach step.
-    public static func waves(_ pipeline: Pipeline) -> [[Step]]? { DependencyGraph.waves(pipeline) }
 }

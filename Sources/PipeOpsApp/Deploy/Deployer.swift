@@ -199,7 +199,7 @@ public enum Deployer {
         -> String
     {
         if let arn {
-            let status = try describe(arn, client: client, withSteps: false).status
+            let status = try client.describeExecution(arn, withSteps: false).status
             guard status == "Succeeded" || status == "Failed" else {
                 throw .tool(
                     .invalidArgument("--source-execution \(arn) is \(status); a selective execution needs one that Succeeded or Failed"))
@@ -223,13 +223,6 @@ public enum Deployer {
         }
         return newest
     }
-
-    public typealias ExecutionState = PipelineExecutionState
-
-    /// The execution's status and, when `withSteps`, its steps (`SageMakerClient.describeExecution`).
-    public static func describe(_ arn: String, client: SageMakerClient, withSteps: Bool = true) throws(SageMakerClient.CallError)
-        -> ExecutionState
-    { try client.describeExecution(arn, withSteps: withSteps) }
 
     public static func stop(_ arn: String, client: SageMakerClient) throws(SageMakerClient.CallError) {
         _ = try client.call(

@@ -56,7 +56,7 @@ public enum StartUseCase {
                 "pipeops.yaml marks '\(options.environment)' execute: false (upserted, never executed by CI); pass --force to start it anyway"
             )
         }
-        let overrides = try RunParameters.assignments(options.parameters)
+        let overrides = try Assignments.parse(options.parameters)
         let parameters = try RunParameters.resolve(context.pipeline, environment: environment.values, overrides: overrides)
         let needsSource = try options.select.map { steps throws(PipeOpsError) in try Deployer.checkSelection(steps, in: context.pipeline) }
         let session = try options.aws.connect(environmentRegion: environment.region)
