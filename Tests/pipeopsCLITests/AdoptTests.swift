@@ -38,18 +38,10 @@ import Testing
         """#
 
     @Test func sageMakerProjectsSeedCodeIsAdoptedCompiledAndLintedWithoutAHandWrittenFile() throws {
-        let repo = Scratch()
-        repo.write("pipelines/__init__.py", "")
-        repo.write("pipelines/abalone/__init__.py", "")
-        repo.write("pipelines/abalone/messages.py", "TEXT = 'seed code'\n")
-        repo.write("pipelines/abalone/pipeline.py", Self.seedPipeline)
-        repo.write("codebuild-buildspec.yml", Self.buildspec)
-        repo.write(".gitignore", ".pipeops/\n")
-        try repo.git("init", "-q", "-b", "main")
-        try repo.git("config", "user.name", "CI")
-        try repo.git("config", "user.email", "ci@example.com")
-        try repo.git("add", "-A")
-        try repo.git("commit", "-q", "-m", "seed")
+        let repo = try Self.committed([
+            "pipelines/__init__.py": "", "pipelines/abalone/__init__.py": "", "pipelines/abalone/messages.py": "TEXT = 'seed code'\n",
+            "pipelines/abalone/pipeline.py": Self.seedPipeline, "codebuild-buildspec.yml": Self.buildspec,
+        ])
 
         let adopt = try CLI.run(["adopt"], in: repo.path)
         #expect(adopt.status == 0, "\(adopt.stderr)")
@@ -91,11 +83,10 @@ import Testing
     }
 
     static func twoPipelineRepository() throws -> Scratch {
-        let repo = Scratch()
+        var files: [String: String] = [:]
         for (name, message) in [("training", "train"), ("inference", "score")] {
-            repo.write("pipelines/\(name)/__init__.py", "")
-            repo.write(
-                "pipelines/\(name)/pipeline.py",
+            files["pipelines/\(name)/__init__.py"] = ""
+            files["pipelines/\(name)/pipeline.py"] =
                 """
                 from sagemaker.workflow.fail_step import FailStep
                 from sagemaker.workflow.parameters import ParameterString
@@ -109,27 +100,19 @@ import Testing
                                     steps=[FailStep(name="Stop", error_message="\(message)")],
                                     sagemaker_session=PipelineSession())
 
-                """)
+                """
         }
-        repo.write("pipelines/__init__.py", "")
-        repo.write("tests/test_pipelines.py", "from sagemaker.workflow.pipeline import Pipeline\npipeline = Pipeline(name='test')\n")
-        repo.write(
-            "codebuild-buildspec.yml",
-            #"""
+        files["pipelines/__init__.py"] = ""
+        files["tests/test_pipelines.py"] = "from sagemaker.workflow.pipeline import Pipeline\npipeline = Pipeline(name='test')\n"
+        files["codebuild-buildspec.yml"] = #"""
             version: 0.2
             phases:
               build:
                 commands:
                   - run-pipeline --module-name pipelines.training.pipeline --kwargs "{\"region\":\"${AWS_REGION}\",\"pipeline_name\":\"churn-training\"}"
                   - run-pipeline --module-name pipelines.inference.pipeline --kwargs "{\"region\":\"${AWS_REGION}\",\"pipeline_name\":\"churn-inference\"}"
-            """#)
-        repo.write(".gitignore", ".pipeops/\n")
-        try repo.git("init", "-q", "-b", "main")
-        try repo.git("config", "user.name", "CI")
-        try repo.git("config", "user.email", "ci@example.com")
-        try repo.git("add", "-A")
-        try repo.git("commit", "-q", "-m", "two pipelines")
-        return repo
+            """#
+        return try committed(files)
     }
 
     /// Two pipelines in one repository: both adopted into one product, compiled, linted together,

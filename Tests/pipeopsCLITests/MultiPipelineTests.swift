@@ -119,5 +119,9 @@ import Testing
         let run = try CLI.run(["run", "--env", "dev", "--pipeline", "training", "--format", "json"], in: product.path)
         #expect(run.status == 1, "the pipeline's one step is a Fail step: \(run.stderr)")
         #expect(run.stdout.contains("epochs 2"), "\(run.stdout)")
+        // The product's executions are listed whichever pipeline ran them.
+        let executions = try CLI.run(["executions", "list"], in: product.path)
+        #expect(executions.status == 0, "\(executions.stderr)")
+        #expect(executions.stdout.contains("failed"), "\(executions.stdout)")
     }
 }

@@ -113,7 +113,8 @@ extension LocalRun {
 /// The product's local executions (`.pipeops/executions`).
 public enum LocalExecutions {
     static func store(from directory: String) throws(PipeOpsError) -> ExecutionStore {
-        let root = try Product.locate(from: directory).manifest?.directory ?? directory
+        // The product's executions, whichever of its pipelines ran them.
+        let root = try Product.locate(from: directory, anyPipeline: true).manifest?.directory ?? directory
         return ExecutionStore(stateDirectory: Layout.state(root))
     }
 

@@ -17,6 +17,9 @@ public struct LintRequest: Sendable {
     public var apiModel: String?
     /// The pipeline to lint when pipeops.yaml lists several; nil lints every one.
     public var pipeline: String?
+    /// Whether this lint checks the shared environment values against every pipeline (off for
+    /// each pipeline of `lintEveryPipeline`, which checks them once).
+    var checksSharedValues = true
 
     public init(
         files: [String] = [], propertySamples: [(name: String, path: String)] = [],
@@ -146,7 +149,7 @@ public enum LintSession {
                 case .failure(.io(let error)): throw error
                 }
             }
-            if manifest.hasSeveralPipelines && request.pipeline != nil {
+            if manifest.hasSeveralPipelines && request.checksSharedValues {
                 findings += undeclaredEnvironmentValues(manifest, display: display)
             }
             findings = dayOneImages(findings, manifest: manifest)
@@ -176,14 +179,15 @@ public enum LintSession {
     }
 
     /// Every pipeline of a product that lists several, each with its own definition and the shared
-    /// manifest and environment files (each finding once: every pipeline's lint also checks that
-    /// each environment value is a parameter of some pipeline).
+    /// manifest and environment files (each finding once), then, once, that each environment
+    /// value is a parameter of some pipeline.
     static func lintEveryPipeline(_ request: LintRequest, manifest: Manifest, display: DisplayPath) throws(PipeOpsError) -> LintReport {
         var merged = LintReport(findings: [], files: [])
         var seen = Set<String>()
         for (index, entry) in manifest.pipelines.enumerated() {
             var one = request
             one.pipeline = entry.key
+            one.checksSharedValues = false
             let report = try run(one)
             if index == 0 { merged.apiModel = report.apiModel }
             for file in report.files where !merged.files.contains(file) { merged.files.append(file) }
@@ -194,6 +198,7 @@ public enum LintSession {
                 merged.findings.append(finding)
             }
         }
+        merged.findings += undeclaredEnvironmentValues(manifest, display: display)
         return merged
     }
 
