@@ -40,6 +40,8 @@ public final class LocalEngine: @unchecked Sendable {
         public var isolation: IsolationMode
         /// Stand-in steps whose inputs are not staged (`local.steps.<Step>.stageInputs: false`).
         public var unstagedSteps: Set<String> = []
+        /// Folders put first on every step's PATH (a Python product's compile interpreter).
+        public var toolFolders: [String] = []
 
         public init(
             pipelineName: String, environment: String? = nil, definitionPath: String, parameters: [String: Node], parallelism: Int,
@@ -91,6 +93,7 @@ public final class LocalEngine: @unchecked Sendable {
     private var interrupted = false
     private let started = Date()
     private var startTimes: [Int: Date] = [:]
+    private var endpoint: LocalS3Endpoint?
     private var lastPersist = Date.distantPast
     private var pendingEvents: [EngineEvent] = []
     private let delivery = NSLock()
@@ -117,6 +120,9 @@ public final class LocalEngine: @unchecked Sendable {
     /// Runs to the end and returns the final record (also saved under .pipeops/executions/<id>).
     public func run() throws(PipeOpsError) -> ExecutionRecord {
         try persist()
+        // Steps that call S3 themselves (boto3, the @step runtime) reach this run's store.
+        endpoint = try? LocalS3Endpoint(store: s3)
+        defer { endpoint?.stop() }
         onEvent(.started(record))
         condition.lock()
         ready = scheduler.initial()
@@ -231,6 +237,7 @@ public final class LocalEngine: @unchecked Sendable {
     func makeExecutor() -> StepExecutor {
         StepExecutor(
             options: options, executionId: record.id, executionFolder: store.folder(for: record.id),
+            s3Environment: endpoint?.stepEnvironment ?? [:],
             cache: StepCache(directory: options.stateDirectory + "/cache/" + Self.safeName(options.pipelineName)),
             emit: { [self] in self.emit($0) }, sleep: { [self] in self.sleepUnlessInterrupted($0) })
     }

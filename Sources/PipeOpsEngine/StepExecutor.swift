@@ -18,6 +18,8 @@ struct StepExecutor: Sendable {
     let executionId: String
     /// `.pipeops/executions/<id>`: each step's logs and sandbox go below it.
     let executionFolder: String
+    /// The run's S3 endpoint and key for steps that call S3 themselves (empty without one).
+    var s3Environment: [String: String] = [:]
     let cache: StepCache
     let emit: @Sendable (EngineEvent) -> Void
     /// Waits up to the given seconds; false when the execution was interrupted meanwhile.
@@ -93,6 +95,10 @@ struct StepExecutor: Sendable {
             environment["PYTHONUNBUFFERED"] = "1"
             environment["PIPEOPS_EXECUTION_ID"] = executionId
             environment["PIPEOPS_STEP"] = step.name
+            environment.merge(s3Environment) { _, new in new }
+            if !options.toolFolders.isEmpty {
+                environment["PATH"] = (options.toolFolders + [environment["PATH"] ?? "/usr/bin:/bin"]).joined(separator: ":")
+            }
             let job = StepJob(
                 step: step, arguments: arguments, context: context, sandbox: sandbox, logDirectory: folder,
                 productRoot: options.productRoot, stateDirectory: options.stateDirectory, standIn: options.standIns[step.name],

@@ -218,9 +218,16 @@ extension PipeOps {
             }
             printPublished(outcome.published, progress: progress)
             if let upserted = outcome.upserted { Terminal.output("\(upserted.created ? "created" : "updated") \(upserted.pipelineArn)\n") }
+            for (key, upserted) in outcome.upsertedPipelines {
+                Terminal.output("\(key): \(upserted.created ? "created" : "updated") \(upserted.pipelineArn)\n")
+            }
             if let record = outcome.record {
+                for (key, part) in (record.pipelines ?? [:]).sorted(by: { $0.key < $1.key }) {
+                    Terminal.output("  \(key): structure \(part.structureSha256.prefix(12)) code \(part.codeSha256.prefix(12))\n")
+                }
+                let what = record.pipelines.map { "\($0.count) pipelines, one record" } ?? "structure \(record.structureSha256.prefix(12))"
                 Terminal.output(
-                    "promoted \(record.version) to \(to) (structure \(record.structureSha256.prefix(12))); recorded in \(PromoteUseCase.notesRef) on \(record.commit.prefix(7))\n"
+                    "promoted \(record.version) to \(to) (\(what)); recorded in \(PromoteUseCase.notesRef) on \(record.commit.prefix(7))\n"
                 )
             }
         }

@@ -93,7 +93,12 @@ import Testing
                     let code = line.trimmingCharacters(in: .whitespaces)
                         .replacingOccurrences(of: #""([^"\\]|\\.)*""#, with: "\"\"", options: .regularExpression)
                     guard !code.hasPrefix("//") else { continue }
-                    for word in forbidden where code.contains(word) {
+                    // A call, not the end of a longer name (`fingerprint(`, `onExit(`).
+                    for word in forbidden
+                    where code.range(
+                        of: (word.first!.isLetter ? "(?<![A-Za-z0-9_])" : "") + NSRegularExpression.escapedPattern(for: word),
+                        options: .regularExpression) != nil
+                    {
                         Issue.record("\(target.path)/\(source):\(number + 1): a library target uses \(word)")
                     }
                 }

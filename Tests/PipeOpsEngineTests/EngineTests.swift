@@ -262,10 +262,10 @@ final class EngineBench: @unchecked Sendable {
 
     @Test func retryPoliciesRetryMatchingFailuresOnly() throws {
         let bench = EngineBench()
-        // Steps run from the product root, so "count" is bench.root/count (and the script stays under
-        // the API's 256 characters per ContainerEntrypoint entry).
+        // Each attempt has a sandbox of its own (as each SageMaker retry is a new job), so the count
+        // lives in bench.root (and the script stays under the API's 256 characters per entry).
         let flaky =
-            "n=$(cat count 2>/dev/null || echo 0); n=$((n+1)); echo $n > count; if [ $n -lt 3 ]; then echo 'Step.THROTTLING: slow down' > /opt/ml/output/failure; exit 1; fi"
+            "cd \(bench.root); n=$(cat count 2>/dev/null || echo 0); n=$((n+1)); echo $n > count; if [ $n -lt 3 ]; then echo 'Step.THROTTLING: slow down' > /opt/ml/output/failure; exit 1; fi"
         let yaml = """
             Version: "2020-12-01"
             Steps:
@@ -282,16 +282,21 @@ final class EngineBench: @unchecked Sendable {
     /// A step that waits (up to 30 s) until `count` steps have arrived, then notes how many are
     /// running: the steps can only all pass the barrier when that many run at once, so the test
     /// needs no clock. The first to note sees every arrived step still running.
+    /// They meet in `$D` (`meetingPlace`): a step's own working directory is its sandbox.
     static func barrierScript(_ count: Int) -> String {
-        "mkdir -p running arrived && touch running/$$ arrived/$$ && i=0 && "
+        "cd $D && mkdir -p running arrived && touch running/$$ arrived/$$ && i=0 && "
             + "while [ $(ls arrived | wc -l) -lt \(count) ] && [ $i -lt 600 ]; do sleep 0.05; i=$((i+1)); done && "
             + "ls running | wc -l >> peaks && rm running/$$ && [ $i -lt 600 ]"
     }
 
+    /// The step field that names the barrier's folder (shellStep's `extra`).
+    static func meetingPlace(_ directory: String) -> String { "      Environment: { D: \"\(directory)\" }" }
+
     @Test func independentStepsRunInParallel() throws {
         // Four independent steps with parallelism 4 pass a barrier for four: they ran together.
         let together = EngineBench()
-        let barrier = (1...4).map { EngineBench.shellStep("Step\($0)", Self.barrierScript(4)) }.joined(separator: "\n")
+        let barrier = (1...4).map { EngineBench.shellStep("Step\($0)", Self.barrierScript(4), extra: Self.meetingPlace(together.root)) }
+            .joined(separator: "\n")
         let record = try together.run(try together.pipeline("Version: \"2020-12-01\"\nSteps:\n\(barrier)"), parallelism: 4, cache: false)
         #expect(record.status == .succeeded, "\(record.steps.map { "\($0.name): \($0.status) \($0.failureReason ?? "")" })")
         let peaks = try String(contentsOfFile: together.root + "/peaks", encoding: .utf8).split(separator: "\n").compactMap {
@@ -300,7 +305,8 @@ final class EngineBench: @unchecked Sendable {
         #expect(peaks.max() == 4, "peaks \(peaks)")
         // With parallelism 1 the same steps run one at a time: never two running at once.
         let serial = EngineBench()
-        let alone = (1...4).map { EngineBench.shellStep("Step\($0)", Self.barrierScript(1)) }.joined(separator: "\n")
+        let alone = (1...4).map { EngineBench.shellStep("Step\($0)", Self.barrierScript(1), extra: Self.meetingPlace(serial.root)) }.joined(
+            separator: "\n")
         let serialRecord = try serial.run(try serial.pipeline("Version: \"2020-12-01\"\nSteps:\n\(alone)"), parallelism: 1, cache: false)
         #expect(serialRecord.status == .succeeded)
         let serialPeaks = try String(contentsOfFile: serial.root + "/peaks", encoding: .utf8).split(separator: "\n").compactMap {

@@ -79,7 +79,7 @@ import Testing
                   IterableItems: [a, b, c, d]
                   MaxConcurrency: \(limit)
                   ForEachBody:
-            \(EngineBench.shellStep("Work", script).split(separator: "\n").map { "        " + $0 }.joined(separator: "\n"))
+            \(EngineBench.shellStep("Work", script, extra: EngineExecutionTests.meetingPlace(bench.root)).split(separator: "\n").map { "        " + $0 }.joined(separator: "\n"))
             """
         let record = try bench.run(try bench.pipeline(yaml), parallelism: 4)
         #expect(record.status == .succeeded, "\(record.steps.map { "\($0.name): \($0.status) \($0.failureReason ?? "")" })")

@@ -6,7 +6,8 @@ import Testing
 /// environment files: lint covers both, every command that works on one takes --pipeline and
 /// says so when it is missing.
 @Suite struct MultiPipelineTests {
-    static func product() throws -> Scratch {
+    /// `passing`: each pipeline's one step is a Condition that holds (runs succeed), not a Fail step.
+    static func product(passing: Bool = false) throws -> Scratch {
         let scratch = Scratch()
         try scratch.git("init", "-q", "-b", "main")
         try scratch.git("config", "user.name", "CI")
@@ -31,7 +32,7 @@ import Testing
             Parameters:
               - { Name: Epochs, Type: Integer, DefaultValue: 1 }
             Steps:
-              - { Name: Train, Type: Fail, Arguments: { ErrorMessage: { "Std:Join": { On: " ", Values: [epochs, { Get: Parameters.Epochs }] } } } }
+            \(passing ? gate("Epochs") : "  - { Name: Train, Type: Fail, Arguments: { ErrorMessage: { \"Std:Join\": { On: \" \", Values: [epochs, { Get: Parameters.Epochs }] } } } }")
 
             """)
         scratch.write(
@@ -41,14 +42,56 @@ import Testing
             Parameters:
               - { Name: BatchSize, Type: Integer, DefaultValue: 8 }
             Steps:
-              - { Name: Score, Type: Fail, Arguments: { ErrorMessage: { "Std:Join": { On: " ", Values: [batch, { Get: Parameters.BatchSize }] } } } }
+            \(passing ? gate("BatchSize") : "  - { Name: Score, Type: Fail, Arguments: { ErrorMessage: { \"Std:Join\": { On: \" \", Values: [batch, { Get: Parameters.BatchSize }] } } } }")
 
             """)
+        scratch.write(".gitignore", ".pipeops/\n")
         scratch.write("environments/dev.yaml", "parameters: { Epochs: 2, BatchSize: 16 }\n")
         scratch.write("environments/prod.yaml", "parameters: { Epochs: 20, BatchSize: 64 }\n")
         try scratch.git("add", "-A")
         try scratch.git("commit", "-q", "-m", "two pipelines")
         return scratch
+    }
+
+    static func gate(_ parameter: String) -> String {
+        "  - { Name: Gate, Type: Condition, Arguments: { Conditions: [ { Type: GreaterThanOrEqualTo, LeftValue: { Get: Parameters.\(parameter) }, RightValue: 1 } ], IfSteps: [], ElseSteps: [] } }"
+    }
+
+    /// A release moves every pipeline at once: one tag naming each one's hashes, each pipeline's
+    /// evidence checked, one promotion record with every pipeline's hashes.
+    @Test func aReleaseAndItsPromotionCoverEveryPipelineInOneRecord() throws {
+        let product = try Self.product(passing: true)
+        let tag = try CLI.run(["tag", "0.1.0"], in: product.path)
+        #expect(tag.status == 0, "tag needs no --pipeline: \(tag.stderr)")
+        let message = try product.git("tag", "-l", "-n20", "v0.1.0")
+        #expect(
+            message.contains("pipeline training: pipelines/training.yaml")
+                && message.contains("pipeline inference: pipelines/inference.yaml"), "\(message)")
+        _ = try CLI.run(["run", "--env", "dev", "--pipeline", "training"], in: product.path)
+        let half = try CLI.run(["promote", "--to", "prod"], in: product.path)
+        #expect(half.status == 1, "inference never ran in dev: \(half.stdout)")
+        #expect(half.stdout.contains("✔ previous-environment training: dev ran structure"), "\(half.stdout)")
+        #expect(half.stdout.contains("✘ previous-environment inference: dev"), "\(half.stdout)")
+        _ = try CLI.run(["run", "--env", "dev", "--pipeline", "inference"], in: product.path)
+        let promoted = try CLI.run(["promote", "--to", "prod"], in: product.path)
+        #expect(promoted.status == 0, "\(promoted.stdout)\(promoted.stderr)")
+        #expect(promoted.stdout.contains("promoted v0.1.0 to prod (2 pipelines, one record)"), "\(promoted.stdout)")
+        let note = try product.git("notes", "--ref=pipeops", "show", "HEAD")
+        let records = try #require(
+            (try JSONSerialization.jsonObject(with: Data(note.utf8)) as? [String: Any])?["records"] as? [[String: Any]])
+        let prod = records.filter { $0["environment"] as? String == "prod" }
+        #expect(prod.count == 1, "one record for the release in prod: \(prod)")
+        let parts = try #require(prod.first?["pipelines"] as? [String: [String: Any]])
+        #expect(Set(parts.keys) == ["training", "inference"])
+        for key in ["training", "inference"] {
+            let render = try CLI.run(
+                ["render", "--env", "prod", "--pipeline", key, "-o", product.path + "/.pipeops/\(key).json"], in: product.path)
+            let structure = render.stderr.components(separatedBy: "structure sha256 ").last?.prefix(12) ?? ""
+            #expect(
+                !structure.isEmpty && (parts[key]?["structureSha256"] as? String)?.hasPrefix(structure) == true, "\(key): \(render.stderr)")
+        }
+        let runs = records.filter { $0["kind"] as? String == "smoke" }.compactMap { $0["pipeline"] as? String }
+        #expect(runs.sorted() == ["inference", "training"], "each run names its pipeline: \(runs)")
     }
 
     @Test func lintCoversEveryPipelineAndTheSharedEnvironments() throws {

@@ -118,6 +118,9 @@ public struct RunSession {
                 s3Mounts: artifacts.mounts + folders.map { LocalS3.Mount(prefix: $0.prefix, directory: $0.directory) }
                     + (manifest?.localS3 ?? []).map { LocalS3.Mount(prefix: $0.prefix, directory: manifest!.resolve($0.path)) })
             options.unstagedSteps = manifest?.localStepsUnstaged ?? []
+            if let manifest, request.definition == nil, let entry = manifest.definition, PythonDefinition.isPython(entry) {
+                options.toolFolders = [(try PythonDefinition.interpreterPath(manifest) as NSString).deletingLastPathComponent]
+            }
             if request.from != nil || request.to != nil {
                 options.selection = try selection(request, pipeline: pipeline, store: ExecutionStore(stateDirectory: Layout.state(root)))
             }

@@ -1,4 +1,5 @@
 import Foundation
+import PipeOpsAWS
 import PipeOpsModel
 import PipeOpsRelease
 import PipeOpsWorkspace
@@ -70,7 +71,13 @@ public enum DiffUseCase {
     /// `--recorded`: the left environment's latest record against the right one's rendering now.
     static func recorded(_ context: ProductContext, left: String, right: String) throws(PipeOpsError) -> Result {
         let repository = try GitRepository.discover(from: context.product.directory)
-        guard let record = try Ledger.records(in: repository).last(where: { $0.environment == left }) else {
+        // In a product with several pipelines, the record's part about this pipeline.
+        let pipeline = context.manifest.selectedPipeline
+        guard
+            let record = try Ledger.records(in: repository).compactMap({ $0.about(pipeline: pipeline) }).last(where: {
+                $0.environment == left
+            })
+        else {
             throw PipeOpsError.message("\(left) has no recorded promotion or run; nothing to compare")
         }
         let rendered = try Renderer.render(context, environment: try context.environment(named: right), version: nil)
@@ -131,6 +138,10 @@ public enum PromoteUseCase {
         public var passed: Bool
         public var published: UpsertUseCase.PublishSummary?
         public var upserted: Deployer.UpsertResult?
+        /// A product with several pipelines: each pipeline upserted, in manifest order.
+        public var upsertedPipelines: [(key: String, result: Deployer.UpsertResult)] = []
+        /// The pipelines the promotion covers (one record for all of them).
+        public var pipelines: [String] = []
         /// Nil for a dry run or refused gates.
         public var record: PromotionRecord?
     }
@@ -152,6 +163,9 @@ public enum PromoteUseCase {
     }
 
     public static func run(_ options: Options, progress: ((Int, Int, String) -> Void)? = nil) throws(PipeOpsError) -> Result {
+        if options.workspace.pipeline == nil, let keys = try severalPipelines(options.workspace) {
+            return try runEvery(keys, options, progress: progress)
+        }
         let (context, release) = try context(rev: options.rev, workspace: options.workspace)
         // With upsert, the pipeline is published first and the promotion recorded after, so a
         // failed upsert records nothing.
@@ -201,9 +215,80 @@ public enum VersionUseCase {
     public static func tag(
         version: String?, allowDirty: Bool, message: String?, workspace: Workspace = Workspace()
     ) throws(PipeOpsError) -> Release.Result {
+        let request = Release.Request(version: version, allowDirty: allowDirty, message: message, directory: workspace.directory)
+        // A release of a product with several pipelines is one tag naming each pipeline's hashes.
+        if workspace.pipeline == nil, let keys = try PromoteUseCase.severalPipelines(workspace) {
+            var pipelines: [(key: String, path: String, root: Node)] = []
+            var tagPrefix = "v"
+            for key in keys {
+                let product = try Workspace(directory: workspace.directory, pipeline: key).product()
+                tagPrefix = product.tagPrefix
+                if let definition = try product.definition() {
+                    pipelines.append((key, DisplayPath(base: workspace.directory)(definition.path), definition.root))
+                }
+            }
+            return try Release.tag(request, tagPrefix: tagPrefix, definition: nil, pipelines: pipelines)
+        }
         let product = try workspace.product()
-        return try Release.tag(
-            Release.Request(version: version, allowDirty: allowDirty, message: message, directory: workspace.directory),
-            tagPrefix: product.tagPrefix, definition: try product.definition())
+        return try Release.tag(request, tagPrefix: product.tagPrefix, definition: try product.definition())
+    }
+}
+
+extension PromoteUseCase {
+    /// The `pipelines:` keys of a product with several; nil for a product with one.
+    static func severalPipelines(_ workspace: Workspace) throws(PipeOpsError) -> [String]? {
+        let product = try Product.locate(from: workspace.directory, anyPipeline: true)
+        guard let manifest = product.manifest, manifest.hasSeveralPipelines else { return nil }
+        return manifest.pipelines.map(\.key)
+    }
+
+    /// A release of several pipelines moves together: every pipeline's gates, every pipeline
+    /// upserted (with --upsert), then one record with every pipeline's hashes.
+    static func runEvery(_ keys: [String], _ options: Options, progress: ((Int, Int, String) -> Void)?) throws(PipeOpsError) -> Result {
+        var contexts: [(key: String, context: ProductContext)] = []
+        var release: VersionInfo?
+        for key in keys {
+            var workspace = options.workspace
+            workspace.pipeline = key
+            let (context, version) = try context(rev: options.rev, workspace: workspace)
+            contexts.append((key, context))
+            release = version
+        }
+        let promoted = try Promoter.promote(
+            every: contexts, to: options.to, from: options.from, requireTag: contexts[0].context.manifest.requireReleaseTag,
+            dryRun: options.dryRun || options.upsert, release: release)
+        var result = Result(gates: promoted.gates, passed: promoted.gates.allSatisfy(\.passed))
+        result.pipelines = keys
+        guard result.passed, !options.dryRun else { return result }
+        if options.upsert {
+            for part in promoted.outcomes {
+                guard let rendered = part.outcome.rendered else { continue }
+                let session = try options.aws.connect(environmentRegion: rendered.environment.region)
+                let published = try UpsertUseCase.publish(
+                    rendered.artifacts.uploads + (try PythonDefinition.capturedUploads(part.context.manifest)), session: session,
+                    progress: progress)
+                if var total = result.published, let published {
+                    total.add(published)
+                    result.published = total
+                } else if result.published == nil {
+                    result.published = published
+                }
+                let upserted: Deployer.UpsertResult
+                do {
+                    upserted = try Deployer.upsert(
+                        rendered, client: session.client, definitionBucket: rendered.environment.definitionBucket,
+                        s3Endpoint: session.s3Endpoint)
+                } catch {
+                    throw error.asToolError
+                }
+                result.upsertedPipelines.append((part.key, upserted))
+            }
+        }
+        if let record = promoted.record {
+            result.record = record
+        } else {
+            result.record = try Promoter.record(every: promoted.outcomes)
+        }
+        return result
     }
 }

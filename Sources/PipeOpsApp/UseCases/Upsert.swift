@@ -42,6 +42,12 @@ public enum UpsertUseCase {
         public var total: Int
         public var uploaded: Int
         public var present: Int
+
+        mutating func add(_ other: PublishSummary) {
+            total += other.total
+            uploaded += other.uploaded
+            present += other.present
+        }
     }
 
     public static func run(_ options: Options, progress: ((Int, Int, String) -> Void)? = nil) throws(PipeOpsError) -> Result {

@@ -90,6 +90,16 @@ enum StepRunners {
         return path
     }
 
+    /// Where the step's process starts: a `local.steps` stand-in at the product root (its command
+    /// names product files); a container's own command in the job's /opt/ml/code, as script mode
+    /// runs (else /opt/ml), so a step that writes relative paths writes into its sandbox, never
+    /// into the product.
+    static func workingDirectory(_ job: StepJob) -> String {
+        if job.standIn != nil { return job.productRoot }
+        let code = job.sandbox.root + "/code"
+        return FileManager.default.fileExists(atPath: code) ? code : job.sandbox.root
+    }
+
     /// Runs argv in the sandbox; a non-zero exit becomes a failure whose exception type comes
     /// from /opt/ml/output/failure when it starts with one (e.g. "Step.THROTTLING: ...").
     static func execute(
@@ -100,7 +110,7 @@ enum StepRunners {
         let outcome: ProcessRunner.Outcome
         do {
             outcome = try ProcessRunner.shared.run(
-                job.sandbox.wrap(argv), environment: environment, directory: job.productRoot,
+                job.sandbox.wrap(argv), environment: environment, directory: workingDirectory(job),
                 stdoutPath: job.stdoutPath, stderrPath: job.stderrPath, stdin: stdin, timeout: timeout)
         } catch {
             throw StepFailure(message: error.errorDescription ?? "cannot start the step", exceptionType: nil)

@@ -40,9 +40,23 @@ enum TrainingRunner: StepRunner {
             Node(.object(hyperparameters.keys.sorted().map { member($0, .string(hyperparameters[$0]!)) })),
             to: job.sandbox.root + "/input/config/hyperparameters.json")
         try StepRunners.writeJSON(Node(.object(inputConfig)), to: job.sandbox.root + "/input/config/inputdataconfig.json")
+        // As SageMaker writes it for a homogeneous cluster of one host (the remote-function
+        // runtime of @step reads current_instance_type and the instance groups).
+        let instanceType = args["ResourceConfig"]?["InstanceType"].map { Evaluator.text($0) } ?? "local"
+        let hosts = Node(.array([Node(.string("algo-1"))]))
         try StepRunners.writeJSON(
             StepRunners.object([
-                ("current_host", .string("algo-1")), ("hosts", .array([Node(.string("algo-1"))])),
+                ("current_host", .string("algo-1")), ("current_instance_type", .string(instanceType)),
+                ("current_group_name", .string("homogeneousCluster")), ("hosts", hosts.value),
+                (
+                    "instance_groups",
+                    .array([
+                        StepRunners.object([
+                            ("instance_group_name", .string("homogeneousCluster")), ("instance_type", .string(instanceType)),
+                            ("hosts", hosts.value),
+                        ])
+                    ])
+                ),
                 ("network_interface_name", .string("eth0")),
             ]),
             to: job.sandbox.root + "/input/config/resourceconfig.json")

@@ -22,8 +22,11 @@ public struct DefinitionHashes: Sendable, Equatable {
         structure = DefinitionHashes.sha256(CanonicalJSON.data(DefinitionHashes.structure(of: source)))
     }
 
-    /// The definition with every parameter's `DefaultValue` removed.
+    /// The definition with every parameter's `DefaultValue` removed, and the public key the SDK
+    /// makes afresh on every build of a `@step` pipeline (`Environment.REMOTE_FUNCTION_SECRET_KEY`,
+    /// which verifies that build's function payloads): two builds of one commit are one structure.
     public static func structure(of root: Node) -> Node {
+        let root = withoutBuildKeys(root)
         guard case .object(var members) = root.value, let index = members.firstIndex(where: { $0.key == "Parameters" }),
             case .array(let parameters) = members[index].value.value
         else { return root }
@@ -33,6 +36,25 @@ public struct DefinitionHashes: Sendable, Equatable {
         }
         members[index].value = Node(.array(stripped), at: members[index].value.location)
         return Node(.object(members), at: root.location)
+    }
+
+    static func withoutBuildKeys(_ node: Node) -> Node {
+        switch node.value {
+        case .object(let members):
+            return Node(
+                .object(
+                    members.compactMap { member -> Node.Member? in
+                        if member.key == "REMOTE_FUNCTION_SECRET_KEY", member.value.string?.hasPrefix("-----BEGIN PUBLIC KEY-----") == true
+                        {
+                            return nil
+                        }
+                        var kept = member
+                        kept.value = withoutBuildKeys(member.value)
+                        return kept
+                    }), at: node.location)
+        case .array(let elements): return Node(.array(elements.map(withoutBuildKeys)), at: node.location)
+        default: return node
+        }
     }
 
     public static func sha256(_ data: Data) -> String {

@@ -36,6 +36,53 @@ public struct PromotionRecord: Codable, Sendable, Equatable {
     /// For SageMaker runs: where the execution ran.
     public var account: String?
     public var region: String?
+    /// The `pipelines:` key the record is about, in a product with several (runs are of one).
+    public var pipeline: String?
+    /// A promotion of a product with several pipelines: one record, every pipeline's hashes (the
+    /// top-level hashes then fingerprint the set).
+    public var pipelines: [String: PipelineHashes]?
+
+    /// One pipeline's part of a promotion that covers several.
+    public struct PipelineHashes: Codable, Sendable, Equatable {
+        public var structureSha256: String
+        public var definitionSha256: String
+        public var codeSha256: String
+        public var codeFiles: [String: String]
+        public var images: [String]
+
+        public init(_ rendered: RenderedEnvironment) {
+            structureSha256 = rendered.hashes.structure
+            definitionSha256 = rendered.hashes.content
+            codeSha256 = rendered.artifacts.sha256
+            codeFiles = rendered.artifacts.files.mapValues(\.sha256)
+            images = rendered.artifacts.imageReferences
+        }
+    }
+
+    /// The record as evidence for each pipeline it covers: itself, or for a promotion of several
+    /// pipelines one record per pipeline with that pipeline's hashes.
+    public var perPipeline: [PromotionRecord] {
+        guard let pipelines else { return [self] }
+        return pipelines.keys.sorted().map { key in
+            var part = self
+            let hashes = pipelines[key]!
+            part.pipelines = nil
+            part.pipeline = key
+            part.structureSha256 = hashes.structureSha256
+            part.definitionSha256 = hashes.definitionSha256
+            part.codeSha256 = hashes.codeSha256
+            part.codeFiles = hashes.codeFiles
+            part.images = hashes.images
+            return part
+        }
+    }
+
+    /// The part of the record about pipeline `key` (nil: a record of another pipeline).
+    public func about(pipeline key: String?) -> PromotionRecord? {
+        guard let key else { return self }
+        if pipelines != nil { return perPipeline.first { $0.pipeline == key } }
+        return pipeline == nil || pipeline == key ? self : nil
+    }
 
     public init(
         kind: Kind, environment: String, commit: String, version: String, structureSha256: String, definitionSha256: String,

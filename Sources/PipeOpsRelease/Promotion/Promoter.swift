@@ -62,7 +62,7 @@ public enum Promoter {
         let target = rendered.environment
         let structure = rendered.hashes.structure
         let code = rendered.artifacts.sha256
-        let inSource = all.filter { $0.environment == from }
+        let inSource = all.flatMap(\.perPipeline).filter { $0.environment == from }
         let records = target.requiredEvidence == .sagemaker ? inSource.filter { $0.kind == .sagemaker } : inSource
         let required = target.requiredEvidence == .sagemaker ? "a SageMaker execution" : "a recorded promotion or run"
         let ranThis = { (record: PromotionRecord) in ranExactly(record, rendered) }
@@ -191,10 +191,11 @@ public enum Promoter {
         } else {
             version = try VersionInfo.gather(from: context.product.directory, tagPrefix: context.manifest.tagPrefix)
         }
-        let record = PromotionRecord(
+        var record = PromotionRecord(
             kind: .promotion, environment: outcome.to, commit: version.commit, version: version.version,
             structureSha256: rendered.hashes.structure, definitionSha256: rendered.hashes.content,
             recordedAt: Timestamp.string(), by: repository.userIdentity, execution: nil, from: outcome.from, artifacts: rendered.artifacts)
+        record.pipeline = context.manifest.selectedPipeline
         try Ledger.append(record, in: repository)
         return record
     }
@@ -210,10 +211,11 @@ public enum Promoter {
         let version = try VersionInfo.gather(from: directory, tagPrefix: context.manifest.tagPrefix)
         let repository = try GitRepository.discover(from: directory)
         let rendered = try Renderer.render(context, environment: environment, version: version)
-        let record = PromotionRecord(
+        var record = PromotionRecord(
             kind: .smoke, environment: name, commit: version.commit, version: version.version,
             structureSha256: rendered.hashes.structure, definitionSha256: rendered.hashes.content,
             recordedAt: Timestamp.string(), by: repository.userIdentity, execution: execution, from: nil, artifacts: artifacts)
+        record.pipeline = context.manifest.selectedPipeline
         try Ledger.append(record, in: repository)
         return record
     }
@@ -224,11 +226,12 @@ public enum Promoter {
     ) throws(PipeOpsError) -> PromotionRecord {
         let repository = try GitRepository.discover(from: context.product.directory)
         let parts = executionArn.split(separator: ":", omittingEmptySubsequences: false)
-        let record = PromotionRecord(
+        var record = PromotionRecord(
             kind: .sagemaker, environment: rendered.environment.name, commit: version.commit, version: version.version,
             structureSha256: rendered.hashes.structure, definitionSha256: rendered.hashes.content, recordedAt: Timestamp.string(),
             by: repository.userIdentity, execution: executionArn, from: nil, artifacts: rendered.artifacts,
             account: parts.count > 4 ? String(parts[4]) : nil, region: parts.count > 3 ? String(parts[3]) : nil)
+        record.pipeline = context.manifest.selectedPipeline
         try Ledger.append(record, in: repository)
         return record
     }

@@ -34,7 +34,11 @@ public enum Release {
     }
 
     /// Checks every refusal before writing anything; a refused tag changes nothing.
-    public static func tag(_ request: Request, tagPrefix: String, definition: (path: String, root: Node)?) throws(PipeOpsError) -> Result {
+    /// `pipelines`: a product with several names each one's definition and hashes in the message.
+    public static func tag(
+        _ request: Request, tagPrefix: String, definition: (path: String, root: Node)?,
+        pipelines: [(key: String, path: String, root: Node)] = []
+    ) throws(PipeOpsError) -> Result {
         let info = try VersionInfo.gather(from: request.directory, tagPrefix: tagPrefix, definition: definition)
         if info.dirty && !request.allowDirty {
             let sample = info.changes.prefix(5).map(\.description).joined(separator: ", ")
@@ -76,6 +80,11 @@ public enum Release {
             lines.append("definition: \(path)")
             lines.append("definition-sha256: \(hashes.content)")
             lines.append("structure-sha256: \(hashes.structure)")
+        }
+        for pipeline in pipelines {
+            let hashes = DefinitionHashes(root: pipeline.root)
+            lines.append(
+                "pipeline \(pipeline.key): \(pipeline.path) definition-sha256 \(hashes.content) structure-sha256 \(hashes.structure)")
         }
         if info.dirty { lines.append("working-tree: dirty (--allow-dirty)") }
         let message = lines.joined(separator: "\n")

@@ -8,6 +8,12 @@ extension PythonDefinition {
         var display: String
     }
 
+    /// The interpreter's path, for the local engine: a Python product's steps find it first on
+    /// PATH (a `@step` runs `python -m sagemaker…` in an image that has the SDK it was built with).
+    package static func interpreterPath(_ manifest: Manifest) throws(PipeOpsError) -> String {
+        try interpreter(manifest).path
+    }
+
     /// `pipeline.python`, else the compile venv of `pipeline.requirements` (made by pipeops),
     /// else `$PIPEOPS_PYTHON`, else `python3` on PATH.
     static func interpreter(_ manifest: Manifest) throws(PipeOpsError) -> Interpreter {
