@@ -42,12 +42,27 @@ def read_template(name):
 
 
 for name in sorted(os.listdir(TEMPLATES)):
-    if not os.path.isdir(os.path.join(TEMPLATES, name)):
+    if not os.path.isdir(os.path.join(TEMPLATES, name)) or name == "ci":
         continue
     description, files = read_template(name)
     lines.append('        (name: "%s", description: "%s", files: [' % (name, description.replace('"', '\\"')))
     for relative in sorted(files):
         lines.append('            (path: "%s", base64: "%s"),' % (relative, base64.b64encode(files[relative]).decode()))
+    lines.append("        ]),")
+lines += ["    ]", ""]
+# templates/ci/<flavour>/: the CI files `init --ci` and `adopt --ci` write (init's github
+# files are the template's own .github/).
+lines += ["    /// (flavour, [(relative path, base64 contents)]): the files of each CI flavour.",
+          "    static let ci: [(flavour: String, files: [(path: String, base64: String)])] = ["]
+CI = os.path.join(TEMPLATES, "ci")
+for flavour in sorted(os.listdir(CI)):
+    folder = os.path.join(CI, flavour)
+    lines.append('        (flavour: "%s", files: [' % flavour)
+    for directory, _, names in sorted(os.walk(folder)):
+        for file in sorted(names):
+            path = os.path.join(directory, file)
+            with open(path, "rb") as f:
+                lines.append('            (path: "%s", base64: "%s"),' % (os.path.relpath(path, folder), base64.b64encode(f.read()).decode()))
     lines.append("        ]),")
 lines += ["    ]", "}", ""]
 os.makedirs(os.path.dirname(OUT), exist_ok=True)

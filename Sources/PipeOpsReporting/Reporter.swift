@@ -6,6 +6,10 @@ import PipeOpsModel
 /// Output formats of `pipeops lint`. Adding a case without its formatter does not compile.
 public enum LintFormat: String, CaseIterable, Sendable {
     case text, json, sarif, github
+    /// GitLab's Code Quality report (`artifacts: reports: codequality:`).
+    case gitlab
+    /// JUnit XML, as CodeBuild reports (and most CI test panes) read it.
+    case junit
 }
 
 public struct ReportOptions: Sendable {
@@ -27,6 +31,8 @@ public enum LintReporter {
         case .json: return json(report)
         case .sarif: return sarif(report, options: options)
         case .github: return github(report)
+        case .gitlab: return gitlab(report)
+        case .junit: return junit(report)
         }
     }
 

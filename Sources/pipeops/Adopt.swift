@@ -32,13 +32,20 @@ extension PipeOps {
         @Option(help: "SageMaker pipeline name (default: the buildspec's pipeline_name, else the folder's name).")
         var name: String?
 
+        @Option(
+            help: ArgumentHelp(
+                "Also write pipeops's CI for github, gitlab or codebuild (the repository's own CI is kept; a file that exists is never overwritten).",
+                valueName: "github|gitlab|codebuild"))
+        var ci: CIFlavour?
+
         func run() throws {
             let root = URL(fileURLWithPath: directory, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
                 .standardizedFileURL.path
-            let result = try Adopter.adopt(root, name: name)
+            let result = try Adopter.adopt(root, name: name, ci: ci)
             Terminal.output("found \(result.found.count) pipeline\(result.found.count == 1 ? "" : "s"):\n")
             for found in result.found { Terminal.output("  \(found.definition)  (\(found.how))\n") }
             Terminal.output("wrote \(result.written.joined(separator: ", "))\n")
+            if let ci { Terminal.output("CI: \(ci.summary)\n") }
             Terminal.output("still to decide:\n")
             for item in result.decide { Terminal.output("  - \(item)\n") }
             Terminal.output(

@@ -5,6 +5,8 @@ import PipeOpsApp
 import PipeOpsModel
 import PipeOpsReporting
 
+extension CIFlavour: ExpressibleByArgument {}
+
 extension PipeOps {
     struct Init: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -39,6 +41,12 @@ extension PipeOps {
         @Option(help: "AWS region (default: us-east-1).")
         var region: String?
 
+        @Option(
+            help: ArgumentHelp(
+                "The CI to write files for: github (workflows), gitlab (.gitlab-ci.yml) or codebuild (buildspecs and a CodePipeline in infra/cicd.yaml).",
+                valueName: "github|gitlab|codebuild"))
+        var ci: CIFlavour = .github
+
         @Flag(help: "List the templates and exit.")
         var listTemplates = false
 
@@ -62,8 +70,10 @@ extension PipeOps {
                 return
             }
             guard let name else { return }
-            let plan = try Scaffolder.plan(
-                Scaffolder.Request(directory: directory, name: name, template: template, bucket: bucket, account: account, region: region))
+            var request = Scaffolder.Request(
+                directory: directory, name: name, template: template, bucket: bucket, account: account, region: region)
+            request.ci = ci
+            let plan = try Scaffolder.plan(request)
             if dryRun {
                 for file in plan.files {
                     Terminal.output("\(file.exists ? (force ? "overwrite" : "conflict ") : "create   ") \(file.relativePath)\n")

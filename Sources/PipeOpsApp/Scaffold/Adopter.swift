@@ -188,7 +188,7 @@ public enum Adopter {
 
     /// Writes pipeops.yaml and environments/{dev,staging,prod}.yaml for the first pipeline found;
     /// refuses when any of them exists (nothing is changed).
-    public static func adopt(_ root: String, name: String?) throws(PipeOpsError) -> Result {
+    public static func adopt(_ root: String, name: String?, ci: CIFlavour? = nil) throws(PipeOpsError) -> Result {
         let found = discover(root)
         guard !found.isEmpty else {
             let notes = Infrastructure.unreadable(files: files(below: root), text: { text(root, $0) })
@@ -199,6 +199,7 @@ public enum Adopter {
         let environments = ["dev", "staging", "prod"]
         let targets =
             [Manifest.fileName] + environments.map { "environments/\($0).yaml" } + found.filter { $0.extracted != nil }.map(\.definition)
+            + (ci?.files.map(\.path) ?? [])
         if let existing = targets.first(where: { FileManager.default.fileExists(atPath: root + "/" + $0) }) {
             throw .message("\(existing) exists already; adopt changes no existing file (remove it, or edit pipeops.yaml by hand)")
         }
@@ -294,6 +295,29 @@ public enum Adopter {
             try AtomicFile.write(Data(text.utf8), to: path)
             written.append("environments/\(environment).yaml")
         }
+        if let ci {
+            let region = chosen.lazy.compactMap { $0.kwargs.first { $0.key == "region" }?.value.nonPlaceholder }.first ?? "us-east-1"
+            let ciName =
+                chosen.count == 1
+                ? (name ?? chosen[0].kwargs.first { $0.key == "pipeline_name" }?.value.nonPlaceholder ?? repositoryName)
+                : (name ?? repositoryName)
+            let values = [
+                "name": ciName, "account": "111111111111", "region": region, "bucket": String((ciName + "-artifacts").prefix(63)),
+                "pipeopsVersion": PipeOpsVersion.current, "pythonRequirements": "",
+            ]
+            for file in ci.files {
+                let path = root + "/" + file.path
+                do {
+                    try FileManager.default.createDirectory(
+                        atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+                } catch { throw .writeFailed(path, reason: AtomicFile.reason(error)) }
+                try AtomicFile.write(Scaffolder.render(file.contents, values), to: path)
+                written.append(file.path)
+            }
+            decide.append(
+                "CI (\(ci.rawValue)): the account 111111111111 and the deploy role \(ciName)-\(ci == .codebuild ? "pipeline" : ci.rawValue + "-deploy") in \(ci.files.map(\.path).joined(separator: ", ")) are placeholders; the repository's own CI is unchanged"
+            )
+        }
         if chosen.count > 1 {
             decide.append(
                 "\(chosen.count) pipelines share the environment files: commands that work on one take --pipeline (\(taken.sorted().joined(separator: ", ")))"
@@ -306,7 +330,10 @@ public enum Adopter {
             )
         }
         decide += Infrastructure.unreadable(files: files(below: root), text: { text(root, $0) })
-        decide.append(".pipeops/ holds pipeops's state: add it to .gitignore (adopt changes no existing file)")
+        let ignored = text(root, ".gitignore").split(separator: "\n").contains {
+            ["/.pipeops/", ".pipeops/", ".pipeops", "/.pipeops"].contains($0.trimmingCharacters(in: .whitespaces))
+        }
+        if !ignored { decide.append(".pipeops/ holds pipeops's state: add it to .gitignore (adopt changes no existing file)") }
         var result = Result(found: found, written: written, decide: decide)
         result.pipelines = chosen.count
         result.python = chosen.contains { PythonDefinition.isPython($0.definition) }

@@ -21,6 +21,8 @@ public enum Scaffolder {
         public var bucket: String?
         public var account: String?
         public var region: String?
+        /// The CI the product's files are for (GitHub's are the template's own `.github/`).
+        public var ci: CIFlavour = .github
 
         public init(
             directory: String, name: String, template: String = "default", bucket: String? = nil, account: String? = nil,
@@ -88,7 +90,11 @@ public enum Scaffolder {
         let root = URL(fileURLWithPath: request.directory).standardizedFileURL
         let realRoot = root.resolvingSymlinksInPath().path
         var files: [PlannedFile] = []
-        for (relative, contents) in template.files {
+        var sources = template.files
+        if request.ci != .github {
+            sources = sources.filter { !$0.path.hasPrefix(".github/") } + request.ci.files
+        }
+        for (relative, contents) in sources {
             guard !relative.hasPrefix("/"), !relative.split(separator: "/").contains("..") else {
                 throw .message("template file '\(relative)' would escape the target folder; refusing")
             }
@@ -144,5 +150,29 @@ public enum Scaffolder {
         guard var text = String(data: data, encoding: .utf8), text.contains("{{") else { return data }
         for (key, value) in values { text = text.replacingOccurrences(of: "{{\(key)}}", with: value) }
         return Data(text.utf8)
+    }
+}
+
+/// The CIs pipeops writes files for: `init --ci` and `adopt --ci`.
+public enum CIFlavour: String, CaseIterable, Sendable {
+    case github, gitlab, codebuild
+
+    /// The flavour's own files (templates/ci/<flavour>), placeholders not yet filled in.
+    var files: [(path: String, contents: Data)] {
+        (EmbeddedTemplates.ci.first { $0.flavour == rawValue }?.files ?? []).map { ($0.path, Data(base64Encoded: $0.base64) ?? Data()) }
+    }
+
+    /// What the flavour's files do, for the report of the command that wrote them.
+    public var summary: String {
+        switch self {
+        case .github:
+            return "GitHub Actions: lint on every push and pull request; upsert and smoke-run dev, then staging, from main; promote by hand"
+        case .gitlab:
+            return
+                "GitLab CI: lint (Code Quality report), deploy dev then staging from the default branch, a manual prod promotion on release tags"
+        case .codebuild:
+            return
+                "CodeBuild buildspecs and infra/cicd.yaml (CodePipeline: lint with a JUnit report, dev, staging, a manual approval, prod)"
+        }
     }
 }
