@@ -51,6 +51,9 @@ import Testing
         #expect(status == ["?? environments/", "?? pipeops.yaml"], "adopt only adds files: \(status)")
         let manifest = try String(contentsOfFile: repo.path + "/pipeops.yaml", encoding: .utf8)
         #expect(manifest.contains("name: \"abalone-pipeline\""), "\(manifest)")
+        // What the buildspec passes each account is left to decide per environment, in its file.
+        let staging = try String(contentsOfFile: repo.path + "/environments/staging.yaml", encoding: .utf8)
+        #expect(staging.contains("#   role: \"\"  # ${SAGEMAKER_PIPELINE_ROLE_ARN}"), "\(staging)")
 
         let environment = ["PIPEOPS_PYTHON": PythonDefinitionTests.sdkPython]
         let compile = try CLI.run(["compile"], in: repo.path, environment: environment, unsettingPrefixes: ["AWS_"])

@@ -83,8 +83,10 @@ public struct RunSession {
             var context: ProductContext?
             var pins: [String: String] = [:]
             if let name = request.environment {
-                let loaded = try ProductContext.load(from: request.directory, pipeline: request.pipeline)
-                let environment = try loaded.environment(named: name)
+                let base = try ProductContext.load(from: request.directory, pipeline: request.pipeline)
+                let environment = try base.environment(named: name)
+                // The environment's own kwargs: compiled with them, as render compiles it.
+                let loaded = try base.compiled(for: environment)
                 values = environment.values
                 parallelism = environment.parallelism
                 pipelineName = environment.pipelineName
@@ -92,6 +94,10 @@ public struct RunSession {
                 context = loaded
             }
             var document = try product.loadDefinition(request.definition, syntax: .finding)
+            if request.definition == nil, let context, context.manifest.compileVariant != nil {
+                document = try DocumentLoader.load(path: context.product.directory + "/" + context.definitionPath)
+                document.path = context.definitionPath
+            }
             // The gate's settings: pipeops.yaml's disables, and its property files for its own definition.
             var lint = LintOptions()
             if let manifest {

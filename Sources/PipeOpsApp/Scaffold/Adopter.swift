@@ -239,7 +239,8 @@ public enum Adopter {
                         // Left to the builder's default until someone decides.
                         lines.append("\(indent)  # \(key): DECIDE  (the buildspec passes \(value))")
                         decide.append(
-                            "\(context).kwargs.\(key): the buildspec passes \(value); the builder's default applies until you set it")
+                            "\(context).kwargs.\(key): the buildspec passes \(value); the builder's default applies until you set it (per environment: kwargs: in its environment file)"
+                        )
                     }
                 }
             }
@@ -280,6 +281,18 @@ public enum Adopter {
         let manifest = lines.joined(separator: "\n") + "\n"
         try AtomicFile.write(Data(manifest.utf8), to: root + "/" + Manifest.fileName)
         written.append(Manifest.fileName)
+        // What the buildspec passes from CI, per account: each environment's kwargs to decide.
+        var placeholders: [(key: String, value: String)] = []
+        for entry in chosen where PythonDefinition.isPython(entry.definition) {
+            for kwarg in entry.kwargs where kwarg.value.nonPlaceholder == nil && kwarg.key != "region" {
+                if !placeholders.contains(where: { $0.key == kwarg.key }) { placeholders.append(kwarg) }
+            }
+        }
+        let kwargsBlock =
+            placeholders.isEmpty
+            ? ""
+            : "# kwargs: this environment's builder arguments over pipeline.kwargs (DECIDE; the buildspec passes them from CI):\n"
+                + "# kwargs:\n" + placeholders.map { "#   \($0.key): \"\"  # \($0.value)\n" }.joined()
         for environment in environments {
             let text = """
                 # \(environment): values for the definition's parameters (DECIDE), its tags, role and region.
@@ -287,7 +300,7 @@ public enum Adopter {
                 tags:
                   environment: \(environment)
 
-                """
+                """ + kwargsBlock
             let path = root + "/environments/\(environment).yaml"
             do { try FileManager.default.createDirectory(atPath: root + "/environments", withIntermediateDirectories: true) } catch {
                 throw .writeFailed(root + "/environments", reason: AtomicFile.reason(error))

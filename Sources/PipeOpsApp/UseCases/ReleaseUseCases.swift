@@ -177,7 +177,9 @@ public enum PromoteUseCase {
         if options.upsert, let rendered = outcome.rendered {
             let session = try options.aws.connect(environmentRegion: rendered.environment.region)
             result.published = try UpsertUseCase.publish(
-                rendered.artifacts.uploads + (try PythonDefinition.capturedUploads(context.manifest)), session: session, progress: progress)
+                rendered.artifacts.uploads
+                    + (try PythonDefinition.capturedUploads(try context.compiled(for: rendered.environment).manifest)), session: session,
+                progress: progress)
             do {
                 result.upserted = try Deployer.upsert(
                     rendered, client: session.client, definitionBucket: rendered.environment.definitionBucket,
@@ -265,7 +267,9 @@ extension PromoteUseCase {
                 guard let rendered = part.outcome.rendered else { continue }
                 let session = try options.aws.connect(environmentRegion: rendered.environment.region)
                 let published = try UpsertUseCase.publish(
-                    rendered.artifacts.uploads + (try PythonDefinition.capturedUploads(part.context.manifest)), session: session,
+                    rendered.artifacts.uploads
+                        + (try PythonDefinition.capturedUploads(try part.context.compiled(for: rendered.environment).manifest)),
+                    session: session,
                     progress: progress)
                 if var total = result.published, let published {
                     total.add(published)

@@ -58,7 +58,8 @@ public enum UpsertUseCase {
         let rendered = try Renderer.render(context, environment: environment, version: version, images: try ImagePins.parse(options.images))
         let unpinned = Promoter.imageFindings(rendered, definitionPath: context.definitionPath)
         if !unpinned.isEmpty { throw PipeOpsError.findings(unpinned) }
-        let uploads = rendered.artifacts.uploads + (try PythonDefinition.capturedUploads(context.manifest))
+        let uploads =
+            rendered.artifacts.uploads + (try PythonDefinition.capturedUploads(try context.compiled(for: rendered.environment).manifest))
         var result = Result(
             uploads: uploads.map(\.uri), structureSha256: rendered.hashes.structure, codeSha256: rendered.artifacts.sha256)
         if options.dryRun {

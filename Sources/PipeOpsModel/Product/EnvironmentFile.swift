@@ -8,6 +8,9 @@ public struct EnvironmentFile: Sendable {
     public var region: String?
     public var pipelineName: String?
     public var parallelism: Int?
+    /// Keyword arguments this environment's compile passes the builder, over `pipeline.kwargs`
+    /// (a Python definition only; SageMaker Projects builders take role, default_bucket, …).
+    public var kwargs: Node?
     /// Bucket for definitions over 100 KiB (uploaded before CreatePipeline, as the SDK does).
     public var definitionBucket: String?
     /// `images`: repository → `sha256:` digest; image fields naming the repository are pinned to it.
@@ -21,7 +24,7 @@ public struct EnvironmentFile: Sendable {
     }
 
     public static let keys = [
-        "parameters", "tags", "roleArn", "region", "pipelineName", "parallelism", "definitionBucket", "description", "images",
+        "parameters", "tags", "roleArn", "region", "pipelineName", "parallelism", "definitionBucket", "description", "images", "kwargs",
     ]
 
     public init(document: Document) {
@@ -65,6 +68,7 @@ public struct EnvironmentFile: Sendable {
         region = reader.string(root, "region", in: "the environment file")
         pipelineName = reader.string(root, "pipelineName", in: "the environment file")
         definitionBucket = reader.string(root, "definitionBucket", in: "the environment file")
+        kwargs = reader.object(root, "kwargs", in: "the environment file")
         if let images = root["images"], !images.isNull {
             imagesNode = images
             if let members = images.members {

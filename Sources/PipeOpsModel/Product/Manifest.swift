@@ -56,6 +56,8 @@ public struct Manifest: Sendable {
     public var roleArn: String?
     /// For a `.py` definition: keyword arguments of `get_pipeline`, the interpreter, the time limit.
     public var pythonKwargs: Node?
+    /// The environment whose `kwargs:` this manifest compiles with (its own compile cache).
+    public var compileVariant: String?
     public var python: String?
     /// `pipeline.requirements`: the compile venv pipeops makes (see PipeOpsWorkspace's CompileEnvironment).
     public var compileRequirements: [String] = []

@@ -28,6 +28,7 @@ public enum Renderer {
     public static func render(
         _ context: ProductContext, environment: ResolvedEnvironment, version: VersionInfo?, images: [String: String] = [:]
     ) throws(PipeOpsError) -> RenderedEnvironment {
+        let context = try context.compiled(for: environment)
         let source = applyDefaults(environment.values, to: context.pipeline.root)
         let rewriter = ArtifactRewriter(
             folders: try context.codeFolders(), pins: environment.images.merging(images) { _, flag in flag },

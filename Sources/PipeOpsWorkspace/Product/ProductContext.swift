@@ -54,6 +54,31 @@ public struct ProductContext: Sendable {
 
     public var environmentNames: [String] { manifest.environments.map(\.name) }
 
+    /// The product as `environment` compiles it: a Python definition whose environment file sets
+    /// `kwargs:` is compiled with them over `pipeline.kwargs` (in a compile cache of its own); any
+    /// other product is this context.
+    public func compiled(for environment: ResolvedEnvironment) throws(PipeOpsError) -> ProductContext {
+        guard let overrides = environment.file?.kwargs?.members, !overrides.isEmpty, let entry = manifest.definition,
+            PythonDefinition.isPython(entry)
+        else { return self }
+        var variant = manifest
+        var merged = manifest.pythonKwargs?.members ?? []
+        for member in overrides {
+            if let index = merged.firstIndex(where: { $0.key == member.key }) { merged[index] = member } else { merged.append(member) }
+        }
+        variant.pythonKwargs = Node(.object(merged))
+        variant.compileVariant = environment.name
+        guard let path = try variant.loadableDefinition() else { return self }
+        let display = DisplayPath(base: product.directory)(path)
+        do {
+            var document = try DocumentLoader.load(path: path)
+            document.path = display
+            return ProductContext(product: product, manifest: variant, pipeline: Pipeline(document: document), definitionPath: display)
+        } catch {
+            throw error.toolError(display: display)
+        }
+    }
+
     /// The product as it is in `commit`: its files written from git into
     /// `.pipeops/releases/<commit>/` (libgit2; the working tree, index and HEAD untouched),
     /// then loaded from there. Reused when already written.

@@ -22,8 +22,12 @@ extension PythonDefinition {
     }
 
     /// `.pipeops/compiled`, or `.pipeops/compiled/pipelines/<key>` for one of several pipelines.
+    /// An environment's own `kwargs:` compile under `…/environments/<name>`.
     static func cacheDirectory(_ manifest: Manifest) -> String {
         Layout.compiled(manifest.directory) + (manifest.selectedPipeline.map { "/pipelines/" + $0 } ?? "")
+            + (manifest.compileVariant.map { name in
+                "/environments/" + String(name.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "_" })
+            } ?? "")
     }
 
     /// The compiled definition of `manifest`, from the cache when nothing it depends on changed.
