@@ -89,6 +89,26 @@ pipeops upsert --env staging --endpoint-url "http://127.0.0.1:$port"
 pipeops upsert --env staging --endpoint-url "http://127.0.0.1:$port"
 pipeops start --env staging --endpoint-url "http://127.0.0.1:$port" --wait --poll-interval 1
 AWS_ENDPOINT_URL_STS="http://127.0.0.1:$port" pipeops doctor --aws   # which credentials, which account; never a secret
+
+step "what is deployed, and drift: the staging pipeline edited outside git (boto3, as a Studio edit does), seen, planned and repaired"
+pipeops status --env staging --endpoint-url "http://127.0.0.1:$port"
+python3 - "$port" <<'PY'
+import json, sys
+import botocore.session
+sm = botocore.session.get_session().create_client("sagemaker", region_name="us-east-1", endpoint_url="http://127.0.0.1:%s" % sys.argv[1],
+    aws_access_key_id="x", aws_secret_access_key="y")
+described = sm.describe_pipeline(PipelineName="churn-model")
+definition = json.loads(described["PipelineDefinition"])
+for step in definition["Steps"]:
+    if step["Name"] == "Train":
+        step["Arguments"]["StoppingCondition"]["MaxRuntimeInSeconds"] = 7200
+sm.update_pipeline(PipelineName="churn-model", PipelineDefinition=json.dumps(definition), RoleArn=described["RoleArn"])
+print("edited Train's MaxRuntimeInSeconds outside git")
+PY
+pipeops status --env staging --endpoint-url "http://127.0.0.1:$port" || echo "(exit $? — drift)"
+pipeops plan --env staging --endpoint-url "http://127.0.0.1:$port" || echo "(exit $? — upsert would change it back)"
+pipeops upsert --env staging --endpoint-url "http://127.0.0.1:$port" >/dev/null
+pipeops status --env staging --endpoint-url "http://127.0.0.1:$port"
 pipeops promote --status
 pipeops promote --to prod
 
@@ -100,7 +120,7 @@ pipeops promote --to prod --dry-run || echo "(exit $? — staging must run this 
 step "what changed between the two releases, what the next run takes from the cache, and how it is scheduled"
 pipeops diff v0.1.0 v0.1.1 || true
 pipeops cache explain --env dev Train Evaluate
-pipeops plan --env dev
+pipeops graph --waves --env dev
 
 step "lint real SageMaker SDK output, v2 and v3 (no errors; the warnings are true) and a copy with the mistakes that usually reach CreatePipeline"
 pipeops lint "$repo"/Tests/Fixtures/examples/*.sdk.json "$repo"/Tests/Fixtures/sdk/v*/*.json | sed "s|$repo/||"

@@ -133,7 +133,7 @@ import Testing
 
     @Test func commandsOnOnePipelineTakePipelineAndSaySoWhenItIsMissing() throws {
         let product = try Self.product()
-        for command in [["render", "--env", "dev"], ["run"], ["version"], ["plan"]] {
+        for command in [["render", "--env", "dev"], ["run"], ["version"], ["graph", "--waves"]] {
             let missing = try CLI.run(command, in: product.path)
             #expect(missing.status == 2, "\(command): \(missing.stderr)")
             #expect(

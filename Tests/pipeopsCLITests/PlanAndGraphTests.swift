@@ -32,9 +32,9 @@ import Testing
         #expect(missing.status == 2)
     }
 
-    @Test func planShowsWavesAndThePeakAgainstParallelism() throws {
+    @Test func graphWavesShowsWavesAndThePeakAgainstParallelism() throws {
         let product = try SageMakerCommandTests.product()
-        let plan = try CLI.run(["plan", "--env", "dev"], in: product.path)
+        let plan = try CLI.run(["graph", "--waves", "--env", "dev"], in: product.path)
         #expect(plan.status == 0, "\(plan.stderr)")
         #expect(plan.stdout.hasPrefix("wave 1: Preprocess\nwave 2: Train\nwave 3: Evaluate\nwave 4: QualityGate\n"), "\(plan.stdout)")
         #expect(plan.stdout.contains("wave 5: RegisterModel, AccuracyTooLow (branch alternatives: at most 1 at once)"))
@@ -52,7 +52,7 @@ import Testing
               - { Name: D, Type: Fail, DependsOn: [A, B, C], Arguments: { ErrorMessage: d } }
             """)
         wide.write("pipeops.yaml", "version: 1\npipeline: { name: wide, definition: wide.yaml }\n")
-        let narrow = try CLI.run(["plan", "--parallelism", "2"], in: wide.path)
+        let narrow = try CLI.run(["graph", "--waves", "--parallelism", "2"], in: wide.path)
         #expect(narrow.stdout.contains("wave 1: A, B, C\nwave 2: D\n"), "\(narrow.stdout)")
         #expect(narrow.stdout.contains("peak concurrency 3; parallelism 2: the widest wave waits for 1 step"), "\(narrow.stdout)")
     }
