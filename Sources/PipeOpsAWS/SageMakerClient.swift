@@ -30,6 +30,20 @@ public struct SageMakerClient: Sendable {
     /// Where credentials come from when they can expire (assumed roles, SSO, web identity…):
     /// asked before every request, it refreshes them shortly before they expire.
     public var provider: CredentialProvider?
+    /// The X-Amz-Target prefix and the name in messages: another JSON 1.1 service (CloudWatch
+    /// Logs) is the same protocol with its own prefix, signing name and endpoint.
+    public var targetPrefix = "SageMaker"
+    public var serviceName = "SageMaker"
+
+    /// A client of CloudWatch Logs with this client's credentials and region.
+    public func logs(endpoint: URL?) -> SageMakerClient {
+        var client = self
+        client.endpoint = endpoint ?? URL(string: "https://logs.\(signer.region).\(AWSEndpoints.suffix(region: signer.region))")!
+        client.signer = SigV4Signer(credentials: signer.credentials, region: signer.region, service: "logs")
+        client.targetPrefix = "Logs_20140328"
+        client.serviceName = "CloudWatch Logs"
+        return client
+    }
 
     public init(
         region: String, credentials: AWSCredentials, endpoint: URL? = nil, transport: any HTTPTransport = CurlTransport(),
@@ -64,7 +78,7 @@ public struct SageMakerClient: Sendable {
                 method: "POST", url: endpoint,
                 headers: [
                     ("Content-Type", "application/x-amz-json-1.1"),
-                    ("X-Amz-Target", "SageMaker.\(operation)"),
+                    ("X-Amz-Target", "\(targetPrefix).\(operation)"),
                     ("Host", SigV4Signer.host(of: endpoint)),
                 ], body: payload)
             var signer = self.signer
@@ -82,7 +96,7 @@ public struct SageMakerClient: Sendable {
                     backoff(attempt)
                     continue
                 }
-                throw .tool(.message("SageMaker \(operation): \(error.errorDescription ?? "network error")\(Self.attempts(attempt))"))
+                throw .tool(.message("\(serviceName) \(operation): \(error.errorDescription ?? "network error")\(Self.attempts(attempt))"))
             }
             log.map { write in { write(Redaction.redact($0)) } }?(
                 "POST \(endpoint.absoluteString) \(operation) → \(response.status) in \(Int(Date().timeIntervalSince(started) * 1000)) ms"
@@ -97,7 +111,7 @@ public struct SageMakerClient: Sendable {
                         backoff(attempt)
                         continue
                     }
-                    throw .tool(.message("SageMaker \(operation) answered with something that is not JSON\(Self.attempts(attempt))"))
+                    throw .tool(.message("\(serviceName) \(operation) answered with something that is not JSON\(Self.attempts(attempt))"))
                 }
             }
             let error = Self.decodeError(response)

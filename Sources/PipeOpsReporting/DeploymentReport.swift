@@ -171,3 +171,61 @@ public enum DeploymentReport {
         }
     }
 }
+
+extension DeploymentReport {
+    /// `pipeops why`: the failing steps first, each with its job, log lines and definition line.
+    public static func why(_ result: WhyUseCase.Result, as format: Format) -> String {
+        if format == .json {
+            let steps = result.steps.map { step -> Node in
+                Node(object: [
+                    ("step", Node(.string(step.name))), ("type", text(step.type)), ("status", Node(.string(step.status))),
+                    ("failureReason", text(step.failureReason)), ("attempts", step.attempts.map { Node(.integer($0)) } ?? Node(.null)),
+                    ("cacheSource", text(step.cacheSource)), ("definedAt", text(step.definedAt)),
+                    (
+                        "job",
+                        step.job.map { job in
+                            Node(object: [
+                                ("kind", Node(.string(job.kind))), ("name", Node(.string(job.name))), ("status", text(job.status)),
+                                ("failureReason", text(job.failureReason)), ("notes", Node(.array(job.notes.map { Node(.string($0)) }))),
+                            ])
+                        } ?? Node(.null)
+                    ),
+                    ("logSource", text(step.logSource)), ("logLines", Node(.array(step.logLines.map { Node(.string($0)) }))),
+                    ("logProblem", text(step.logProblem)),
+                ])
+            }
+            let root = Node(object: [
+                ("execution", Node(.string(result.execution))), ("local", Node(.bool(result.local))),
+                ("status", Node(.string(result.status))),
+                ("failureReason", text(result.failureReason)), ("release", text(result.release)), ("failedSteps", Node(.array(steps))),
+                ("stepsUnavailable", text(result.stepsUnavailable)),
+            ])
+            return CanonicalJSON.string(root, sortKeys: false, pretty: true) + "\n"
+        }
+        var out = "\(result.local ? "local execution" : "execution") \(result.execution): \(result.status)"
+        out += result.failureReason.flatMap { $0.isEmpty ? nil : " — \($0)" } ?? ""
+        out += "\n"
+        if let release = result.release { out += "ran      \(release)\n" }
+        if let unavailable = result.stepsUnavailable { out += "steps    not listed: \(unavailable)\n" }
+        if result.steps.isEmpty { out += "no step failed\n" }
+        for step in result.steps {
+            out += "✘ \(step.name)\(step.type.map { " (\($0))" } ?? "") \(step.status)\(step.definedAt.map { " · \($0)" } ?? "")\n"
+            if let reason = step.failureReason { out += "  reason   \(reason)\n" }
+            var facts: [String] = []
+            if let attempts = step.attempts { facts.append("\(attempts) attempt\(attempts == 1 ? "" : "s")") }
+            if let source = step.cacheSource { facts.append("cached from \(source)") }
+            if !facts.isEmpty { out += "  facts    \(facts.joined(separator: ", "))\n" }
+            if let job = step.job {
+                out +=
+                    "  job      \(job.kind) \(job.name)\(job.status.map { " · \($0)" } ?? "")\(job.failureReason.map { " · \($0)" } ?? "")\n"
+                for note in job.notes { out += "           \(note)\n" }
+            }
+            if let source = step.logSource {
+                out += "  log      \(source) (last \(step.logLines.count) line\(step.logLines.count == 1 ? "" : "s")):\n"
+                for line in step.logLines { out += "           \(line)\n" }
+            }
+            if let problem = step.logProblem { out += "  log      \(problem)\n" }
+        }
+        return out
+    }
+}

@@ -94,3 +94,51 @@ extension PipeOps {
         }
     }
 }
+
+extension PipeOps {
+    struct Why: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Say why an execution failed: the failing steps, their reasons, their jobs' logs, and where they are defined.",
+            discussion: """
+                A SageMaker execution (its ARN, or with --env the environment's latest failed \
+                execution): the failed steps from ListPipelineExecutionSteps with their \
+                FailureReason, the training, processing or transform job behind each \
+                (Describe*Job) and the last lines of its CloudWatch log streams \
+                (/aws/sagemaker/TrainingJobs, ProcessingJobs, TransformJobs), Lambda and \
+                Callback outputs, the attempts and cache facts, the step's line in the product's \
+                definition and the release that ran it. A local execution id (pipeops \
+                executions list) gives the same for a local run, with its stderr.log.
+                """
+        )
+
+        @OptionGroup var selection: PipelineOption
+
+        @Argument(help: "An execution ARN, or a local execution id (default with --env: its latest failed execution).")
+        var execution: String?
+
+        @Option(name: .long, help: "Environment whose latest failed execution to explain.")
+        var env: String?
+
+        @Option(help: "Log lines per step.")
+        var lines = 20
+
+        @Option(help: "Output format: text or json.")
+        var format: DeploymentReport.Format = .text
+
+        @OptionGroup var aws: AWSOptions
+
+        func validate() throws {
+            if execution == nil && env == nil { throw ValidationError("name an execution (ARN or local id) or --env ENV") }
+            guard lines > 0, lines <= 10_000 else { throw ValidationError("--lines must be between 1 and 10000") }
+        }
+
+        func run() throws {
+            var options = WhyUseCase.Options(execution: execution, environment: env)
+            options.logLines = lines
+            options.aws = aws.settings
+            options.workspace = selection.workspace
+            let result = try WhyUseCase.run(options)
+            Terminal.output(DeploymentReport.why(result, as: format == .markdown ? .text : format))
+        }
+    }
+}

@@ -21,6 +21,11 @@ Faults:
   signature      answer 400 InvalidSignatureException with the canonical request in the
                  message (x-amz-security-token included), as AWS does
   request-timeout answer S3's 400 RequestTimeout (XML) without forwarding
+
+Stand-ins: --answers FILE maps JSON 1.1 targets moto lacks (SageMaker.ListPipelineExecutionSteps
+answers HTTP 500 there) to the answer to give; each such request is first checked against
+botocore's input shape for the operation (botocore's own ParamValidator), and a request botocore
+would not send is answered 400 ValidationException and logged with "invalid".
 """
 import argparse
 import http.client
@@ -49,6 +54,7 @@ class State:
             rule["seen"] = 0
         self.random = random.Random(args.seed) if args.seed is not None else None
         self.log = open(args.log, "a", buffering=1) if args.log else None
+        self.answers = json.load(open(args.answers)) if args.answers else {}
 
     def choose(self, target):
         with self.lock:
@@ -124,7 +130,14 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if "json" in (self.headers.get("Content-Type") or ""):
             entry["body"] = body.decode("utf-8", "replace")
         try:
-            if fault == "reset":
+            if fault is None and target in STATE.answers:
+                problem = validate(target, body)
+                if problem:
+                    entry["invalid"] = problem
+                    self.answer(400, json.dumps({"__type": "ValidationException", "message": problem}).encode())
+                else:
+                    self.answer(200, json.dumps(STATE.answers[target]).encode())
+            elif fault == "reset":
                 self.reset()
             elif fault == "503":
                 self.answer(503, b'{"__type":"ServiceUnavailable","message":"Service Unavailable"}')
@@ -168,12 +181,28 @@ class Handler(http.server.BaseHTTPRequestHandler):
     do_GET = do_POST = do_PUT = do_HEAD = do_DELETE = handle_any
 
 
+def validate(target, body):
+    """What botocore's ParamValidator says of a JSON 1.1 request body (None: valid)."""
+    import botocore.session
+    import botocore.validate
+    prefix, operation = target.split(".", 1)
+    service = {"SageMaker": "sagemaker", "Logs_20140328": "logs"}.get(prefix, prefix.lower())
+    model = botocore.session.get_session().get_service_model(service).operation_model(operation)
+    try:
+        params = json.loads(body or b"{}")
+    except ValueError as error:
+        return "the body is not JSON: %s" % error
+    report = botocore.validate.ParamValidator().validate(params, model.input_shape)
+    return report.generate_report() if report.has_errors() else None
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--upstream", required=True)
     parser.add_argument("--port-file", required=True)
     parser.add_argument("--log")
     parser.add_argument("--plan")
+    parser.add_argument("--answers", help="JSON file: target -> the answer a stand-in gives (checked against botocore)")
     parser.add_argument("--seed", type=int)
     parser.add_argument("--rate", type=float, default=0.3)
     parser.add_argument("--faults", default=",".join(FAULTS))

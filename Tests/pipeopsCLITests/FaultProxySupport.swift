@@ -17,6 +17,8 @@ final class FaultProxy: @unchecked Sendable {
         var forwarded: Bool
         /// The request body of a JSON 1.1 call, as sent.
         var body: String?
+        /// What botocore's validator said of a request a stand-in answered (nil: valid).
+        var invalid: String?
     }
 
     let process = Process()
@@ -25,14 +27,22 @@ final class FaultProxy: @unchecked Sendable {
     var endpoint: String { "http://127.0.0.1:\(port)" }
     let logPath: String
 
-    init(upstream: MotoServer, plan: [Rule] = [], seed: Int? = nil, rate: Double = 0.3, faults: [String]? = nil, stall: Double = 30) throws
-    {
+    /// `answers`: target → the JSON answer a stand-in gives for a call moto lacks.
+    init(
+        upstream: MotoServer, plan: [Rule] = [], seed: Int? = nil, rate: Double = 0.3, faults: [String]? = nil, stall: Double = 30,
+        answers: [String: Any] = [:]
+    ) throws {
         let portFile = scratch.path + "/port"
         logPath = scratch.path + "/requests.jsonl"
         var arguments = [
             "python3", CLI.repository.appendingPathComponent("Tests/Support/fault_proxy.py").path, "--upstream", upstream.endpoint,
             "--port-file", portFile, "--log", logPath, "--stall", String(stall),
         ]
+        if !answers.isEmpty {
+            let file = scratch.path + "/answers.json"
+            try JSONSerialization.data(withJSONObject: answers).write(to: URL(fileURLWithPath: file))
+            arguments += ["--answers", file]
+        }
         if let seed {
             arguments += ["--seed", String(seed), "--rate", String(rate)]
             if let faults { arguments += ["--faults", faults.joined(separator: ",")] }
