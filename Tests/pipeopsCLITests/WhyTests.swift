@@ -54,7 +54,8 @@ import Testing
         let why = try CLI.run(["why", arn, "--endpoint-url", proxy.endpoint], in: product.path, environment: environment)
         #expect(why.status == 0, "\(why.stdout)\(why.stderr)")
         let definition = try String(contentsOfFile: product.path + "/pipeline/definition.yaml", encoding: .utf8)
-        let line = (definition.split(separator: "\n", omittingEmptySubsequences: false).firstIndex { $0.hasSuffix("- Name: Train") } ?? -2) + 1
+        let lines = definition.split(separator: "\n", omittingEmptySubsequences: false)
+        let line = (lines.firstIndex { $0.hasSuffix("- Name: Train") } ?? -2) + 1
         #expect(why.stdout.contains("✘ Train (Training) Failed · pipeline/definition.yaml:\(line)"), "\(why.stdout)")
         #expect(why.stdout.contains("reason   AlgorithmError: ValueError: labels must be 0 or 1"), "\(why.stdout)")
         #expect(why.stdout.contains("facts    2 attempts"), "\(why.stdout)")
