@@ -89,6 +89,10 @@ public struct StepRecord: Codable, Sendable {
     public var children: [StepRecord]?
     /// For a step outside `run --from/--to`: the execution its result was taken from.
     public var reusedFrom: String?
+    /// What the step's run depended on, resolved (its type's cache-key attributes, or all its
+    /// arguments) and their hash: `run --changed` reuses a step whose inputs are unchanged.
+    public var inputKey: String?
+    public var inputs: Node?
 }
 
 /// A local execution.

@@ -42,6 +42,9 @@ public final class LocalEngine: @unchecked Sendable {
         public var unstagedSteps: Set<String> = []
         /// Folders put first on every step's PATH (a Python product's compile interpreter).
         public var toolFolders: [String] = []
+        /// `run --changed`: a step whose inputs are those it had in this execution (which it
+        /// succeeded in) takes that result instead of running; the others run.
+        public var unchangedFrom: ExecutionRecord?
 
         public init(
             pipelineName: String, environment: String? = nil, definitionPath: String, parameters: [String: Node], parallelism: Int,
@@ -263,7 +266,19 @@ public final class LocalEngine: @unchecked Sendable {
             result = outcome.result
             children = outcome.children
         } else {
-            result = makeExecutor().run(step, as: step.name, context: context)
+            var executor = makeExecutor()
+            if let reference = options.unchangedFrom {
+                // Everything downstream of a step that ran again runs too (its outputs may hold
+                // other data under the same URIs).
+                condition.lock()
+                executor.upstreamRan = graph.ancestors(of: index).contains { ancestor in
+                    let entry = record.steps[ancestor]
+                    return pipeline.steps[ancestor].type != .condition && pipeline.steps[ancestor].type != .fail
+                        && entry.status == .succeeded && entry.reusedFrom != reference.id
+                }
+                condition.unlock()
+            }
+            result = executor.run(step, as: step.name, context: context)
         }
         condition.lock()
         var entry = record.steps[index]
@@ -271,6 +286,9 @@ public final class LocalEngine: @unchecked Sendable {
         if let start = startTimes[index] { entry.durationSeconds = max(0, Date().timeIntervalSince(start)) }
         entry.attempts = result.attempts
         entry.cacheHit = result.cacheHit
+        entry.inputKey = result.inputKey
+        entry.inputs = result.inputs
+        if let reused = result.reusedFrom { entry.reusedFrom = reused }
         entry.stdoutLog = result.logs?.stdout
         entry.stderrLog = result.logs?.stderr
         entry.children = children

@@ -12,6 +12,10 @@ struct StepExecutor: Sendable {
         var attempts: Int
         var cacheHit: StepRecord.CacheHit?
         var logs: (stdout: String, stderr: String)?
+        var inputKey: String?
+        var inputs: Node?
+        /// `run --changed`: the execution whose result this unchanged step took.
+        var reusedFrom: String?
     }
 
     let options: LocalEngine.Options
@@ -20,6 +24,8 @@ struct StepExecutor: Sendable {
     let executionFolder: String
     /// The run's S3 endpoint and key for steps that call S3 themselves (empty without one).
     var s3Environment: [String: String] = [:]
+    /// `run --changed`: a step upstream of this one ran again, so this one runs too.
+    var upstreamRan = false
     let cache: StepCache
     let emit: @Sendable (EngineEvent) -> Void
     /// Waits up to the given seconds; false when the execution was interrupted meanwhile.
@@ -54,11 +60,23 @@ struct StepExecutor: Sendable {
             (options.useCache && cacheConfig?["Enabled"]?.bool == true && step.type?.supportsCaching == true)
             ? StepCache.attributes(step: step, arguments: arguments, standIn: options.standIns[step.name]) : nil
         let cacheKey = cacheAttributes.map(StepCache.key(attributes:))
+        let inputs = StepCache.attributes(step: step, arguments: arguments, standIn: options.standIns[step.name])
+        let inputKey = StepCache.key(attributes: inputs)
+        if let reference = options.unchangedFrom, step.forEachParent == nil {
+            let before = reference.steps.first { $0.name == name }
+            if !upstreamRan, let before, before.status == .succeeded, before.inputKey == inputKey, let properties = before.properties {
+                emit(.note("\(name): unchanged since execution \(reference.id) (the same inputs): its result is reused"))
+                return Result(outcome: .success(properties), attempts: 0, inputKey: inputKey, inputs: inputs, reusedFrom: reference.id)
+            }
+            let why = upstreamRan ? "a step it depends on ran again" : Self.changeReason(before, inputs: inputs, reference: reference.id)
+            emit(.note("\(name): runs: \(why)"))
+        }
         if let cacheKey, let hit = cache.lookup(cacheKey, expireAfter: cacheConfig?["ExpireAfter"]?.string) {
             emit(.note("\(name): cache hit from execution \(hit.execution)"))
             return Result(
                 outcome: .success(hit.properties), attempts: 0,
-                cacheHit: StepRecord.CacheHit(sourceExecution: hit.execution, completedAt: hit.completedAt))
+                cacheHit: StepRecord.CacheHit(sourceExecution: hit.execution, completedAt: hit.completedAt), inputKey: inputKey,
+                inputs: inputs)
         }
 
         let runner = StepRunners.runner(for: step, hasStandIn: options.standIns[step.name] != nil)
@@ -81,8 +99,19 @@ struct StepExecutor: Sendable {
             if case .success(let properties) = outcome, let cacheKey {
                 cache.store(cacheKey, properties: properties, execution: executionId, step: name, attributes: cacheAttributes)
             }
-            return Result(outcome: outcome, attempts: attempt, cacheHit: nil, logs: logs)
+            return Result(outcome: outcome, attempts: attempt, cacheHit: nil, logs: logs, inputKey: inputKey, inputs: inputs)
         }
+    }
+
+    /// Why a step runs again under `run --changed`, in the terms `cache explain` uses.
+    static func changeReason(_ before: StepRecord?, inputs: Node, reference: String) -> String {
+        guard let before else { return "it did not exist in execution \(reference)" }
+        guard before.status == .succeeded else { return "it \(before.status.rawValue.lowercased()) in execution \(reference)" }
+        guard let old = before.inputs else { return "execution \(reference) recorded no inputs for it (an older pipeops)" }
+        let changes = NodeDiff.changes(old, inputs)
+        let named = changes.prefix(4).map { change in change.path.isEmpty ? "its inputs" : change.path }
+        return "changed since execution \(reference): " + named.joined(separator: ", ")
+            + (changes.count > 4 ? " and \(changes.count - 4) more" : "")
     }
 
     private func attemptOnce(_ step: Step, runner: any StepRunner.Type, arguments: Node, context: RuntimeContext, folder: String)

@@ -52,6 +52,22 @@ extension PipeOps {
             help: ArgumentHelp("The execution whose results --from reuses (default: the newest that has them).", valueName: "EXECUTION"))
         var reuse: String?
 
+        @Flag(
+            help:
+                "Run only what changed: steps whose inputs differ from the reference execution's, and everything downstream; the rest take that execution's results."
+        )
+        var changed = false
+
+        @Option(
+            help: ArgumentHelp(
+                "With --changed: the reference is this environment's last succeeded run (default: --env's own).", valueName: "ENV"))
+        var against: String?
+
+        @Option(
+            help: ArgumentHelp(
+                "With --changed: the reference is the last succeeded run of this revision (a tag, branch or commit).", valueName: "REV"))
+        var base: String?
+
         @Flag(help: "Run every step even when a cached result exists.")
         var noCache = false
 
@@ -61,6 +77,14 @@ extension PipeOps {
         func validate() throws {
             do { _ = try Assignments.parse(params) } catch { throw ValidationError(error.errorDescription ?? "") }
             if let parallelism, parallelism < 1 { throw ValidationError("--parallelism must be at least 1") }
+            if (against != nil || base != nil) && !changed {
+                throw ValidationError("--against and --base choose --changed's reference; add --changed")
+            }
+            if against != nil && base != nil { throw ValidationError("--changed takes one reference: --against ENV or --base REV") }
+            if changed && (from != nil || to != nil) { throw ValidationError("--changed picks the steps itself; drop --from/--to") }
+            if changed && env == nil && against == nil {
+                throw ValidationError("--changed needs --env ENV (its last succeeded run is the reference)")
+            }
             if reuse != nil && from == nil && to == nil {
                 throw ValidationError("--reuse names the execution --from takes results from; add --from STEP")
             }
@@ -74,13 +98,14 @@ extension PipeOps {
             request.to = to
             request.reuse = reuse
             request.pipeline = selection.pipeline
+            if changed { request.changed = LocalRun.Request.Changed(against: against, base: base) }
             let session = try LocalRun(request) {
                 Terminal.standardError("pipeops: refusing to run a definition with lint errors (SageMaker would reject it):")
             }
             if format == .text {
                 for note in session.notes { Terminal.standardError("pipeops: note: \(note)") }
             }
-            let printer = ProgressPrinter(json: format == .json, colored: Terminal.colorAllowed)
+            let printer = ProgressPrinter(json: format == .json, colored: Terminal.colorAllowed, changed: changed)
             let signals = SignalWatcher { session.interrupt() }
             let record = try session.run { printer.handle($0) }
             signals.cancel()
@@ -107,11 +132,14 @@ extension PipeOps {
 final class ProgressPrinter: @unchecked Sendable {
     let json: Bool
     let colored: Bool
+    /// `run --changed`: say why each step runs again.
+    let changed: Bool
     let lock = NSLock()
 
-    init(json: Bool, colored: Bool) {
+    init(json: Bool, colored: Bool, changed: Bool = false) {
         self.json = json
         self.colored = colored
+        self.changed = changed
     }
 
     func paint(_ text: String, _ style: TerminalStyle.Style) -> String { TerminalStyle.paint(text, style, enabled: colored) }
@@ -149,8 +177,11 @@ final class ProgressPrinter: @unchecked Sendable {
                 Terminal.output("\(paint("·", .dim)) \(step.name) not run: \(step.reason ?? "")\n")
             default: break
             }
-        case .note:
-            break
+        case .note(let text):
+            // The engine's notes that --changed reads: why a step runs again.
+            if changed, let range = text.range(of: ": runs: ") {
+                Terminal.output("\(paint("·", .dim)) \(text[..<range.lowerBound]) runs: \(text[range.upperBound...])\n")
+            }
         }
     }
 

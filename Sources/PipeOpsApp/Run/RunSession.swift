@@ -24,6 +24,18 @@ public struct RunSession {
         public var reuse: String?
         /// The pipeline of pipeops.yaml to run, when it lists several.
         public var pipeline: String?
+        /// `run --changed [--against ENV | --base REV]`.
+        public var changed: Changed?
+
+        public struct Changed: Sendable {
+            public var against: String?
+            public var base: String?
+
+            public init(against: String?, base: String?) {
+                self.against = against
+                self.base = base
+            }
+        }
 
         public init(
             directory: String = FileManager.default.currentDirectoryPath, environment: String? = nil, definition: String? = nil,
@@ -51,7 +63,12 @@ public struct RunSession {
     /// The product's `.pipeops/` as the user sees it (relative to the directory).
     public let stateDisplay: String
     /// What the user should know before the run starts (said once per run).
-    public var notes: [String] {
+    public var notes: [String] { isolationNotes + (changedNote.map { [$0] } ?? []) }
+
+    /// `run --changed`: which execution is the reference, and why that one.
+    var changedNote: String?
+
+    var isolationNotes: [String] {
         switch options.isolation {
         case .rewrite:
             return [
@@ -127,12 +144,21 @@ public struct RunSession {
             if let manifest, request.definition == nil, let entry = manifest.definition, PythonDefinition.isPython(entry) {
                 options.toolFolders = [(try PythonDefinition.interpreterPath(manifest) as NSString).deletingLastPathComponent]
             }
+            var changedNote: String?
+            if let changed = request.changed {
+                let reference = try Self.changedReference(changed, request: request, context: context)
+                options.unchangedFrom = reference.record
+                changedNote =
+                    "--changed: the reference is execution \(reference.record.id) (\(reference.why)); unchanged steps take its results"
+            }
             if request.from != nil || request.to != nil {
                 options.selection = try selection(request, pipeline: pipeline, store: ExecutionStore(stateDirectory: Layout.state(root)))
             }
-            return RunSession(
+            var session = RunSession(
                 request: request, pipeline: pipeline, options: options,
                 stateDisplay: DisplayPath(base: request.directory)(Layout.state(root)), context: context, artifacts: artifacts)
+            session.changedNote = changedNote
+            return session
         } catch let refusal as Refusal {
             throw refusal
         } catch let error as PipeOpsError {
