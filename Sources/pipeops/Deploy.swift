@@ -143,6 +143,12 @@ extension PipeOps {
         )
         var sourceExecution: String?
 
+        @Flag(
+            help:
+                "Start only what changed since the environment's last succeeded SageMaker execution in the ledger (and everything downstream), as a selective execution with that execution as the source."
+        )
+        var changed = false
+
         @Option(name: .customLong("poll-interval"), help: "Seconds between status checks with --wait.")
         var pollInterval: Double = 10
 
@@ -162,6 +168,9 @@ extension PipeOps {
             do { _ = try Assignments.parse(params) } catch { throw ValidationError(error.errorDescription ?? "") }
             do { _ = try ImagePins.parse(images) } catch { throw ValidationError(error.errorDescription ?? "\(error)") }
             if pollInterval <= 0 { throw ValidationError("--poll-interval must be positive") }
+            if changed && (select != nil || sourceExecution != nil) {
+                throw ValidationError("--changed selects the steps and the source itself; drop --select/--source-execution")
+            }
         }
 
         func run() throws {
@@ -172,6 +181,7 @@ extension PipeOps {
                 $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
             }
             options.sourceExecution = sourceExecution
+            options.changed = changed
             options.pollInterval = pollInterval
             options.force = force
             options.images = images
@@ -211,6 +221,8 @@ extension PipeOps {
                     if failing { throw ExitCode(1) }
                 case nil: throw ExitCode(1)
                 }
+            case .unchanged:
+                return
             case .interrupted(let arn):
                 if isatty(STDIN_FILENO) == 1 {
                     Terminal.standardError("stop the execution \(arn)? [y/N] ")

@@ -14,6 +14,8 @@ public enum StartUseCase {
         public var wait = false
         public var select: [String]?
         public var sourceExecution: String?
+        /// `--changed`: select what changed since the environment's last recorded SageMaker run.
+        public var changed = false
         public var pollInterval: Double = 10
         public var force = false
         public var images: [String] = []
@@ -42,6 +44,8 @@ public enum StartUseCase {
         case finished(arn: String, state: PipelineExecutionState, evidence: Evidence?)
         /// Interrupted while waiting; the execution keeps running unless `stop` is called.
         case interrupted(arn: String)
+        /// `--changed` found nothing changed since `source`: nothing was started.
+        case unchanged(source: String)
     }
 
     /// Starts (and with `wait`, follows) an execution. `isInterrupted` is polled while waiting.
@@ -58,6 +62,22 @@ public enum StartUseCase {
         }
         let overrides = try Assignments.parse(options.parameters)
         let parameters = try RunParameters.resolve(context.pipeline, environment: environment.values, overrides: overrides)
+        var options = options
+        if options.changed {
+            let changed = try changedSelection(context, environment: environment)
+            if changed.steps.isEmpty {
+                onEvent(.note("--changed: nothing changed since execution \(changed.source); nothing was started"))
+                return .unchanged(source: changed.source)
+            }
+            for (step, why) in changed.reasons { onEvent(.note("--changed: \(step) runs: \(why)")) }
+            if changed.everything {
+                onEvent(.note("--changed: every step changed; a full execution"))
+            } else {
+                options.select = changed.steps
+                options.sourceExecution = changed.source
+                onEvent(.note("--changed: the other steps take their results from \(changed.source)"))
+            }
+        }
         let needsSource = try options.select.map { steps throws(PipeOpsError) in try Deployer.checkSelection(steps, in: context.pipeline) }
         let session = try options.aws.connect(environmentRegion: environment.region)
         let client = session.client
