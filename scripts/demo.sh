@@ -109,6 +109,10 @@ pipeops status --env staging --endpoint-url "http://127.0.0.1:$port" || echo "(e
 pipeops plan --env staging --endpoint-url "http://127.0.0.1:$port" || echo "(exit $? — upsert would change it back)"
 pipeops upsert --env staging --endpoint-url "http://127.0.0.1:$port" >/dev/null
 pipeops status --env staging --endpoint-url "http://127.0.0.1:$port"
+
+step "why a run failed: a threshold no model meets fails the quality gate; why names the step, its reason and where it is defined"
+failed=$(pipeops run --env dev --param AccuracyThreshold=0.999 --format json | python3 -c "import json, sys; print(json.load(sys.stdin)['id'])" || true)
+pipeops why "$failed"
 pipeops promote --status
 pipeops promote --to prod
 
@@ -116,6 +120,9 @@ step "a code-only change that staging has not run is refused for prod, naming th
 echo "# stricter" >> pipeline/steps/evaluate.py
 git commit -qam "evaluate differently" && pipeops tag patch >/dev/null
 pipeops promote --to prod --dry-run || echo "(exit $? — staging must run this code first)"
+
+step "run only what changed since dev's last succeeded run: the evaluation script changed, so Evaluate and what follows it run"
+pipeops run --env dev --changed
 
 step "what changed between the two releases, what the next run takes from the cache, and how it is scheduled"
 pipeops diff v0.1.0 v0.1.1 || true

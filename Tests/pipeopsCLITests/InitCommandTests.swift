@@ -72,14 +72,14 @@ import Testing
         let workflows = try FileManager.default.contentsOfDirectory(atPath: product + "/.github/workflows").map {
             ".github/workflows/" + $0
         }
-        #expect(workflows.count == 3)
+        #expect(workflows.count == 4)
         let schema = try runTool(["check-jsonschema", "--builtin-schema", "vendor.github-workflows"] + workflows, in: product)
         #expect(schema.status == 0, "check-jsonschema: \(schema.output)")
         let zizmor = try runTool(["zizmor", "--offline", "."], in: product)
         #expect(zizmor.status == 0, "zizmor: \(zizmor.output)")
         let reusable = CLI.repository.appendingPathComponent("workflows").path
         let reusableFiles = try FileManager.default.contentsOfDirectory(atPath: reusable).filter { $0.hasSuffix(".yml") }
-        #expect(reusableFiles.count == 3)
+        #expect(reusableFiles.count == 5)
         let reusableSchema = try runTool(["check-jsonschema", "--builtin-schema", "vendor.github-workflows"] + reusableFiles, in: reusable)
         #expect(reusableSchema.status == 0, "check-jsonschema: \(reusableSchema.output)")
         let reusableZizmor = try runTool(["zizmor", "--offline"] + reusableFiles, in: reusable)
