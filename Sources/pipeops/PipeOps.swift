@@ -24,7 +24,7 @@ struct PipeOps: ParsableCommand {
             Init.self, Adopt.self, Lint.self, Rules.self, Compile.self, Graph.self, Run.self, Cache.self, Executions.self, Version.self,
             Tag.self,
             Render.self,
-            Diff.self, Promote.self, Upsert.self, Start.self, Doctor.self, Plan.self, Status.self, Why.self,
+            Diff.self, Promote.self, Upsert.self, Start.self, Doctor.self, Plan.self, Status.self, Why.self, LSP.self,
         ]
     )
 

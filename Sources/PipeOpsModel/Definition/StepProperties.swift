@@ -222,6 +222,27 @@ public enum StepProperties {
         return nil
     }
 
+    /// The member names `Steps.<step>.<path>.` can continue with (for completion): nil when the
+    /// path does not resolve or ends on a scalar, a list or a map.
+    public static func members(after path: PropertyPath, on step: Step, shapes: ServiceShapes = .shared) -> [String]? {
+        guard let root = root(for: step) else { return nil }
+        let node: Node
+        if path.segments.isEmpty {
+            node = root
+        } else {
+            guard case (.valid, let reached?) = resolveDetailed(path, on: step, in: nil, shapes: shapes) else { return nil }
+            node = reached
+        }
+        let extras = path.segments.isEmpty ? Array(extras(for: step.type, shapes).keys) : []
+        switch expand(node, shapes) {
+        case .fixed(let members): return (Array(members.keys) + extras).sorted()
+        case .shape(let name):
+            guard case .structure(let members, _)? = shapes[name] else { return nil }
+            return Array(Set(members.keys).union(extras)).sorted()
+        default: return nil
+        }
+    }
+
     private static func expand(_ node: Node, _ shapes: ServiceShapes) -> Node {
         if case .shape(let name) = node, case .scalar? = shapes[name] { return .scalar }
         return node
