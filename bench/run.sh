@@ -16,3 +16,4 @@ artifact_prefix="$(mktemp -d)"
 trap 'rm -rf "$artifact_prefix"' EXIT
 bash scripts/install.sh --prefix "$artifact_prefix" "$(bash scripts/release.sh | tail -n 1)" >&2
 python3 bench/bench.py --bin "$(swift build -c release --show-bin-path)/pipeops" --artifact "$artifact_prefix/bin/pipeops" "$@"
+python3 bench/lsp_latency.py --bin "$(swift build -c release --show-bin-path)/pipeops"

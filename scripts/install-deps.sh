@@ -34,13 +34,14 @@ if [ ${#missing_apt[@]} -gt 0 ]; then
 fi
 
 # The test peers: moto (SageMaker, S3 and STS APIs), botocore (the reference SigV4 signer),
-# cfn-lint, check-jsonschema (the GitHub workflow schema), zizmor, jsonschema (SARIF).
-peers=("moto[server]" botocore boto3 cfn-lint check-jsonschema zizmor jsonschema)
+# cfn-lint, check-jsonschema (the GitHub and GitLab CI schemas), zizmor, jsonschema (SARIF),
+# pre-commit (validate-manifest and try-repo of .pre-commit-hooks.yaml).
+peers=("moto[server]" botocore boto3 cfn-lint check-jsonschema zizmor jsonschema pre-commit)
 if [ ! -x "$PIPEOPS_PEERS/bin/python3" ]; then
     log "creating the test-peer venv $PIPEOPS_PEERS"
     python3 -m venv "$PIPEOPS_PEERS"
 fi
-if ! "$PIPEOPS_PEERS/bin/python3" -c "import moto, flask_cors, botocore, boto3, cfnlint, check_jsonschema, jsonschema" >/dev/null 2>&1 \
+if ! "$PIPEOPS_PEERS/bin/python3" -c "import moto, flask_cors, botocore, boto3, cfnlint, check_jsonschema, jsonschema, pre_commit" >/dev/null 2>&1 \
     || [ ! -x "$PIPEOPS_PEERS/bin/zizmor" ] || [ ! -x "$PIPEOPS_PEERS/bin/moto_server" ]; then
     log "installing the Python test peers into $PIPEOPS_PEERS (pip)"
     "$PIPEOPS_PEERS/bin/pip" install --quiet --disable-pip-version-check "${peers[@]}"
