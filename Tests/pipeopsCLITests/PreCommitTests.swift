@@ -16,7 +16,8 @@ import Testing
         let product = scratch.path + "/product"
         for argv in [["init", "-q", "-b", "main"], ["add", "-A"]] { _ = try GitFixture.run(argv, in: product) }
         // The hook is language: system: pipeops on PATH, as a user installs it.
-        let path = (CLI.binary as NSString).deletingLastPathComponent + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")
+        let system = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+        let path = (CLI.binary as NSString).deletingLastPathComponent + ":" + system
         let home = scratch.path + "/pre-commit-home"
         func tryRepo(_ extra: [String]) throws -> (status: Int32, output: String) {
             try runTool(
