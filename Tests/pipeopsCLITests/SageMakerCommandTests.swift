@@ -139,6 +139,12 @@ import Testing
             ["start", "--env", "dev", "--param", "Nope=1", "--endpoint-url", moto.endpoint, "--verbose"],
             ["start", "--env", "staging", "--endpoint-url", "http://127.0.0.1:1", "--verbose"],
             ["upsert", "--env", "dev", "--endpoint-url", moto.endpoint, "--profile", "missing", "--verbose"],
+            // The commands that read the account: what upsert would change, drift, why.
+            ["plan", "--env", "dev", "--endpoint-url", moto.endpoint, "--verbose", "--format", "json"],
+            ["status", "--endpoint-url", moto.endpoint, "--verbose", "--format", "json"],
+            ["why", "--env", "dev", "--endpoint-url", moto.endpoint, "--verbose"],
+            ["start", "--env", "dev", "--changed", "--endpoint-url", moto.endpoint, "--verbose"],
+            ["plan", "--env", "dev", "--endpoint-url", "http://127.0.0.1:1", "--verbose"],
         ]
         var sawVerbose = false
         for arguments in runs {
