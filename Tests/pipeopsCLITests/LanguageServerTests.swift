@@ -15,8 +15,9 @@ final class LSPClient: @unchecked Sendable {
     var received: [PipeOpsModel.Node] = []
     var nextId = 1
 
-    init(in directory: String) throws {
+    init(in directory: String, environment: [String: String] = [:]) throws {
         process.executableURL = URL(fileURLWithPath: CLI.binary)
+        if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
         process.arguments = ["lsp"]
         process.currentDirectoryURL = URL(fileURLWithPath: directory)
         process.standardInput = input
@@ -207,5 +208,48 @@ final class LSPClient: @unchecked Sendable {
         client.notify("exit", Node(.null))
         client.process.waitUntilExit()
         #expect(client.process.terminationStatus == 0)
+    }
+
+    /// A Python definition is compiled on save and its findings land on definition.py's lines,
+    /// as `pipeops lint` maps them.
+    @Test func savingAPythonDefinitionCompilesItAndMapsFindingsToItsLines() throws {
+        let product = try PythonDefinitionTests.product()
+        let path = product.path + "/pipeline/definition.py"
+        let text = try String(contentsOfFile: path, encoding: .utf8).replacingOccurrences(
+            of: "CacheConfig(enable_caching=True, expire_after=\"P30D\")", with: "CacheConfig(enable_caching=True)")
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        let uri = LanguageServer.uri(of: path)
+        let client = try LSPClient(in: product.path, environment: ["PIPEOPS_PYTHON": PythonDefinitionTests.sdkPython])
+        _ = try client.request("initialize", Node(object: [("rootUri", Node(.string(LanguageServer.uri(of: product.path))))]))
+        client.notify(
+            "textDocument/didOpen",
+            Node(object: [
+                (
+                    "textDocument",
+                    Node(object: [
+                        ("uri", Node(.string(uri))), ("languageId", Node(.string("python"))), ("version", Node(.integer(1))),
+                        ("text", Node(.string(text))),
+                    ])
+                )
+            ]))
+        client.notify("textDocument/didSave", Node(object: [("textDocument", Self.document(uri))]))
+        let diagnostics = try client.diagnostics(for: uri) { $0.contains { $0["code"]?.string == "cache-without-expiry" } }
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        let cacheLine = try #require(lines.firstIndex { $0.contains("CacheConfig(enable_caching=True)") })
+        let lint = try CLI.run(
+            ["lint", "--format", "json"], in: product.path, environment: ["PIPEOPS_PYTHON": PythonDefinitionTests.sdkPython])
+        let expected = try #require(
+            ((try JSONSerialization.jsonObject(with: Data(lint.stdout.utf8)) as? [String: Any])?["findings"] as? [[String: Any]])?.first {
+                $0["rule"] as? String == "cache-without-expiry"
+            }, "\(lint.stdout)")
+        let lines0 = diagnostics.filter { $0["code"]?.string == "cache-without-expiry" }.compactMap { $0["range"]?["start"]?["line"]?.int }
+        // lint names the source line in its message; the editor puts the diagnostic there.
+        let named = (expected["message"] as? String ?? "").components(separatedBy: "is named at pipeline/definition.py:").last?
+            .prefix { $0.isNumber }
+        let line = try #require(named.flatMap { Int($0) }, "\(expected)")
+        #expect(lines0.contains(line - 1), "lint's definition.py:\(line) against \(lines0) (the CacheConfig is at \(cacheLine + 1))")
+        _ = try client.request("shutdown", Node(.null))
+        client.notify("exit", Node(.null))
+        client.process.waitUntilExit()
     }
 }

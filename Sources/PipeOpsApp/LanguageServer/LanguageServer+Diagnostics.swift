@@ -74,7 +74,10 @@ extension LanguageServer {
         do {
             let report = try LintSession.run(LintRequest(workingDirectory: directory))
             for file in report.files { byFile[absolute(file, in: directory), default: []] += [] }
-            for finding in report.findings { byFile[absolute(finding.file, in: directory), default: []].append(finding) }
+            for finding in report.findings {
+                let placed = Self.onPythonSource(finding)
+                byFile[absolute(placed.file, in: directory), default: []].append(placed)
+            }
         } catch {
             byFile[found] = [
                 Finding(
@@ -92,6 +95,20 @@ extension LanguageServer {
             if let open = document(uri), isDefinition(uri), (try? String(contentsOfFile: file, encoding: .utf8)) != open.text { continue }
             publish(uri, findings, version: document(uri)?.version, text: document(uri)?.text)
         }
+    }
+
+    /// A finding in a compiled Python definition, put on the `definition.py` line its message
+    /// names ("step 'X' is named at pipeline/definition.py:65"), as an editor shows the source.
+    static func onPythonSource(_ finding: Finding) -> Finding {
+        guard finding.file.contains(Layout.stateFolder + "/compiled/"),
+            let match = finding.message.range(of: #"is named at ([^\s()]+\.py):([0-9]+)\)"#, options: .regularExpression)
+        else { return finding }
+        let text = finding.message[match].dropFirst("is named at ".count).dropLast()
+        guard let colon = text.lastIndex(of: ":"), let line = Int(text[text.index(after: colon)...]) else { return finding }
+        var placed = finding
+        placed.file = String(text[..<colon])
+        placed.location = SourceLocation(line: line, column: 1)
+        return placed
     }
 
     func absolute(_ file: String, in directory: String) -> String {
