@@ -100,21 +100,7 @@ extension AdoptTests {
         let environment = ["PIPEOPS_PYTHON": PythonDefinitionTests.sdkPython]
         let lint = try CLI.run(["lint", "--format", "json"], in: repo.path, environment: environment, unsettingPrefixes: ["AWS_"])
         #expect(lint.stdout.contains("\"errors\": 0"), "\(shape.name): \(lint.stdout)\(lint.stderr)")
-        let clone = Scratch()
-        _ = try GitFixture.run(["clone", "-q", repo.path, clone.path + "/other-path"], in: clone.path)
-        // What adopt wrote (not in git) goes to the clone as a person would commit it.
-        let written = ["pipeops.yaml", "environments/dev.yaml", "environments/staging.yaml", "environments/prod.yaml"]
-        for file in written + (shape.added.isEmpty ? [] : [shape.definition]) {
-            clone.write("other-path/" + file, try String(contentsOfFile: repo.path + "/" + file, encoding: .utf8))
-        }
-        var hashes: [String] = []
-        for root in [repo.path, clone.path + "/other-path"] {
-            let render = try CLI.run(
-                ["render", "--env", "staging", "-o", root + "/.pipeops/staging.json"], in: root, environment: environment,
-                unsettingPrefixes: ["AWS_"])
-            #expect(render.status == 0, "\(shape.name): \(render.stderr)")
-            hashes.append(render.stderr.components(separatedBy: "structure sha256 ").last ?? "")
-        }
+        let hashes = try Self.structuresOnTwoClones(repo, also: shape.added.isEmpty ? [] : [shape.definition], environment: environment)
         #expect(hashes[0] == hashes[1] && !hashes[0].isEmpty, "\(shape.name): \(hashes)")
         let run = try CLI.run(
             ["run", "--env", "dev", "--format", "json"], in: repo.path, environment: environment, unsettingPrefixes: ["AWS_"])
@@ -122,5 +108,24 @@ extension AdoptTests {
         #expect(run.status == 1, "\(shape.name): its one step is a Fail step: \(run.stderr)")
         let status = try repo.git("status", "--porcelain").split(separator: "\n").map(String.init).sorted()
         #expect(status == (["?? environments/", "?? pipeops.yaml"] + shape.added).sorted(), "\(shape.name): only adopt's files: \(status)")
+    }
+
+    /// The staging structure hash rendered in `repo` and in a clone of it at another path (what
+    /// adopt wrote, and the files `also` names, go to the clone as a person would commit them).
+    static func structuresOnTwoClones(_ repo: Scratch, also: [String] = [], environment: [String: String]) throws -> [String] {
+        let clone = Scratch()
+        _ = try GitFixture.run(["clone", "-q", repo.path, clone.path + "/other-path"], in: clone.path)
+        for file in ["pipeops.yaml", "environments/dev.yaml", "environments/staging.yaml", "environments/prod.yaml"] + also {
+            clone.write("other-path/" + file, try String(contentsOfFile: repo.path + "/" + file, encoding: .utf8))
+        }
+        var hashes: [String] = []
+        for root in [repo.path, clone.path + "/other-path"] {
+            let render = try CLI.run(
+                ["render", "--env", "staging", "-o", root + "/.pipeops/staging.json"], in: root, environment: environment,
+                unsettingPrefixes: ["AWS_"])
+            #expect(render.status == 0, "\(render.stderr)")
+            hashes.append(render.stderr.components(separatedBy: "structure sha256 ").last ?? "")
+        }
+        return hashes
     }
 }

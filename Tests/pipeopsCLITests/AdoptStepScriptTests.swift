@@ -44,19 +44,7 @@ extension AdoptTests {
         let lint = try CLI.run(["lint", "--format", "json"], in: repo.path, environment: environment, unsettingPrefixes: ["AWS_"])
         #expect(lint.stdout.contains("\"errors\": 0"), "\(lint.stdout)\(lint.stderr)")
 
-        let clone = Scratch()
-        _ = try GitFixture.run(["clone", "-q", repo.path, clone.path + "/elsewhere"], in: clone.path)
-        for file in ["pipeops.yaml", "environments/dev.yaml", "environments/staging.yaml", "environments/prod.yaml"] {
-            clone.write("elsewhere/" + file, try String(contentsOfFile: repo.path + "/" + file, encoding: .utf8))
-        }
-        var hashes: [String] = []
-        for root in [repo.path, clone.path + "/elsewhere"] {
-            let render = try CLI.run(
-                ["render", "--env", "staging", "-o", root + "/.pipeops/staging.json"], in: root, environment: environment,
-                unsettingPrefixes: ["AWS_"])
-            #expect(render.status == 0, "\(render.stderr)")
-            hashes.append(render.stderr.components(separatedBy: "structure sha256 ").last ?? "")
-        }
+        let hashes = try Self.structuresOnTwoClones(repo, environment: environment)
         #expect(hashes[0] == hashes[1] && !hashes[0].isEmpty, "one structure from two paths: \(hashes)")
 
         let run = try CLI.run(

@@ -42,7 +42,11 @@ public struct ProductContext: Sendable {
             throw .message("\(DisplayPath(base: directory)(manifest.resolve(Manifest.fileName))): pipeline.definition is not set")
         }
         let path = PythonDefinition.isPython(relative) ? try manifest.loadableDefinition() ?? relative : manifest.resolve(relative)
-        let display = DisplayPath(base: directory)(path)
+        return try loading(path, product: product, manifest: manifest, display: DisplayPath(base: directory)(path))
+    }
+
+    /// The context of `manifest` with the definition at `path`, shown as `display`.
+    static func loading(_ path: String, product: Product, manifest: Manifest, display: String) throws(PipeOpsError) -> ProductContext {
         do {
             var document = try DocumentLoader.load(path: path)
             document.path = display
@@ -69,14 +73,7 @@ public struct ProductContext: Sendable {
         variant.pythonKwargs = Node(.object(merged))
         variant.compileVariant = environment.name
         guard let path = try variant.loadableDefinition() else { return self }
-        let display = DisplayPath(base: product.directory)(path)
-        do {
-            var document = try DocumentLoader.load(path: path)
-            document.path = display
-            return ProductContext(product: product, manifest: variant, pipeline: Pipeline(document: document), definitionPath: display)
-        } catch {
-            throw error.toolError(display: display)
-        }
+        return try Self.loading(path, product: product, manifest: variant, display: DisplayPath(base: product.directory)(path))
     }
 
     /// The product as it is in `commit`: its files written from git into
