@@ -31,8 +31,8 @@ extension LocalS3Endpoint {
             guard let data = try? store.read(uri) else { return Self.error(404, "NoSuchKey", "The specified key does not exist.") }
             return object(data, range: request.headers["range"])
         case "PUT":
-            if request.query["partNumber"] != nil || request.query["uploadId"] != nil {
-                return Self.error(501, "NotImplemented", "multipart uploads are not served locally; upload objects under 5 GB whole")
+            if let upload = request.query["uploadId"], let number = request.query["partNumber"].flatMap({ Int($0) }) {
+                return uploadPart(upload, number: number, request.body)
             }
             var body = request.body
             if let source = request.headers["x-amz-copy-source"] {
@@ -50,17 +50,82 @@ extension LocalS3Endpoint {
                 return Self.xml("<CopyObjectResult><ETag>\(Self.escape(etag))</ETag></CopyObjectResult>")
             }
             return Response(status: 200, headers: [("ETag", etag)])
+        case "DELETE" where request.query["uploadId"] != nil:
+            if let folder = partsFolder(request.query["uploadId"]!) { try? FileManager.default.removeItem(atPath: folder) }
+            return Response(status: 204)
         case "DELETE":
             guard case .store(let path)? = try? store.locate(uri) else {
                 return Self.error(403, "AccessDenied", "\(uri) is served read-only from the repository (local.s3)")
             }
             unlink(path)
             return Response(status: 204)
+        case "POST" where request.query["uploads"] != nil:
+            // CreateMultipartUpload: the parts gather beside the store until Complete.
+            guard case .store? = try? store.locate(uri) else {
+                return Self.error(403, "AccessDenied", "\(uri) is served read-only from the repository (local.s3)")
+            }
+            let id = UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
+            do { try FileManager.default.createDirectory(atPath: partsFolder(id)!, withIntermediateDirectories: true) } catch {
+                return Self.error(500, "InternalError", "cannot keep the upload's parts: \(error.localizedDescription)")
+            }
+            return Self.xml(
+                "<InitiateMultipartUploadResult><Bucket>\(Self.escape(bucket))</Bucket><Key>\(Self.escape(key))</Key><UploadId>\(id)</UploadId></InitiateMultipartUploadResult>"
+            )
+        case "POST" where request.query["uploadId"] != nil:
+            return completeUpload(request.query["uploadId"]!, uri: uri, bucket: bucket, key: key, request.body)
         case "POST":
-            return Self.error(501, "NotImplemented", "multipart uploads are not served locally; upload objects under 5 GB whole")
+            return Self.error(
+                501, "NotImplemented", "\(request.method) \(request.query.keys.sorted().joined(separator: ",")) is not served locally")
         default:
             return Self.error(405, "MethodNotAllowed", "\(request.method) is not an S3 object call")
         }
+    }
+
+    /// Where an upload's parts wait (nil for an id that is no upload id of this endpoint).
+    func partsFolder(_ id: String) -> String? {
+        guard !id.isEmpty, id.allSatisfy({ $0.isHexDigit }) else { return nil }
+        return store.root + "/.pipeops-uploads/" + id
+    }
+
+    func uploadPart(_ id: String, number: Int, _ body: Data) -> Response {
+        guard let folder = partsFolder(id), FileManager.default.fileExists(atPath: folder), (1...10_000).contains(number) else {
+            return Self.error(404, "NoSuchUpload", "The specified upload does not exist.")
+        }
+        do { try AtomicFile.write(body, to: folder + "/\(number)") } catch {
+            return Self.error(500, "InternalError", error.errorDescription ?? "cannot keep part \(number)")
+        }
+        return Response(status: 200, headers: [("ETag", "\"\(String(DefinitionHashes.sha256(body).prefix(32)))\"")])
+    }
+
+    /// CompleteMultipartUpload: the parts the request lists, in its order, become the object.
+    func completeUpload(_ id: String, uri: String, bucket: String, key: String, _ body: Data) -> Response {
+        guard let folder = partsFolder(id), FileManager.default.fileExists(atPath: folder) else {
+            return Self.error(404, "NoSuchUpload", "The specified upload does not exist.")
+        }
+        let listing = String(decoding: body, as: UTF8.self)
+        var numbers: [Int] = []
+        var rest = listing[...]
+        while let open = rest.range(of: "<PartNumber>"), let close = rest.range(of: "</PartNumber>", range: open.upperBound..<rest.endIndex)
+        {
+            if let number = Int(rest[open.upperBound..<close.lowerBound].trimmingCharacters(in: .whitespaces)) { numbers.append(number) }
+            rest = rest[close.upperBound...]
+        }
+        var data = Data()
+        for number in numbers {
+            guard let part = FileManager.default.contents(atPath: folder + "/\(number)") else {
+                return Self.error(400, "InvalidPart", "part \(number) was not uploaded")
+            }
+            data.append(part)
+        }
+        guard !numbers.isEmpty else { return Self.error(400, "MalformedXML", "the request lists no parts") }
+        do { try store.put(data, at: uri) } catch {
+            return Self.error(403, "AccessDenied", error.errorDescription ?? "cannot write \(uri)")
+        }
+        try? FileManager.default.removeItem(atPath: folder)
+        let etag = "\"\(String(DefinitionHashes.sha256(data).prefix(32)))-\(numbers.count)\""
+        return Self.xml(
+            "<CompleteMultipartUploadResult><Bucket>\(Self.escape(bucket))</Bucket><Key>\(Self.escape(key))</Key><ETag>\(Self.escape(etag))</ETag></CompleteMultipartUploadResult>"
+        )
     }
 
     func object(_ data: Data, range: String?) -> Response {

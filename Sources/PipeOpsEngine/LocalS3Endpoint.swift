@@ -180,7 +180,7 @@ public final class LocalS3Endpoint: @unchecked Sendable {
         let reasons = [
             200: "OK", 204: "No Content", 206: "Partial Content", 400: "Bad Request", 403: "Forbidden", 404: "Not Found",
             405: "Method Not Allowed",
-            416: "Range Not Satisfiable", 501: "Not Implemented",
+            416: "Range Not Satisfiable", 500: "Internal Server Error", 501: "Not Implemented",
         ]
         var text = "HTTP/1.1 \(response.status) \(reasons[response.status] ?? "Error")\r\nConnection: close\r\n"
         var headers = response.headers
