@@ -37,6 +37,9 @@ import Testing
         let changed = try pipeops(["start", "--env", "dev", "--changed"])
         #expect(changed.status == 0, "\(changed.stderr)")
         #expect(changed.stderr.contains("--changed: Evaluate runs: its definition changed since"), "\(changed.stderr)")
+        #expect(
+            changed.stderr.contains("ProcessingInputs[2].S3Input.S3Uri"),
+            "the changed field: the script's content address: \(changed.stderr)")
         #expect(changed.stderr.contains("--changed: RegisterModel runs: a step it depends on runs"), "\(changed.stderr)")
         let body = try #require(starts().last?.body)
         let request = try #require(try JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any])

@@ -32,10 +32,10 @@ extension StartUseCase {
         let head = try Renderer.render(context, environment: environment, version: nil)
         let past = try context.atCommit(reference.commit)
         let before = try Renderer.render(past, environment: try past.environment(named: environment.name), version: nil)
-        func steps(_ root: Node) -> [String: String] {
-            var byName: [String: String] = [:]
+        func steps(_ root: Node) -> [String: (text: String, node: Node)] {
+            var byName: [String: (text: String, node: Node)] = [:]
             for step in root["Steps"]?.elements ?? [] {
-                if let name = step["Name"]?.string { byName[name] = CanonicalJSON.string(step, sortKeys: true) }
+                if let name = step["Name"]?.string { byName[name] = (CanonicalJSON.string(step, sortKeys: true), step) }
             }
             return byName
         }
@@ -54,12 +54,16 @@ extension StartUseCase {
         var reasons: [(step: String, why: String)] = []
         var selected: Set<Int> = []
         for step in context.pipeline.steps where step.forEachParent == nil {
-            guard let text = now[step.name] else { continue }
+            guard let current = now[step.name] else { continue }
+            let text = current.text
             var why: String?
-            if then[step.name] == nil {
+            if let before = then[step.name], before.text != text {
+                let changes = NodeDiff.changes(before.node, current.node).map { $0.path.isEmpty ? "the step" : $0.path }
+                why =
+                    "its definition changed since \(reference.version): " + changes.prefix(4).joined(separator: ", ")
+                    + (changes.count > 4 ? " and \(changes.count - 4) more" : "")
+            } else if then[step.name] == nil {
                 why = "new since \(reference.version)"
-            } else if then[step.name] != text {
-                why = "its definition changed since \(reference.version)"
             } else if let parameter = changedParameters.first(where: { text.contains("\"Parameters.\($0)\"") }) {
                 why = "it reads parameter \(parameter), whose value changed since \(reference.version)"
             }
