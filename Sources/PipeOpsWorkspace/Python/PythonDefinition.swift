@@ -43,7 +43,14 @@ extension PythonDefinition {
         let info = directory + "/compile.json"
         let epoch = manifest.clockOverride ?? commitTime(manifest)
         let base = try baseKey(manifest, interpreter: python, epoch: epoch)
-        if !force, let compiled = cached(base: base, manifest: manifest, directory: directory) { return compiled }
+        // A compile whose product code never read the clock holds for any commit time.
+        let timeless = try baseKey(manifest, interpreter: python, epoch: nil)
+        if !force,
+            let compiled = cached(base: base, manifest: manifest, directory: directory)
+                ?? cached(base: timeless, manifest: manifest, directory: directory)
+        {
+            return compiled
+        }
 
         do { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) } catch {
             throw .writeFailed(directory, reason: AtomicFile.reason(error))
@@ -51,7 +58,12 @@ extension PythonDefinition {
         // One compile at a time per product; a second pipeops waits, then finds it cached.
         let lock = try FileLock(path: directory + "/compile.lock", purpose: "compiling \(relative)")
         defer { lock.release() }
-        if !force, let compiled = cached(base: base, manifest: manifest, directory: directory) { return compiled }
+        if !force,
+            let compiled = cached(base: base, manifest: manifest, directory: directory)
+                ?? cached(base: timeless, manifest: manifest, directory: directory)
+        {
+            return compiled
+        }
 
         notice?("compiling \(relative) with \(python.display)")
         let token = UUID().uuidString.prefix(8)
@@ -97,7 +109,9 @@ extension PythonDefinition {
         try AtomicFile.write(data, to: output)
         try AtomicFile.write(recorded, to: info)
         try AtomicFile.write(
-            CanonicalJSON.data(readKey(base: base, info: recorded, manifest: manifest), pretty: true), to: directory + "/key")
+            CanonicalJSON.data(
+                readKey(base: Self.clockRead(recorded) ? base : timeless, info: recorded, manifest: manifest), pretty: true),
+            to: directory + "/key")
         var compiled = read(info: info, output: output)
         compiled.fromCache = false
         return compiled
@@ -145,14 +159,20 @@ extension PythonDefinition {
     /// installed for it (their dist-info names), PYTHONPATH, the kwargs, the offline answers, the
     /// region and account it is told, the clock and the driver's version. pipeops.yaml as such is
     /// not in it: a comment or an environment added there recompiles nothing.
-    static func baseKey(_ manifest: Manifest, interpreter: Interpreter, epoch: Int64) throws(PipeOpsError) -> String {
+    /// Whether the compile's product code read the clock (an older driver's record: assume so).
+    static func clockRead(_ info: Data) -> Bool {
+        (try? DocumentLoader.parse(data: info, path: "compile.json", syntax: .json).root)?["clockRead"]?.bool ?? true
+    }
+
+    /// `epoch` nil: the key of a compile that read no clock.
+    static func baseKey(_ manifest: Manifest, interpreter: Interpreter, epoch: Int64?) throws(PipeOpsError) -> String {
         let (region, account) = target(manifest)
         var lines: [String] = [
             "driver \(PythonDriver.version)", "pythonpath \(ProcessInfo.processInfo.environment["PYTHONPATH"] ?? "")",
             "definition \(manifest.definition ?? "")",
             "kwargs \(CanonicalJSON.string(manifest.pythonKwargs ?? Node(.object([])), sortKeys: true))",
             "offline \(CanonicalJSON.string(manifest.offlineAnswers ?? Node(.object([])), sortKeys: true))",
-            "target \(region) \(account) \(manifest.roleArn ?? "")", "clock \(epoch)",
+            "target \(region) \(account) \(manifest.roleArn ?? "")", "clock \(epoch.map(String.init) ?? "unread")",
         ]
         var info = stat()
         if stat(interpreter.path, &info) == 0 {

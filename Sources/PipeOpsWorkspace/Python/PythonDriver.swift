@@ -25,7 +25,7 @@ import PipeOpsModel
 /// `get_pipeline`; 6 the result has no `definition()`.
 enum PythonDriver {
     /// Changing the driver changes every compile cache key.
-    static let version = "4"
+    static let version = "5"
 
     /// Where the checkout's absolute path is shown in a compiled definition.
     static let productPlaceholder = "/pipeops/product"
@@ -122,13 +122,30 @@ enum PythonDriver {
 
 
         # A fixed clock (the HEAD commit's time), seeded ids: the same definition on every clone.
+        # Whether the product's code (its import and its builder) read the clock: when it did
+        # not, the definition cannot depend on it and the clock is no part of the compile key.
         _epoch = float(settings["epoch"])
-        time.time = lambda: _epoch
-        time.time_ns = lambda: int(_epoch * 1_000_000_000)
+        _clock = {"on": False, "read": False}
+
+        def _now():
+            # The product's own code reading the clock can put it anywhere: it is part of the key.
+            # The SDK reads it for every build (StepsCompiler's build time) but it reaches the
+            # definition only as a timestamp, which the check after the build looks for.
+            if _clock["on"] and not _clock["read"]:
+                caller = sys._getframe(1)
+                while caller is not None and caller.f_code.co_name == "<lambda>":
+                    caller = caller.f_back
+                where = os.path.realpath(caller.f_code.co_filename) if caller is not None else ""
+                if where.startswith(product + os.sep) and os.sep + ".pipeops" + os.sep not in where:
+                    _clock["read"] = True
+            return _epoch
+
+        time.time = _now
+        time.time_ns = lambda: int(_now() * 1_000_000_000)
         _localtime, _gmtime, _strftime = time.localtime, time.gmtime, time.strftime
-        time.localtime = lambda seconds=None: _localtime(_epoch if seconds is None else seconds)
-        time.gmtime = lambda seconds=None: _gmtime(_epoch if seconds is None else seconds)
-        time.strftime = lambda format, t=None: _strftime(format, _localtime(_epoch) if t is None else t)
+        time.localtime = lambda seconds=None: _localtime(_now() if seconds is None else seconds)
+        time.gmtime = lambda seconds=None: _gmtime(_now() if seconds is None else seconds)
+        time.strftime = lambda format, t=None: _strftime(format, _localtime(_now()) if t is None else t)
 
         # datetime's classes are left alone (C extensions check their size); the SDK's job-name
         # timestamps come from time.time(), and what still differs is what --check-reproducible finds.
@@ -300,6 +317,7 @@ enum PythonDriver {
             os.environ[name] = value
         attribute = settings["attribute"]
         shown = settings["module"] or os.path.relpath(source, product)
+        _clock["on"] = True
         try:
             try:
                 if settings["module"]:
@@ -331,6 +349,13 @@ enum PythonDriver {
                 if not hasattr(pipeline, "definition"):
                     fail(6, "%s gave %s, not an SDK Pipeline (it has no definition())" % (attribute, type(pipeline).__name__))
                 definition = pipeline.definition()
+                _clock["on"] = False
+                # The clock's day, however the SDK writes it (2026-12-01-…, 20261201…), or its
+                # seconds, in the definition or an uploaded key: the definition depends on it.
+                _day = _gmtime(_epoch)
+                _renderings = [_strftime("%Y-%m-%d", _day), _strftime("%Y%m%d", _day), str(int(_epoch))]
+                if any(r in definition or any(r in u for u in uploads) for r in _renderings):
+                    _clock["read"] = True
             except SystemExit:
                 raise
             except BaseException:
@@ -359,6 +384,6 @@ enum PythonDriver {
         with open(settings["info"], "w") as handle:
             json.dump({"uploads": sorted(set(uploads)), "sdk": sdk_version, "botocore": botocore_version,
                        "python": sys.version.split()[0], "reads": relative(reads), "lists": relative(lists),
-                       "written": relative(p for p, o in originals.items() if o is None)}, handle)
+                       "written": relative(p for p, o in originals.items() if o is None), "clockRead": _clock["read"]}, handle)
         """#
 }
