@@ -90,4 +90,20 @@ import Testing
         #expect((step["failureReason"] as? String)?.contains("epochs 2") == true, "the Fail step's message with dev's value: \(why.stdout)")
         #expect(step["definedAt"] as? String == "pipelines/training.yaml:5", "\(why.stdout)")
     }
+
+    /// A Python definition's failed step is located in definition.py, where its name is written.
+    @Test func aPythonDefinitionsFailedStepIsLocatedInItsSource() throws {
+        let product = try PythonDefinitionTests.product()
+        let environment = ["PIPEOPS_PYTHON": PythonDefinitionTests.sdkPython]
+        let run = try CLI.run(
+            ["run", "--env", "dev", "--param", "AccuracyThreshold=0.999", "--format", "json"], in: product.path, environment: environment,
+            unsettingPrefixes: ["AWS_"])
+        #expect(run.status == 1, "no model meets the threshold: \(run.stderr)")
+        let id = try #require((try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])?["id"] as? String)
+        let why = try CLI.run(["why", id], in: product.path, environment: environment, unsettingPrefixes: ["AWS_"])
+        let source = try String(contentsOfFile: product.path + "/pipeline/definition.py", encoding: .utf8)
+        let line =
+            (source.split(separator: "\n", omittingEmptySubsequences: false).firstIndex { $0.contains("\"AccuracyTooLow\"") } ?? -2) + 1
+        #expect(why.stdout.contains("✘ AccuracyTooLow (Fail) Failed · pipeline/definition.py:\(line)"), "\(why.stdout)\(why.stderr)")
+    }
 }

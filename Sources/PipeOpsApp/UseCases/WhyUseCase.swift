@@ -104,8 +104,18 @@ public enum WhyUseCase {
             .message("\(environment.pipelineName) (\(environment.name)) has no failed execution; name one: pipeops why EXECUTION-ARN"))
     }
 
+    /// Where the step is defined: its line in definition.py for a Python definition (where the
+    /// source names it), else in the definition file.
     static func definedAt(_ name: String, context: ProductContext?) -> String? {
         guard let context, let step = context.pipeline.step(named: name) else { return nil }
+        if let entry = context.manifest.definition, PythonDefinition.isPython(entry) {
+            let source = context.manifest.resolve(PythonDefinition.sourceFile(entry, in: context.manifest.directory))
+            if let text = try? String(contentsOfFile: source, encoding: .utf8),
+                let line = PythonDefinition.sourceLine(of: name, in: text.split(separator: "\n", omittingEmptySubsequences: false))
+            {
+                return "\(DisplayPath(base: context.product.directory)(source)):\(line)"
+            }
+        }
         return "\(context.definitionPath):\(step.node.location.line)"
     }
 

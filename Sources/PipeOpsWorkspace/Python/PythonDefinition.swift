@@ -245,17 +245,25 @@ extension PythonDefinition {
         var cache: [String: Int?] = [:]
         func line(of step: String) -> Int? {
             if let known = cache[step] { return known }
-            let found = lines.firstIndex { $0.contains("\"\(step)\"") || $0.contains("'\(step)'") }.map { $0 + 1 }
+            let found = sourceLine(of: step, in: lines)
             cache[step] = found
             return found
         }
         return findings.map { finding in
-            guard let step = finding.step, let number = line(of: step) ?? step.split(separator: "-").first.flatMap({ line(of: String($0)) })
-            else { return finding }
+            guard let step = finding.step, let number = line(of: step) else { return finding }
             var located = finding
             located.message += " (step '\(step)' is named at \(display):\(number))"
             return located
         }
+    }
+
+    /// The 1-based line of the Python source where `step` is named as a string literal (for a
+    /// `Name-Suffix` the SDK makes, such as RegisterModel-RegisterModel, its first part).
+    package static func sourceLine(of step: String, in lines: [Substring]) -> Int? {
+        func find(_ name: String) -> Int? {
+            lines.firstIndex { $0.contains("\"\(name)\"") || $0.contains("'\(name)'") }.map { $0 + 1 }
+        }
+        return find(step) ?? step.split(separator: "-").first.flatMap { find(String($0)) }
     }
 
     /// `sagemaker-*` and `botocore-*` dist-info folders where this interpreter finds packages:
