@@ -56,6 +56,7 @@ import Testing
             let text = try String(contentsOfFile: product + "/.gitlab-ci.yml", encoding: .utf8)
             #expect(text.contains("codequality: gl-code-quality-report.json") && text.contains("aud: sts.amazonaws.com"))
             #expect(text.contains("when: manual") && text.contains("deployment_tier: production"), "a manual prod gate")
+            #expect(text.contains("pipeops plan --env staging --format markdown"), "merge requests get the plan")
         case "codebuild":
             for spec in ["buildspec.yml", "buildspec-deploy.yml"] {
                 #expect(try buildspecProblems(product + "/" + spec) == [], "\(spec)")

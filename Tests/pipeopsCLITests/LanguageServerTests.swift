@@ -169,6 +169,15 @@ final class LSPClient: @unchecked Sendable {
         let definition = try client.request("textDocument/definition", at)
         let declared = try #require(lines.firstIndex { $0.hasSuffix("- Name: Train") })
         #expect(definition["result"]?["range"]?["start"]?["line"]?.int == declared, "\(definition)")
+        // A JsonGet's PropertyFile name leads to the step's PropertyFiles entry.
+        let fileUse = try #require(lines.firstIndex { $0.contains("Steps.Evaluate.PropertyFiles.EvaluationReport") })
+        let fileColumn =
+            lines[fileUse].utf16.count - lines[fileUse][lines[fileUse].range(of: "EvaluationReport")!.lowerBound...].utf16.count
+        let fileDefinition = try client.request(
+            "textDocument/definition",
+            Node(object: [("textDocument", Self.document(uri)), ("position", Self.position(fileUse, fileColumn + 3))]))
+        let declaredFile = try #require(lines.firstIndex { $0.contains("PropertyFileName: EvaluationReport") })
+        #expect(fileDefinition["result"]?["range"]?["start"]?["line"]?.int == declaredFile, "\(fileDefinition)")
         let references = try client.request(
             "textDocument/references",
             Node(object: [

@@ -102,6 +102,13 @@ extension LanguageServer {
     func target(_ cursor: Cursor) -> PipeOpsModel.Node? {
         guard let pipeline = cursor.pipeline else { return nil }
         if let reference = Self.stepReference(cursor.token), let step = pipeline.step(named: reference.step) {
+            // Steps.X.PropertyFiles.NAME: the step's PropertyFiles entry of that name.
+            if reference.path.hasPrefix(".PropertyFiles.") {
+                let name = String(reference.path.dropFirst(".PropertyFiles.".count))
+                if let file = step.node["PropertyFiles"]?.elements?.first(where: { $0["PropertyFileName"]?.string == name }) {
+                    return file["PropertyFileName"] ?? file
+                }
+            }
             return step.node["Name"] ?? step.node
         }
         if cursor.token.hasPrefix("Parameters."),
@@ -110,6 +117,12 @@ extension LanguageServer {
             return parameter.node["Name"] ?? parameter.node
         }
         if let step = pipeline.step(named: cursor.token) { return step.node["Name"] ?? step.node }
+        // A property file's name (JsonGet's PropertyFile): the step's PropertyFiles entry.
+        for step in pipeline.steps {
+            for file in step.node["PropertyFiles"]?.elements ?? [] where file["PropertyFileName"]?.string == cursor.token {
+                return file["PropertyFileName"] ?? file
+            }
+        }
         return nil
     }
 
