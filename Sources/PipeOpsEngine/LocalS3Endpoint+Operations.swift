@@ -47,7 +47,7 @@ extension LocalS3Endpoint {
             }
             let etag = "\"\(String(DefinitionHashes.sha256(body).prefix(32)))\""
             if request.headers["x-amz-copy-source"] != nil {
-                return Self.xml("<CopyObjectResult><ETag>\(Self.escape(etag))</ETag></CopyObjectResult>")
+                return Self.xml("<CopyObjectResult><ETag>\(XMLText.escape(etag))</ETag></CopyObjectResult>")
             }
             return Response(status: 200, headers: [("ETag", etag)])
         case "DELETE" where request.query["uploadId"] != nil:
@@ -69,7 +69,7 @@ extension LocalS3Endpoint {
                 return Self.error(500, "InternalError", "cannot keep the upload's parts: \(error.localizedDescription)")
             }
             return Self.xml(
-                "<InitiateMultipartUploadResult><Bucket>\(Self.escape(bucket))</Bucket><Key>\(Self.escape(key))</Key><UploadId>\(id)</UploadId></InitiateMultipartUploadResult>"
+                "<InitiateMultipartUploadResult><Bucket>\(XMLText.escape(bucket))</Bucket><Key>\(XMLText.escape(key))</Key><UploadId>\(id)</UploadId></InitiateMultipartUploadResult>"
             )
         case "POST" where request.query["uploadId"] != nil:
             return completeUpload(request.query["uploadId"]!, uri: uri, bucket: bucket, key: key, request.body)
@@ -124,7 +124,7 @@ extension LocalS3Endpoint {
         try? FileManager.default.removeItem(atPath: folder)
         let etag = "\"\(String(DefinitionHashes.sha256(data).prefix(32)))-\(numbers.count)\""
         return Self.xml(
-            "<CompleteMultipartUploadResult><Bucket>\(Self.escape(bucket))</Bucket><Key>\(Self.escape(key))</Key><ETag>\(Self.escape(etag))</ETag></CompleteMultipartUploadResult>"
+            "<CompleteMultipartUploadResult><Bucket>\(XMLText.escape(bucket))</Bucket><Key>\(XMLText.escape(key))</Key><ETag>\(XMLText.escape(etag))</ETag></CompleteMultipartUploadResult>"
         )
     }
 
@@ -171,16 +171,16 @@ extension LocalS3Endpoint {
             }
             guard let data = try? store.read("s3://\(bucket)/\(key)") else { continue }
             contents.append(
-                "<Contents><Key>\(Self.escape(key))</Key><Size>\(data.count)</Size><StorageClass>STANDARD</StorageClass></Contents>")
+                "<Contents><Key>\(XMLText.escape(key))</Key><Size>\(data.count)</Size><StorageClass>STANDARD</StorageClass></Contents>")
             last = key
         }
-        var body = "<ListBucketResult xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Name>\(Self.escape(bucket))</Name>"
-        body += "<Prefix>\(Self.escape(prefix))</Prefix><KeyCount>\(contents.count + common.count)</KeyCount><MaxKeys>\(limit)</MaxKeys>"
+        var body = "<ListBucketResult xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Name>\(XMLText.escape(bucket))</Name>"
+        body += "<Prefix>\(XMLText.escape(prefix))</Prefix><KeyCount>\(contents.count + common.count)</KeyCount><MaxKeys>\(limit)</MaxKeys>"
         body += "<IsTruncated>\(truncated)</IsTruncated>"
         if truncated {
-            body += "<NextContinuationToken>\(Self.escape(last))</NextContinuationToken><NextMarker>\(Self.escape(last))</NextMarker>"
+            body += "<NextContinuationToken>\(XMLText.escape(last))</NextContinuationToken><NextMarker>\(XMLText.escape(last))</NextMarker>"
         }
-        body += contents.joined() + common.map { "<CommonPrefixes><Prefix>\(Self.escape($0))</Prefix></CommonPrefixes>" }.joined()
+        body += contents.joined() + common.map { "<CommonPrefixes><Prefix>\(XMLText.escape($0))</Prefix></CommonPrefixes>" }.joined()
         return Self.xml(body + "</ListBucketResult>")
     }
 
@@ -201,14 +201,8 @@ extension LocalS3Endpoint {
     }
 
     static func error(_ status: Int, _ code: String, _ message: String) -> Response {
-        var response = xml("<Error><Code>\(code)</Code><Message>\(escape(message))</Message></Error>")
+        var response = xml("<Error><Code>\(code)</Code><Message>\(XMLText.escape(message))</Message></Error>")
         response.status = status
         return response
-    }
-
-    static func escape(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(
-            of: ">", with: "&gt;"
-        ).replacingOccurrences(of: "\"", with: "&quot;")
     }
 }

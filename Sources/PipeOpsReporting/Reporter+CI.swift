@@ -46,18 +46,19 @@ extension LintReporter {
         for file in files {
             let here = report.findings.filter { $0.file == file }
             let errors = here.filter { $0.severity == .error }
-            cases += "    <testcase classname=\"pipeops.lint\" name=\"\(xml(file))\" file=\"\(xml(file))\">\n"
+            cases += "    <testcase classname=\"pipeops.lint\" name=\"\(XMLText.escape(file))\" file=\"\(XMLText.escape(file))\">\n"
             if !errors.isEmpty {
                 failures += 1
                 let first = errors[0]
                 cases +=
-                    "      <failure type=\"\(xml(first.rule))\" message=\"\(xml("\(errors.count) error\(errors.count == 1 ? "" : "s"): \(first.message)"))\">"
-                    + xml(errors.map { $0.compilerLine(colored: false) }.joined(separator: "\n")) + "</failure>\n"
+                    "      <failure type=\"\(XMLText.escape(first.rule))\" message=\"\(XMLText.escape("\(errors.count) error\(errors.count == 1 ? "" : "s"): \(first.message)"))\">"
+                    + XMLText.escape(errors.map { $0.compilerLine(colored: false) }.joined(separator: "\n")) + "</failure>\n"
             }
             let notes = here.filter { $0.severity != .error }
             if !notes.isEmpty {
                 cases +=
-                    "      <system-out>" + xml(notes.map { $0.compilerLine(colored: false) }.joined(separator: "\n")) + "</system-out>\n"
+                    "      <system-out>" + XMLText.escape(notes.map { $0.compilerLine(colored: false) }.joined(separator: "\n"))
+                    + "</system-out>\n"
             }
             cases += "    </testcase>\n"
         }
@@ -69,27 +70,5 @@ extension LintReporter {
             </testsuites>
 
             """
-    }
-
-    /// XML text and attribute escaping; characters XML 1.0 cannot hold become U+FFFD.
-    static func xml(_ text: String) -> String {
-        var out = ""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&apos;"
-            case "\t", "\n", "\r": out.unicodeScalars.append(scalar)
-            default:
-                if scalar.value < 0x20 || (0xFFFE...0xFFFF).contains(scalar.value) {
-                    out += "\u{FFFD}"
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out
     }
 }

@@ -94,28 +94,12 @@ extension LanguageServer {
         return names
     }
 
-    /// The known name within a few edits of `word` (a swap of two letters counts as one), if
-    /// exactly one is nearest.
+    /// The known name within a few edits of `word` (looser than lint's hint: a quick fix is
+    /// offered, not applied), if exactly one is nearest.
     static func nearest(_ word: String, in known: [String]) -> String? {
         if let close = Suggestion.closest(to: word, in: known) { return close }
-        let scored = known.map { ($0, distance(Array(word), Array($0))) }.filter { $0.1 <= max(2, word.count / 3) }
+        let scored = known.map { ($0, Suggestion.editDistance(word, $0)) }.filter { $0.1 <= max(2, word.count / 3) }
         guard let best = scored.min(by: { $0.1 < $1.1 }), scored.filter({ $0.1 == best.1 }).count == 1 else { return nil }
         return best.0
-    }
-
-    /// Optimal string alignment distance.
-    static func distance(_ a: [Character], _ b: [Character]) -> Int {
-        if a.isEmpty || b.isEmpty { return max(a.count, b.count) }
-        var d = [[Int]](repeating: [Int](repeating: 0, count: b.count + 1), count: a.count + 1)
-        for i in 0...a.count { d[i][0] = i }
-        for j in 0...b.count { d[0][j] = j }
-        for i in 1...a.count {
-            for j in 1...b.count {
-                let cost = a[i - 1] == b[j - 1] ? 0 : 1
-                d[i][j] = min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost)
-                if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] { d[i][j] = min(d[i][j], d[i - 2][j - 2] + 1) }
-            }
-        }
-        return d[a.count][b.count]
     }
 }

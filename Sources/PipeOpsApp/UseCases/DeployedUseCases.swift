@@ -113,10 +113,18 @@ public enum StatusUseCase {
         let records = try Ledger.records(in: repository).compactMap { $0.about(pipeline: context.manifest.selectedPipeline) }
         let head = try? VersionInfo.gather(from: context.product.directory, tagPrefix: context.manifest.tagPrefix)
         var environments: [Environment] = []
+        // One connection per region: the credential chain is resolved once, not per environment.
+        var sessions: [String: AWSSession] = [:]
         for name in names {
             let environment = try context.environment(named: name)
             let rendered = try Renderer.render(context, environment: environment, version: head)
-            let session = try options.aws.connect(environmentRegion: environment.region)
+            let session: AWSSession
+            if let known = sessions[environment.region ?? ""] {
+                session = known
+            } else {
+                session = try options.aws.connect(environmentRegion: environment.region)
+                sessions[environment.region ?? ""] = session
+            }
             var entry = Environment(
                 name: name, pipelineName: environment.pipelineName,
                 promoted: records.last { $0.environment == name && $0.kind == .promotion },

@@ -32,24 +32,16 @@ extension StartUseCase {
         let head = try Renderer.render(context, environment: environment, version: nil)
         let past = try context.atCommit(reference.commit)
         let before = try Renderer.render(past, environment: try past.environment(named: environment.name), version: nil)
-        func steps(_ root: Node) -> [String: (text: String, node: Node)] {
-            var byName: [String: (text: String, node: Node)] = [:]
-            for step in root["Steps"]?.elements ?? [] {
-                if let name = step["Name"]?.string { byName[name] = (CanonicalJSON.string(step, sortKeys: true), step) }
-            }
-            return byName
+        // Each step and parameter by name, with its canonical text for a quick comparison.
+        func byName(_ list: Node?) -> [String: (text: String, node: Node)] {
+            Dictionary(
+                DeploymentDifference.named(list).map { ($0.0, (CanonicalJSON.string($0.1, sortKeys: true), $0.1)) },
+                uniquingKeysWith: { $1 })
         }
-        func defaults(_ root: Node) -> [String: String] {
-            var byName: [String: String] = [:]
-            for parameter in root["Parameters"]?.elements ?? [] {
-                if let name = parameter["Name"]?.string { byName[name] = CanonicalJSON.string(parameter, sortKeys: true) }
-            }
-            return byName
-        }
-        let now = steps(head.definition)
-        let then = steps(before.definition)
-        let oldParameters = defaults(before.definition)
-        let changedParameters = defaults(head.definition).filter { oldParameters[$0.key] != $0.value }.map(\.key)
+        let now = byName(head.definition["Steps"])
+        let then = byName(before.definition["Steps"])
+        let oldParameters = byName(before.definition["Parameters"])
+        let changedParameters = byName(head.definition["Parameters"]).filter { oldParameters[$0.key]?.text != $0.value.text }.map(\.key)
         let graph = DependencyGraph(pipeline: context.pipeline)
         var reasons: [(step: String, why: String)] = []
         var selected: Set<Int> = []
