@@ -39,6 +39,8 @@ struct PipeOps: ParsableCommand {
             return
         }
         PythonDefinition.notice = { message in Terminal.standardError("pipeops: " + message) }
+        // Every command but the language server exits when done: its documents need not be freed.
+        if CommandLine.arguments.dropFirst().first != "lsp" { ExitRetention.enable() }
         do {
             var command = try parseAsRoot()
             try command.run()

@@ -1,3 +1,4 @@
+import Foundation
 import PipeOpsModel
 
 /// What a property file really contains, for checking `Std:JsonGet` paths.
@@ -62,6 +63,14 @@ public final class LintContext: @unchecked Sendable {
     public private(set) lazy var graph: DependencyGraph? = definition.map(DependencyGraph.init)
 
     private var resolutions: [String: StepProperties.Resolution] = [:]
+    private let resolutionsLock = NSLock()
+
+    /// Makes the lazily built answers now, so that rules on several threads only read them.
+    func prepareForSharing() {
+        _ = graph
+        _ = references
+        _ = order
+    }
 
     /// Every `Get` of the definition with its node and step, collected on first use.
     private(set) lazy var references: [(Reference, Node, Step)] = LintContext.collectReferences(definition)
@@ -73,10 +82,10 @@ public final class LintContext: @unchecked Sendable {
             return nil
         }
         let key = reference.text
-        if let cached = resolutions[key] { return cached }
+        if let cached = resolutionsLock.withLock({ resolutions[key] }) { return cached }
         guard case .success(let path) = PropertyPath.parseProperty(text) else { return nil }
         let resolved = StepProperties.resolve(path, on: target, in: pipeline, shapes: shapes)
-        resolutions[key] = resolved
+        resolutionsLock.withLock { resolutions[key] = resolved }
         return resolved
     }
 

@@ -73,13 +73,16 @@ public struct Linter: Sendable {
 
     func run(_ context: LintContext) -> [Finding] {
         context.shapes = options.apiModel
-        var findings: [Finding] = []
-        for rule in RuleRegistry.rules where !options.disabled.contains(rule.description.id) {
-            var sink = FindingSink(rule: rule.description, file: context.document.path)
-            rule.init().check(context, into: &sink)
-            findings += Self.capped(sink.findings, rule: rule.description)
-        }
-        return suppress(findings, in: context)
+        let rules = RuleRegistry.rules.filter { !options.disabled.contains($0.description.id) }
+        let found = Self.check(rules, context, workers: Self.workers(for: context.document))
+        return suppress(found.flatMap { $0 }, in: context)
+    }
+
+    /// One rule's findings, capped.
+    static func check(_ rule: any Rule.Type, _ context: LintContext) -> [Finding] {
+        var sink = FindingSink(rule: rule.description, file: context.document.path)
+        rule.init().check(context, into: &sink)
+        return capped(sink.findings, rule: rule.description)
     }
 
     /// At most this many findings of one rule in one file: a file with a million bad entries

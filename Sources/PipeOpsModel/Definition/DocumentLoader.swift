@@ -78,6 +78,7 @@ public enum DocumentLoader {
     public static func parse(data: Data, path: String, syntax forced: Document.Syntax? = nil) throws(LoadError) -> Document {
         var document = try parseData(data, path: path, syntax: forced)
         document.mayHoldSecrets = SecretScanner.mayHoldAny(data)
+        ExitRetention.keep(document.root)
         return document
     }
 

@@ -34,6 +34,11 @@ struct JSONParser {
     private var continuationBytes = 0
     private var depth = 0
     private(set) var duplicates: [DuplicateKey] = []
+    /// Open containers' entries so far, one region per open container: each container's array
+    /// is made once at its close with exactly its count, never grown by doubling.
+    private var openMembers: [Node.Member] = []
+    private var openElements: [Node] = []
+    private var strings = StringTable()
 
     private init(bytes: UnsafeBufferPointer<UInt8>) {
         self.bytes = bytes
@@ -113,12 +118,12 @@ struct JSONParser {
         try enter(start)
         defer { depth -= 1 }
         index += 1
-        var members: [Node.Member] = []
+        let base = openMembers.count
         var seen: [String: SourceLocation] = [:]
         skipWhitespace()
         if index < bytes.count && bytes[index] == UInt8(ascii: "}") {
             index += 1
-            return Node(.object(members), at: start)
+            return Node(.object([]), at: start)
         }
         while true {
             skipWhitespace()
@@ -139,19 +144,21 @@ struct JSONParser {
             let value = try parseValue()
             // Most objects are small: a linear scan beats hashing every key into a dictionary.
             var duplicate: SourceLocation?
-            if members.count < 16 {
-                duplicate = members.first(where: { $0.key == key })?.keyLocation
+            if openMembers.count - base < 16 {
+                duplicate = openMembers[base...].first(where: { $0.key == key })?.keyLocation
             } else {
-                if seen.isEmpty { for member in members where seen[member.key] == nil { seen[member.key] = member.keyLocation } }
+                if seen.isEmpty {
+                    for member in openMembers[base...] where seen[member.key] == nil { seen[member.key] = member.keyLocation }
+                }
                 if let first = seen[key] { duplicate = first } else { seen[key] = keyLocation }
             }
             if let first = duplicate {
                 // The last value wins, as in every other JSON reader and in the service: lint, run
                 // and the hashes must see what SageMaker will. The duplicate stays a lint error.
                 duplicates.append(DuplicateKey(key: key, location: keyLocation, firstLocation: first))
-                members.removeAll { $0.key == key }
+                if let earlier = openMembers[base...].firstIndex(where: { $0.key == key }) { openMembers.remove(at: earlier) }
             }
-            members.append(Node.Member(key: key, keyLocation: keyLocation, value: value))
+            openMembers.append(Node.Member(key: key, keyLocation: keyLocation, value: value))
             skipWhitespace()
             guard index < bytes.count else {
                 throw SyntaxError("unexpected end of file inside an object opened at \(start); the document is truncated", at: location)
@@ -166,6 +173,8 @@ struct JSONParser {
             }
             throw SyntaxError("expected ',' or '}' but found \(describeCurrent())", at: location)
         }
+        let members = Array(openMembers[base...])
+        openMembers.removeSubrange(base...)
         return Node(.object(members), at: start)
     }
 
@@ -173,15 +182,16 @@ struct JSONParser {
         try enter(start)
         defer { depth -= 1 }
         index += 1
-        var elements: [Node] = []
+        let base = openElements.count
         skipWhitespace()
         if index < bytes.count && bytes[index] == UInt8(ascii: "]") {
             index += 1
-            return Node(.array(elements), at: start)
+            return Node(.array([]), at: start)
         }
         while true {
             skipWhitespace()
-            elements.append(try parseValue())
+            let element = try parseValue()
+            openElements.append(element)
             skipWhitespace()
             guard index < bytes.count else {
                 throw SyntaxError("unexpected end of file inside an array opened at \(start); the document is truncated", at: location)
@@ -196,6 +206,8 @@ struct JSONParser {
             }
             throw SyntaxError("expected ',' or ']' but found \(describeCurrent())", at: location)
         }
+        let elements = Array(openElements[base...])
+        openElements.removeSubrange(base...)
         return Node(.array(elements), at: start)
     }
 
@@ -259,7 +271,7 @@ struct JSONParser {
         while index < bytes.count {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
-                let string = String(decoding: UnsafeBufferPointer(rebasing: bytes[begin..<index]), as: UTF8.self)
+                let string = strings.string(UnsafeBufferPointer(rebasing: bytes[begin..<index]))
                 index += 1
                 return string
             }

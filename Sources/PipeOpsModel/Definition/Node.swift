@@ -1,17 +1,30 @@
 /// A 1-based position in a source file.
+///
+/// Stored as two 32-bit numbers: every parsed value and key carries one, so this halves what
+/// positions cost a large definition (a 4 GB line is far beyond `DocumentLoader`'s limit).
 public struct SourceLocation: Hashable, Sendable, Comparable, CustomStringConvertible {
-    public var line: Int
-    public var column: Int
+    private var storedLine: UInt32
+    private var storedColumn: UInt32
+
+    public var line: Int {
+        get { Int(storedLine) }
+        set { storedLine = UInt32(clamping: newValue) }
+    }
+
+    public var column: Int {
+        get { Int(storedColumn) }
+        set { storedColumn = UInt32(clamping: newValue) }
+    }
 
     public init(line: Int, column: Int) {
-        self.line = line
-        self.column = column
+        storedLine = UInt32(clamping: line)
+        storedColumn = UInt32(clamping: column)
     }
 
     public static let start = SourceLocation(line: 1, column: 1)
 
     public static func < (lhs: SourceLocation, rhs: SourceLocation) -> Bool {
-        (lhs.line, lhs.column) < (rhs.line, rhs.column)
+        (lhs.storedLine, lhs.storedColumn) < (rhs.storedLine, rhs.storedColumn)
     }
 
     public var description: String { "\(line):\(column)" }
@@ -57,15 +70,18 @@ public struct Node: Sendable {
 
     // MARK: Accessors
 
+    // Both look up by index so that only the match is copied (a `for member in` loop copies,
+    // and retains, every member it passes).
     public subscript(key: String) -> Node? {
         guard case .object(let members) = value else { return nil }
-        for member in members where member.key == key { return member.value }
+        for index in members.indices where members[index].key == key { return members[index].value }
         return nil
     }
 
     public func member(_ key: String) -> Member? {
         guard case .object(let members) = value else { return nil }
-        return members.first { $0.key == key }
+        for index in members.indices where members[index].key == key { return members[index] }
+        return nil
     }
 
     public var members: [Member]? {

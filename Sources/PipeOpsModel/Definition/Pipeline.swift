@@ -225,14 +225,15 @@ public struct Pipeline: Sendable {
                     found.append(expression)
                     return
                 }
-                for member in members {
+                for index in members.indices {
+                    let key = members[index].key
                     if depth == 0 {
-                        if ["Name", "Type", "DependsOn", "DisplayName", "Description"].contains(member.key) { continue }
-                        visit(member.value, depth: 1, inArguments: member.key == "Arguments")
+                        if ["Name", "Type", "DependsOn", "DisplayName", "Description"].contains(key) { continue }
+                        visit(members[index].value, depth: 1, inArguments: key == "Arguments")
                         continue
                     }
-                    if inArguments && depth == 1 && nested.contains(member.key) { continue }
-                    visit(member.value, depth: depth + 1, inArguments: inArguments)
+                    if inArguments && depth == 1 && nested.contains(key) { continue }
+                    visit(members[index].value, depth: depth + 1, inArguments: inArguments)
                 }
             case .array(let elements):
                 for element in elements { visit(element, depth: depth + 1, inArguments: inArguments) }

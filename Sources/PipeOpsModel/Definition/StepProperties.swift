@@ -82,13 +82,14 @@ public enum StepProperties {
         var walked: [PropertyPath.Segment] = []
         let extras = extras(for: step.type, shapes)
         for segment in path.segments {
-            let here = walked.isEmpty ? "\(step.type?.rawValue ?? "") step '\(step.name)'" : PropertyPath(segments: walked).description
+            // Only messages name where the walk is: a closure, so a valid path builds no text.
+            let here = { walked.isEmpty ? "\(step.type?.rawValue ?? "") step '\(step.name)'" : PropertyPath(segments: walked).description }
             switch (segment, expand(current, shapes)) {
             case (.member(let name), .fixed(let members)):
                 guard let next = members[name] ?? (walked.isEmpty ? extras[name] : nil) else {
                     return (
                         .invalid(
-                            "'\(name)' is not a property of \(here) (has: \(listing(members.keys + (walked.isEmpty ? Array(extras.keys) : []))))"
+                            "'\(name)' is not a property of \(here()) (has: \(listing(members.keys + (walked.isEmpty ? Array(extras.keys) : []))))"
                         ), nil
                     )
                 }
@@ -103,7 +104,7 @@ public enum StepProperties {
                     current = extra
                 } else {
                     let known = Array(members.keys) + (walked.isEmpty ? Array(extras.keys) : [])
-                    return (.invalid("'\(name)' is not a property of \(here) (has: \(listing(known)))"), nil)
+                    return (.invalid("'\(name)' is not a property of \(here()) (has: \(listing(known)))"), nil)
                 }
             case (.key(let key), .keyed(let element, let keys, let what)):
                 if let keys, !keys.contains(key) {
@@ -134,18 +135,18 @@ public enum StepProperties {
                     current = .shape(element)
                 case .map(let value)?:
                     if case .index = segment {
-                        return (.invalid("'\(here)' is a map; use a quoted key such as ['name'], not \(segment)"), nil)
+                        return (.invalid("'\(here())' is a map; use a quoted key such as ['name'], not \(segment)"), nil)
                     }
                     current = .shape(value)
                 default:
-                    return (.invalid("'\(here)' is not a list or map, so \(segment) cannot follow it"), nil)
+                    return (.invalid("'\(here())' is not a list or map, so \(segment) cannot follow it"), nil)
                 }
             case (_, .opaque):
                 return (.valid, current)
             case (.member(let name), .scalar), (.member(let name), .keyed):
-                return (.invalid("'\(here)' has no property '\(name)'"), nil)
+                return (.invalid("'\(here())' has no property '\(name)'"), nil)
             default:
-                return (.invalid("'\(here)' cannot be indexed with \(segment)"), nil)
+                return (.invalid("'\(here())' cannot be indexed with \(segment)"), nil)
             }
             walked.append(segment)
         }

@@ -85,18 +85,19 @@ struct ArgumentsShapeRule: Rule {
 
     func check(_ context: LintContext, into findings: inout FindingSink) {
         guard let pipeline = context.definition else { return }
-        let shapes = context.shapes
-        var memo: [String: [String: Bool]] = [:]
+        guard let first = pipeline.steps.first else { return }
+        // One checker for every step: its findings and pattern answers are not copied per step.
+        var checker = Checker(
+            shapes: context.shapes, pipeline: pipeline, step: first, findings: findings, components: [.member("Arguments")])
+        findings = FindingSink(rule: findings.rule, file: findings.file)
         for step in pipeline.steps {
             guard let type = step.type, let (shape, removed) = ServiceShapes.argumentsShape(for: type),
                 let arguments = step.arguments, arguments.members != nil
             else { continue }
-            var checker = Checker(shapes: shapes, pipeline: pipeline, step: step, findings: findings, components: ["Arguments"])
-            checker.patternMemo = memo
+            checker.step = step
             checker.check(arguments, shape: shape, removed: removed)
-            findings = checker.findings
-            memo = checker.patternMemo
         }
+        findings = checker.findings
     }
 
     /// Every place a parameter flows into a typed API field, for the environment rule.
@@ -108,7 +109,7 @@ struct ArgumentsShapeRule: Rule {
             else { continue }
             var checker = Checker(
                 shapes: shapes, pipeline: pipeline, step: step, findings: FindingSink(rule: description, file: ""),
-                components: ["Arguments"])
+                components: [.member("Arguments")])
             checker.check(arguments, shape: shape, removed: removed)
             sinks += checker.sinks
         }
@@ -118,15 +119,30 @@ struct ArgumentsShapeRule: Rule {
     private struct Checker {
         let shapes: ServiceShapes
         let pipeline: Pipeline
-        let step: Step
+        var step: Step
         var findings: FindingSink
         var sinks: [ParameterSink] = []
         /// Pattern answers shared by every step of one lint (see `ServiceShapes.matchesPattern`).
         var patternMemo: [String: [String: Bool]] = [:]
         /// The key path to the node being checked; joined into text only when reporting.
-        var components: [String] = []
+        var components: [Component] = []
 
-        var path: String { components.joined() }
+        /// One step of the key path; kept as its parts so a valid field costs no text.
+        enum Component {
+            case member(String)
+            case index(Int)
+            case key(String)
+        }
+
+        var path: String {
+            components.enumerated().map { offset, component in
+                switch component {
+                case .member(let name): return offset == 0 ? name : "." + name
+                case .index(let index): return "[\(index)]"
+                case .key(let key): return "['\(key)']"
+                }
+            }.joined()
+        }
 
         mutating func check(_ node: Node, shape name: String, removed: Set<String> = []) {
             guard let shape = shapes[name] else { return }
@@ -147,8 +163,8 @@ struct ArgumentsShapeRule: Rule {
                     findings.report("\(path) must be an object, not a \(node.typeName)", at: node, step: step)
                     return
                 }
-                let unknown = present.filter { members[$0.key] == nil && !removed.contains($0.key) }.map(\.key)
                 for key in required where !removed.contains(key) && node[key] == nil {
+                    let unknown = present.filter { members[$0.key] == nil && !removed.contains($0.key) }.map(\.key)
                     if unknown.isEmpty {
                         findings.report("\(path) is missing required member '\(key)'", at: node, step: step)
                     } else {
@@ -158,6 +174,7 @@ struct ArgumentsShapeRule: Rule {
                             at: node, step: step, severity: .warning)
                     }
                 }
+                let patterns = shapes.memberPatterns[name]
                 for member in present {
                     guard let memberShape = members[member.key] else {
                         if removed.contains(member.key) { continue }
@@ -168,9 +185,9 @@ struct ArgumentsShapeRule: Rule {
                             severity: .warning)
                         continue
                     }
-                    components.append("." + member.key)
+                    components.append(.member(member.key))
                     check(member.value, shape: memberShape)
-                    if let pattern = shapes.memberPatterns[name]?[member.key], let value = member.value.string,
+                    if let pattern = patterns?[member.key], let value = member.value.string,
                         !ServiceShapes.matches(value, pattern: pattern)
                     {
                         findings.report(
@@ -186,7 +203,7 @@ struct ArgumentsShapeRule: Rule {
                 }
                 checkCount(elements.count, of: node, first: elements, limits: shapes.limits[name], noun: "entries")
                 for (i, value) in elements.enumerated() {
-                    components.append("[\(i)]")
+                    components.append(.index(i))
                     check(value, shape: element)
                     components.removeLast()
                 }
@@ -197,7 +214,7 @@ struct ArgumentsShapeRule: Rule {
                 }
                 checkCount(present.count, of: node, first: present.map(\.value), limits: shapes.limits[name], noun: "keys")
                 for member in present {
-                    components.append("['\(member.key)']")
+                    components.append(.key(member.key))
                     check(member.value, shape: value)
                     components.removeLast()
                 }
