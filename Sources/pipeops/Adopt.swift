@@ -8,6 +8,7 @@ import PipeOpsReporting
 extension PipeOps {
     struct Adopt: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "adopt",
             abstract: "Bring an existing pipeline repository under pipeops, changing none of its files.",
             discussion: """
                 Finds the pipeline as the repository writes it: SageMaker Projects seed code (the \

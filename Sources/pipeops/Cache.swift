@@ -8,12 +8,14 @@ import PipeOpsReporting
 extension PipeOps {
     struct Cache: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "cache",
             abstract: "Explain the step cache: which steps the next run takes from it, and why the others miss.",
             subcommands: [Explain.self]
         )
 
         struct Explain: ParsableCommand {
             static let configuration = CommandConfiguration(
+                commandName: "explain",
                 abstract: "Predict, per cacheable step, a hit, a miss or an expired result, naming what changed.",
                 discussion: """
                     The key is the one the engine (and the service) uses: the step type and its \\

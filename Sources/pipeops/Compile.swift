@@ -8,6 +8,7 @@ import PipeOpsReporting
 extension PipeOps {
     struct Compile: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "compile",
             abstract: "Compile a Python definition (SageMaker SDK) to the JSON every command reads.",
             discussion: """
                 pipeline.definition in pipeops.yaml may name a .py file defining \

@@ -43,6 +43,7 @@ func printPublished(_ summary: UpsertUseCase.PublishSummary?, progress: Progress
 extension PipeOps {
     struct Upsert: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "upsert",
             abstract: "Create or update the pipeline of an environment on SageMaker.",
             discussion: """
                 Sends the request `pipeops render --env ENV` shows: CreatePipeline, or \
@@ -101,6 +102,7 @@ extension PipeOps {
 
     struct Start: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "start",
             abstract: "Start an execution on SageMaker with the environment's parameters.",
             discussion: """
                 Parameters: the environment's values, then --param (checked against the \

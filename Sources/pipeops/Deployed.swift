@@ -9,6 +9,7 @@ extension DeploymentReport.Format: ExpressibleByArgument {}
 extension PipeOps {
     struct Plan: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "plan",
             abstract: "Show what 'upsert --env ENV' would change on SageMaker, read from the account.",
             discussion: """
                 Reads the deployed pipeline (DescribePipeline, ListTags) and compares it with \
@@ -58,6 +59,7 @@ extension PipeOps {
 
     struct Status: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "status",
             abstract: "Show, per environment, what is deployed, what was promoted there, HEAD, the latest executions, and drift.",
             discussion: """
                 Deployed: the pipeline's ARN, the commit, version and hashes its pipeops:* tags \
@@ -98,6 +100,7 @@ extension PipeOps {
 extension PipeOps {
     struct Why: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "why",
             abstract: "Say why an execution failed: the failing steps, their reasons, their jobs' logs, and where they are defined.",
             discussion: """
                 A SageMaker execution (its ARN, or with --env the environment's latest failed \

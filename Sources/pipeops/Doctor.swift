@@ -8,6 +8,7 @@ import PipeOpsReporting
 extension PipeOps {
     struct Doctor: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "doctor",
             abstract: "Show what pipeops found here: its helper, isolation, libgit2, Python and moto (and, with --aws, AWS access).",
             discussion: """
                 Read-only and offline (--aws is online: it resolves credentials and calls STS \

@@ -10,6 +10,7 @@ extension GraphRenderer.Format: ExpressibleByArgument {}
 extension PipeOps {
     struct Graph: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "graph",
             abstract: "Print the step dependency graph (Mermaid or Graphviz dot).",
             discussion: """
                 Edges: DependsOn (dashed), data references, and Condition branches (if true / if \\

@@ -10,6 +10,7 @@ extension CIFlavour: ExpressibleByArgument {}
 extension PipeOps {
     struct Init: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "init",
             abstract: "Scaffold a pipeline-as-product repository that lints and runs on day one.",
             discussion: """
                 Writes pipeops.yaml, the pipeline definition, step scripts, three environments, \

@@ -11,6 +11,7 @@ extension OutputFormat: ExpressibleByArgument {}
 extension PipeOps {
     struct Lint: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "lint",
             abstract: "Check definitions before anything is uploaded.",
             discussion: """
                 With no FILE, lints the manifest's definition, pipeops.yaml itself and every \

@@ -8,6 +8,7 @@ import PipeOpsReporting
 extension PipeOps {
     struct Render: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "render",
             abstract: "Print the upsert-ready CreatePipeline request of one environment.",
             discussion: """
                 The definition gets the environment's values as parameter defaults (so a bare start \
@@ -53,6 +54,7 @@ extension PipeOps {
 
     struct Diff: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "diff",
             abstract: "Show what differs between two environments, or between two revisions of the product.",
             discussion: """
                 Two environments (diff staging prod): parameters, tags, settings, code files and \
@@ -110,6 +112,7 @@ extension PipeOps {
 
     struct Promote: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "promote",
             abstract: "Promote HEAD (or any release, with --rev) to an environment after checking its gates, and record it.",
             discussion: """
                 Gates, in order: lint (no errors), images (after the first environment, every \

@@ -9,6 +9,7 @@ extension RuleDocs.Format: ExpressibleByArgument {}
 extension PipeOps {
     struct Rules: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "rules",
             abstract: "List every lint rule with its documentation.",
             discussion: "The same descriptions feed SARIF rule metadata and docs/rules.md (pipeops rules --format markdown)."
         )

@@ -9,6 +9,7 @@ import PipeOpsReporting
 extension PipeOps {
     struct Run: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "run",
             abstract: "Run the pipeline end to end on this machine with SageMaker semantics.",
             discussion: """
                 Parameters come from the definition's defaults, then the environment's parameter \
@@ -224,13 +225,14 @@ final class SignalWatcher: @unchecked Sendable {
 extension PipeOps {
     struct Executions: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "executions",
             abstract: "List local executions or show one.",
             subcommands: [List.self, Show.self],
             defaultSubcommand: List.self
         )
 
         struct List: ParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "List local executions, newest first.")
+            static let configuration = CommandConfiguration(commandName: "list", abstract: "List local executions, newest first.")
 
             func run() throws {
                 let records = try LocalExecutions.list()
@@ -249,7 +251,7 @@ extension PipeOps {
         }
 
         struct Show: ParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "Show one execution: parameters and every step.")
+            static let configuration = CommandConfiguration(commandName: "show", abstract: "Show one execution: parameters and every step.")
 
             @Argument(help: "Execution id (from 'pipeops executions list').")
             var id: String

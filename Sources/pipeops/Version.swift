@@ -8,6 +8,7 @@ import PipeOpsReporting
 extension PipeOps {
     struct Version: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "version",
             abstract: "Show the git version of the product: commit, dirty state, release tag, definition hashes.",
             discussion: """
                 Read through libgit2 (no git subprocess). The version is the release tag when HEAD \
@@ -64,6 +65,7 @@ extension PipeOps {
 
     struct Tag: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "tag",
             abstract: "Create an annotated release tag on HEAD.",
             discussion: """
                 VERSION is a semantic version (1.4.0 or v1.4.0) or major, minor, patch to bump the \

@@ -174,3 +174,37 @@ extension PythonDefinitionTests {
         #expect((fail.stdout + fail.stderr).contains("score 0.1 is below 0.5"), "\(fail.stdout)\(fail.stderr)")
     }
 }
+
+extension PythonDefinitionTests {
+    /// A developer's own SageMaker SDK defaults (~/.config/sagemaker/config.yaml) would change
+    /// what the SDK builds on that machine only; the compile reads none, so every machine
+    /// compiles the same definition.
+    @Test func theUsersSDKDefaultsDoNotReachTheCompile() throws {
+        let product = try Self.product()
+        let home = Scratch()
+        home.write(
+            ".config/sagemaker/config.yaml",
+            "SchemaVersion: '1.0'\nSageMaker:\n  ProcessingJob:\n    NetworkConfig:\n      EnableNetworkIsolation: true\n")
+        let environment = ["HOME": home.path, "XDG_CONFIG_HOME": home.path + "/.config"]
+        // The control: the SDK itself finds and applies this file where it runs.
+        let probe = Process()
+        probe.executableURL = URL(fileURLWithPath: Self.sdkPython)
+        probe.arguments = ["-c", "from sagemaker.config import load_sagemaker_config; print(load_sagemaker_config())"]
+        probe.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        let output = Pipe()
+        probe.standardOutput = output
+        probe.standardError = FileHandle.nullDevice
+        try probe.run()
+        let loaded = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        probe.waitUntilExit()
+        #expect(loaded.contains("'EnableNetworkIsolation': True"), "\(loaded)")
+
+        let compile = try CLI.run(
+            ["compile"], in: product.path, environment: environment.merging(["PIPEOPS_PYTHON": Self.sdkPython]) { _, new in new },
+            unsettingPrefixes: ["AWS_"])
+        #expect(compile.status == 0, "\(compile.stderr)")
+        let definition = try String(contentsOfFile: product.path + "/.pipeops/compiled/definition.json", encoding: .utf8)
+        #expect(definition.contains("\"ProcessingResources\""), "the definition has its processing steps")
+        #expect(!definition.contains("EnableNetworkIsolation"), "\(definition.prefix(400))")
+    }
+}

@@ -49,7 +49,9 @@ public struct ServiceShapes: Sendable {
     /// The model built into pipeops (scripts/update-api-model.sh), parsed on first use.
     public static let shared: ServiceShapes = {
         // The embedded text is generated and checked by a test; it always parses.
-        (try? ServiceShapes(json: Array(ServiceShapesData.json.utf8), source: "embedded"))
+        // Read in place: the literal's UTF-8 is contiguous, so the 116 KB are not copied first.
+        (try? ServiceShapesData.json.utf8.withContiguousStorageIfAvailable { try ServiceShapes(json: $0, source: "embedded") }
+            ?? ServiceShapes(json: Array(ServiceShapesData.json.utf8), source: "embedded"))
             ?? ServiceShapes(shapes: [:], limits: [:], patterns: [:], botocoreVersion: "0", stepTypes: [], source: "embedded")
     }()
 
@@ -68,7 +70,11 @@ public struct ServiceShapes: Sendable {
 
     /// A model in the format `scripts/gen-shapes.py --json` writes.
     public init(json bytes: [UInt8], source: String) throws {
-        let parsed = try? bytes.withUnsafeBufferPointer { try JSONParser.parse($0) }.0
+        self = try bytes.withUnsafeBufferPointer { try ServiceShapes(json: $0, source: source) }
+    }
+
+    init(json bytes: UnsafeBufferPointer<UInt8>, source: String) throws {
+        let parsed = try? JSONParser.parse(bytes).0
         guard let parsed, let version = parsed["botocore"]?.string, let table = parsed["shapes"]?.members else {
             throw PipeOpsError.message(
                 "\(source): not a SageMaker API model for pipeops (make one with 'python3 scripts/gen-shapes.py --json > FILE' where botocore is installed)"

@@ -25,7 +25,7 @@ import PipeOpsModel
 /// `get_pipeline`; 6 the result has no `definition()`.
 enum PythonDriver {
     /// Changing the driver changes every compile cache key.
-    static let version = "5"
+    static let version = "6"
 
     /// Where the checkout's absolute path is shown in a compiled definition.
     static let productPlaceholder = "/pipeops/product"
@@ -53,9 +53,20 @@ enum PythonDriver {
             raise SystemExit(code)
 
 
+        # Each path's real path, once: imports list and open the same site-packages folders
+        # thousands of times, and a realpath is a system call per component.
+        _real = {}
+
         def _inside(path):
             try:
-                real = os.path.realpath(os.fsdecode(path))
+                name = os.fsdecode(path)
+                if not os.path.isabs(name):
+                    name = os.path.join(os.getcwd(), name)
+                real = _real.get(name)
+                if real is None:
+                    if len(_real) >= 65536:
+                        _real.clear()
+                    real = _real[name] = os.path.realpath(name)
             except Exception:
                 return None
             if real != product and not real.startswith(product + os.sep):
@@ -306,6 +317,15 @@ enum PythonDriver {
             import sagemaker  # noqa: F401  (v2 and v3 both provide the top-level package)
         except Exception as error:
             fail(4, "cannot import the SageMaker Python SDK (%s: %s)" % (type(error).__name__, error))
+
+        # No telemetry leaves the compile. The SDK's own opt-out is a config file, and a non-empty
+        # config makes the SDK validate it against its JSON schema on every lookup (seconds per
+        # compile), so the config pipeops passes is empty and the request is switched off here.
+        for _telemetry in ("sagemaker.telemetry.telemetry_logging", "sagemaker.core.telemetry.telemetry_logging"):
+            try:
+                importlib.import_module(_telemetry)._send_telemetry_request = lambda *args, **kwargs: None
+            except Exception:
+                pass
 
         with open(settings["kwargs"]) as handle:
             kwargs = json.load(handle)
