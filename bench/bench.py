@@ -79,7 +79,7 @@ class Table:
         self.rows.append(entry)
         text = "%-46s %9s" % (name, show(value, unit))
         if comparison is not None:
-            text += "  vs %-40s %9s  %6s" % (comparison, show(comparison_value, unit), "%.2fx" % ratio if ratio is not None else "-")
+            text += "  vs %-40s %9s  %6s" % (comparison, show(comparison_value, unit), ratio_text(ratio, "x") or "-")
         if target:
             text += "   target %s: %s" % (target, "met" if met else "MISSED")
         print(text + (("   (" + note + ")") if note else ""), flush=True)
@@ -88,11 +88,18 @@ class Table:
         lines = ["| measurement | pipeops | comparison (same run) | ratio | target | |", "|---|---:|---|---:|---|---|"]
         for r in self.rows:
             comparison = "%s: %s" % (r["comparison"], show(r["comparisonValue"], r["unit"])) if "comparison" in r else ""
-            ratio = ("%.2f×" % r["ratio"]) if r.get("ratio") is not None else ""
+            ratio = ratio_text(r.get("ratio"), "×")
             verdict = "" if "met" not in r else ("met" if r["met"] else "missed")
             name = r["name"] + ((" — " + r["note"]) if r.get("note") else "")
             lines.append("| %s | %s | %s | %s | %s | %s |" % (name, show(r["value"], r["unit"]), comparison, ratio, r.get("target", ""), verdict))
         return "\n".join(lines) + "\n"
+
+
+def ratio_text(ratio, sign):
+    """Two significant digits below 0.1 (0.0034x), two decimals above."""
+    if ratio is None:
+        return ""
+    return ("%.2g" % ratio if ratio < 0.1 else "%.2f" % ratio) + sign
 
 
 def show(value, unit):
