@@ -78,3 +78,37 @@ import Testing
         #expect(SourceLocation(line: 1, column: 900) < SourceLocation(line: 2, column: 1))
     }
 }
+
+extension CompactParseTests {
+    /// A large file's UTF-8 check runs beside its parse: an invalid byte is still the error, at
+    /// its place, whether the rest of the file parses or not; its secret pre-scan still runs.
+    @Test func aLargeFilesChecksRunBesideItsParse() throws {
+        let filler = String(repeating: "x", count: 200)
+        let steps = (0..<6_000).map { #"{"Name": "S\#($0)", "Note": "\#(filler)"}"# }.joined(separator: ",\n")
+        let text = "{\"Version\": \"2020-12-01\", \"Steps\": [\n\(steps)\n]}"
+        #expect(text.utf8.count >= DocumentLoader.concurrentChecksBytes)
+        var bytes = Array(text.utf8)
+        let valid = try DocumentLoader.parse(data: Data(bytes), path: "big.json")
+        #expect(valid.root["Steps"]?.elements?.count == 6_000)
+        #expect(valid.mayHoldSecrets == false)
+        let withToken = try DocumentLoader.parse(data: Data((text.replacingOccurrences(of: "S5999", with: "token")).utf8), path: "t.json")
+        #expect(withToken.mayHoldSecrets == true)
+
+        let line = 4_000
+        let offset = bytes.indices.filter { bytes[$0] == 0x0A }[line - 2] + 20
+        bytes[offset] = 0xFF
+        for variant in [bytes, bytes + Array("}".utf8)] {
+            do {
+                _ = try DocumentLoader.parse(data: Data(variant), path: "big.json")
+                Issue.record("an invalid byte was accepted")
+            } catch {
+                guard case .syntax(_, let syntax) = error else {
+                    Issue.record("not a syntax error: \(error)")
+                    continue
+                }
+                #expect(syntax.message.contains("not valid UTF-8 (byte 0xFF)"), "\(syntax.message)")
+                #expect(syntax.location.line == line)
+            }
+        }
+    }
+}

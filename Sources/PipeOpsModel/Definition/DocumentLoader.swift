@@ -76,21 +76,62 @@ public enum DocumentLoader {
 
     /// Parses already-read bytes; `path` is only used for messages.
     public static func parse(data: Data, path: String, syntax forced: Document.Syntax? = nil) throws(LoadError) -> Document {
-        var document = try parseData(data, path: path, syntax: forced)
-        document.mayHoldSecrets = SecretScanner.mayHoldAny(data)
+        var document: Document
+        if data.count >= concurrentChecksBytes {
+            // A large file's two byte scans run on another core while it is parsed; the parse
+            // reads invalid UTF-8 without harm, and its result is kept only if the file is valid.
+            let checks = ByteChecks(data)
+            let parsed: Result<Document, LoadError>
+            do throws(LoadError) { parsed = .success(try parseData(data, path: path, syntax: forced, checkingUTF8: false)) } catch {
+                parsed = .failure(error)
+            }
+            let (invalid, secrets) = checks.wait()
+            if let invalid { throw utf8Error(at: invalid, in: data, path: path) }
+            document = try parsed.get()
+            document.mayHoldSecrets = secrets
+        } else {
+            document = try parseData(data, path: path, syntax: forced)
+            document.mayHoldSecrets = SecretScanner.mayHoldAny(data)
+        }
         ExitRetention.keep(document.root)
         return document
     }
 
-    static func parseData(_ data: Data, path: String, syntax forced: Document.Syntax?) throws(LoadError) -> Document {
-        if let offset = firstInvalidUTF8(in: data) {
-            let location = location(ofByte: offset, in: data)
-            throw .syntax(
-                path: path,
-                SyntaxError(
-                    String(format: "the file is not valid UTF-8 (byte 0x%02X); save it as UTF-8", data[data.startIndex + offset]),
-                    at: location))
+    /// Files from this size have their UTF-8 and secret scans beside the parse.
+    static let concurrentChecksBytes = 1 << 20
+
+    /// The UTF-8 check and the secrets pre-scan of one file, on a thread of their own.
+    private final class ByteChecks: @unchecked Sendable {
+        private let done = DispatchSemaphore(value: 0)
+        private var invalid: Int?
+        private var secrets = false
+
+        init(_ data: Data) {
+            DispatchQueue.global(qos: .userInitiated).async { [self] in
+                invalid = DocumentLoader.firstInvalidUTF8(in: data)
+                secrets = SecretScanner.mayHoldAny(data)
+                done.signal()
+            }
         }
+
+        func wait() -> (invalid: Int?, secrets: Bool) {
+            done.wait()
+            return (invalid, secrets)
+        }
+    }
+
+    static func utf8Error(at offset: Int, in data: Data, path: String) -> LoadError {
+        .syntax(
+            path: path,
+            SyntaxError(
+                String(format: "the file is not valid UTF-8 (byte 0x%02X); save it as UTF-8", data[data.startIndex + offset]),
+                at: location(ofByte: offset, in: data)))
+    }
+
+    static func parseData(_ data: Data, path: String, syntax forced: Document.Syntax?, checkingUTF8: Bool = true) throws(LoadError)
+        -> Document
+    {
+        if checkingUTF8, let offset = firstInvalidUTF8(in: data) { throw utf8Error(at: offset, in: data, path: path) }
         let syntax = forced ?? detectSyntax(path: path, data: data)
         switch syntax {
         case .json:

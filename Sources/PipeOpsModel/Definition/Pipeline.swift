@@ -150,6 +150,9 @@ public struct Pipeline: Sendable {
 
     public var root: Node { document.root }
 
+    /// Definitions with fewer steps are read on one thread.
+    static let concurrentSteps = 2_000
+
     public init(document: Document) {
         self.document = document
         let root = document.root
@@ -161,32 +164,38 @@ public struct Pipeline: Sendable {
                 defaultValue: node["DefaultValue"].flatMap { $0.isNull ? nil : $0 },
                 enumValues: node["EnumValues"]?.elements, node: node)
         }
-        var steps: [Step] = []
-        func add(_ nodes: [Node], membership: BranchMembership?, forEachParent: Int?) {
+        // Every step node in document order with its place (a Condition's branch steps right
+        // after it), then each step, which depends on its own node alone: built on several
+        // threads for a large definition.
+        var places: [(node: Node, membership: BranchMembership?, forEachParent: Int?)] = []
+        func gather(_ nodes: [Node], membership: BranchMembership?, forEachParent: Int?) {
             for node in nodes where node.members != nil {
-                let index = steps.count
-                let typeString = node["Type"]?.string
-                let type = typeString.map(StepType.init)
-                let step = Step(
-                    index: index, name: node["Name"]?.string ?? "", node: node, type: type,
-                    arguments: node["Arguments"], dependsOn: Pipeline.dependencies(of: node), membership: membership,
-                    forEachParent: forEachParent,
-                    expressions: Pipeline.collectExpressions(in: node, type: type))
-                steps.append(step)
+                let index = places.count
+                places.append((node, membership, forEachParent))
                 guard let arguments = node["Arguments"] else { continue }
+                let type = node["Type"]?.string.map(StepType.init)
                 if type == .condition {
-                    add(
+                    gather(
                         arguments["IfSteps"]?.elements ?? [], membership: BranchMembership(condition: index, branch: .ifSteps),
                         forEachParent: forEachParent)
-                    add(
+                    gather(
                         arguments["ElseSteps"]?.elements ?? [], membership: BranchMembership(condition: index, branch: .elseSteps),
                         forEachParent: forEachParent)
                 } else if type == .forEach {
-                    add(arguments["ForEachBody"]?.elements ?? [], membership: nil, forEachParent: index)
+                    gather(arguments["ForEachBody"]?.elements ?? [], membership: nil, forEachParent: index)
                 }
             }
         }
-        add(root["Steps"]?.elements ?? [], membership: nil, forEachParent: nil)
+        gather(root["Steps"]?.elements ?? [], membership: nil, forEachParent: nil)
+        let found = places
+        let steps = Concurrently.map(found.count, minimum: Pipeline.concurrentSteps) { index in
+            let (node, membership, forEachParent) = found[index]
+            let type = node["Type"]?.string.map(StepType.init)
+            return Step(
+                index: index, name: node["Name"]?.string ?? "", node: node, type: type, arguments: node["Arguments"],
+                dependsOn: Pipeline.dependencies(of: node), membership: membership, forEachParent: forEachParent,
+                expressions: Pipeline.collectExpressions(in: node, type: type))
+        }
         self.steps = steps
         var index: [String: Int] = [:]
         for step in steps where index[step.name] == nil { index[step.name] = step.index }
