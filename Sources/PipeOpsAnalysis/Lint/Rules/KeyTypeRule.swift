@@ -82,7 +82,7 @@ struct KeyTypeRule: Rule {
                 if member.key == "DefaultValue" { continue }
                 if !kind.accepts(member.value) {
                     findings.report(
-                        "'\(member.key)' in \(label) must be \(kind.phrase), not \(member.value.typeName == "object" ? "an object" : "a \(member.value.typeName)")",
+                        "'\(member.key)' in \(label()) must be \(kind.phrase), not \(member.value.typeName == "object" ? "an object" : "a \(member.value.typeName)")",
                         at: member.value, step: step)
                     continue
                 }
@@ -99,12 +99,12 @@ struct KeyTypeRule: Rule {
                                         : "step '\(name)' is defined elsewhere in a branch or body; a step can be in one place only"
                                 } ?? "no step named '\(name)' exists; write the step's whole object here"
                             findings.report(
-                                "\(member.key) of \(label) lists \"\(name)\", a name; it must hold step objects — \(exists)", at: element,
+                                "\(member.key) of \(label()) lists \"\(name)\", a name; it must hold step objects — \(exists)", at: element,
                                 step: step)
                             continue
                         }
                         findings.report(
-                            "each entry of '\(member.key)' in \(label) must be an object, not a \(element.typeName)", at: element,
+                            "each entry of '\(member.key)' in \(label()) must be an object, not a \(element.typeName)", at: element,
                             step: step)
                     }
                 case "DependsOn":

@@ -44,31 +44,35 @@ enum StructureSchema {
     static let forEachSelector: [String: Kind] = ["Pick": .string, "Field": .object]
 
     /// Visits (object, schema, context) pairs of a definition for the structure rules.
-    static func forEachObject(in pipeline: Pipeline, _ body: (Node, [String: Kind], String, Step?) -> Void) {
+    /// `body` gets each object, its schema, a description for messages (made only when called:
+    /// a valid definition builds none of those texts) and its step.
+    static func forEachObject(in pipeline: Pipeline, _ body: (Node, [String: Kind], () -> String, Step?) -> Void) {
         let root = pipeline.root
         guard root.members != nil else { return }
-        body(root, topLevel, "the definition", nil)
+        body(root, topLevel, { "the definition" }, nil)
         for parameter in root["Parameters"]?.elements ?? [] where parameter.members != nil {
-            body(parameter, StructureSchema.parameter, "parameter '\(parameter["Name"]?.string ?? "?")'", nil)
+            body(parameter, StructureSchema.parameter, { "parameter '\(parameter["Name"]?.string ?? "?")'" }, nil)
         }
         for step in pipeline.steps {
             guard let type = step.type, let keys = stepKeys(for: type) else { continue }
-            let label = "step '\(step.name)'"
+            let label = { "step '\(step.name)'" }
             body(step.node, keys, label, step)
-            if let cache = step.node["CacheConfig"], cache.members != nil { body(cache, cacheConfig, "CacheConfig of \(label)", step) }
+            if let cache = step.node["CacheConfig"], cache.members != nil {
+                body(cache, cacheConfig, { "CacheConfig of \(label())" }, step)
+            }
             for policy in step.node["RetryPolicies"]?.elements ?? [] where policy.members != nil {
-                body(policy, retryPolicy, "a retry policy of \(label)", step)
+                body(policy, retryPolicy, { "a retry policy of \(label())" }, step)
             }
             for file in step.node["PropertyFiles"]?.elements ?? [] where file.members != nil {
-                body(file, propertyFile, "a property file of \(label)", step)
+                body(file, propertyFile, { "a property file of \(label())" }, step)
             }
             for output in step.node["OutputParameters"]?.elements ?? [] where output.members != nil {
-                body(output, outputParameter, "an output parameter of \(label)", step)
+                body(output, outputParameter, { "an output parameter of \(label())" }, step)
             }
             if let arguments = step.arguments, arguments.members != nil {
-                if let keys = type.kind?.argumentKeys { body(arguments, keys, "the Arguments of \(label)", step) }
+                if let keys = type.kind?.argumentKeys { body(arguments, keys, { "the Arguments of \(label())" }, step) }
                 if type == .forEach, let selector = arguments["Selector"], selector.members != nil {
-                    body(selector, forEachSelector, "the Selector of \(label)", step)
+                    body(selector, forEachSelector, { "the Selector of \(label())" }, step)
                 }
             }
         }

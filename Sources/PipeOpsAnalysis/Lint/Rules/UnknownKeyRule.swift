@@ -40,7 +40,7 @@ struct UnknownKeyRule: Rule {
                 let hint =
                     Suggestion.hint(member.key, in: known)
                     ?? " (known: \(StepProperties.listing(known)))"
-                findings.report("unknown key '\(member.key)' in \(label)\(hint)", at: member.keyLocation, step: step?.name)
+                findings.report("unknown key '\(member.key)' in \(label())\(hint)", at: member.keyLocation, step: step?.name)
             }
         }
     }
