@@ -147,12 +147,18 @@ def product_files(product):
     return files
 
 
+def scaffold(args, work, *options):
+    """A product made by `pipeops init` in `work`; its folder."""
+    folder = os.path.join(work, "product")
+    subprocess.run([args.bin, "init", folder, "--name", "bench-product"] + list(options), check=True, capture_output=True)
+    return folder
+
+
 def product(table, args, runs):
     print("== lint of a scaffolded product, and of the SDK's abalone definition")
     work = tempfile.mkdtemp(prefix="pipeops-bench-")
     try:
-        folder = os.path.join(work, "product")
-        subprocess.run([args.bin, "init", folder, "--name", "bench-product"], check=True, capture_output=True)
+        folder = scaffold(args, work)
         files = product_files(folder)
         interpreter = SDK_V2 if os.access(SDK_V2, os.X_OK) else sys.executable
         have_yaml = subprocess.run([interpreter, "-c", "import yaml"], capture_output=True).returncode == 0
@@ -250,8 +256,7 @@ def python_definitions(table, args, runs):
     print("== a Python definition (SageMaker SDK v2, %s)" % SDK_V2)
     work = tempfile.mkdtemp(prefix="pipeops-bench-py-")
     try:
-        folder = os.path.join(work, "product")
-        subprocess.run([args.bin, "init", folder, "--name", "bench-py", "--template", "python"], check=True, capture_output=True)
+        folder = scaffold(args, work, "--template", "python")
         with open(os.path.join(folder, "pipeline", "definition.py"), "w") as handle:
             handle.write(BUILDER)
         manifest = os.path.join(folder, "pipeops.yaml")
@@ -326,8 +331,7 @@ def engine(table, args, runs):
     print("== local engine")
     work = tempfile.mkdtemp(prefix="pipeops-bench-")
     try:
-        folder = os.path.join(work, "product")
-        subprocess.run([args.bin, "init", folder, "--name", "bench-product"], check=True, capture_output=True)
+        folder = scaffold(args, work)
         steps = 50 if args.quick else 200
         noop = os.path.join(folder, "noop.json")
         with open(noop, "w") as handle:

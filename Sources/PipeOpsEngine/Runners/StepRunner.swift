@@ -80,10 +80,8 @@ enum StepRunners {
     /// starts after it is written: written plainly, without an atomic write's two fsyncs (four
     /// per step). Each attempt writes it again; nothing reads it after a crash.
     static func writeJSON(_ node: Node, to path: String) throws(StepFailure) {
-        let folder = (path as NSString).deletingLastPathComponent
-        try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        guard PlainFile.create(path, contents: CanonicalJSON.data(node, sortKeys: true, pretty: true)) else {
-            throw StepFailure(message: "cannot write \(path): \(String(cString: strerror(errno)))", exceptionType: nil)
+        do { try PlainFile.write(CanonicalJSON.data(node, sortKeys: true, pretty: true), to: path) } catch {
+            throw StepFailure(message: error.errorDescription ?? "cannot write \(path)", exceptionType: nil)
         }
     }
 

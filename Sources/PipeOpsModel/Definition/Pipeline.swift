@@ -188,7 +188,8 @@ public struct Pipeline: Sendable {
         }
         gather(root["Steps"]?.elements ?? [], membership: nil, forEachParent: nil)
         let found = places
-        let steps = Concurrently.map(found.count, minimum: Pipeline.concurrentSteps) { index in
+        let workers = found.count >= Pipeline.concurrentSteps ? Concurrently.workers : 1
+        let steps = Concurrently.map(found.count, workers: workers) { index in
             let (node, membership, forEachParent) = found[index]
             let type = node["Type"]?.string.map(StepType.init)
             return Step(

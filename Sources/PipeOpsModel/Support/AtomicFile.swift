@@ -65,6 +65,13 @@ public enum AtomicFile {
 /// while they are written (a step's logs and input). Foundation's `FileManager.createFile` writes
 /// through a `TemporaryDirectory.*` folder in /tmp that it never removes on Linux: one per call.
 public enum PlainFile {
+    /// `create`, in a folder made if missing, failing with the reason: for files only a child
+    /// process reads, right after they are written (a compile's inputs, a step's job config).
+    public static func write(_ contents: Data, to path: String) throws(PipeOpsError) {
+        try? FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        guard create(path, contents: contents) else { throw .writeFailed(path, reason: String(cString: strerror(errno))) }
+    }
+
     @discardableResult
     public static func create(_ path: String, contents: Data = Data()) -> Bool {
         let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
@@ -73,7 +80,7 @@ public enum PlainFile {
         var written = 0
         let ok = contents.withUnsafeBytes { buffer -> Bool in
             while written < buffer.count {
-                let result = write(descriptor, buffer.baseAddress! + written, buffer.count - written)
+                let result = Foundation.write(descriptor, buffer.baseAddress! + written, buffer.count - written)
                 if result < 0 {
                     if errno == EINTR { continue }
                     return false

@@ -74,14 +74,16 @@ extension PythonDefinition {
         let temporaryInfo = directory + "/.compile-\(token).json"
         defer { for path in [driver, kwargs, settings, temporaryOutput, temporaryInfo] { unlink(path) } }
         let config = directory + "/sagemaker-config.yaml"
-        try scratch(Data(PythonDriver.source.utf8), to: driver)
-        try scratch(CanonicalJSON.data(manifest.pythonKwargs ?? Node(.object([]))), to: kwargs)
+        // Inputs of the compile's child, written without an atomic write's fsyncs (four of them
+        // cost a first compile ~0.2 s).
+        try PlainFile.write(Data(PythonDriver.source.utf8), to: driver)
+        try PlainFile.write(CanonicalJSON.data(manifest.pythonKwargs ?? Node(.object([]))), to: kwargs)
         // The user's and the admin's SDK defaults do not reach the compile: both point here, and
         // this is empty (the driver switches telemetry off; see PythonDriver).
-        try scratch(Data("# pipeops compile: no SageMaker SDK defaults\n".utf8), to: config)
+        try PlainFile.write(Data("# pipeops compile: no SageMaker SDK defaults\n".utf8), to: config)
         let (region, account) = target(manifest)
         let role = manifest.roleArn.flatMap { $0.split(separator: "/").last.map(String.init) } ?? "pipeops-compile"
-        try scratch(
+        try PlainFile.write(
             CanonicalJSON.data(
                 Node(object: [
                     ("source", Node(.string(source))), ("product", Node(.string(manifest.directory))),
@@ -116,12 +118,6 @@ extension PythonDefinition {
         var compiled = read(info: info, output: output)
         compiled.fromCache = false
         return compiled
-    }
-
-    /// A file only the compile's own child process reads, removed when it ends: written plainly,
-    /// without the two fsyncs of an atomic write (four of them cost a first compile ~0.2 s).
-    static func scratch(_ data: Data, to path: String) throws(PipeOpsError) {
-        guard PlainFile.create(path, contents: data) else { throw .writeFailed(path, reason: String(cString: strerror(errno))) }
     }
 
     static func read(info: String, output: String) -> Compiled {
