@@ -62,7 +62,7 @@ public final class LintContext: @unchecked Sendable {
 
     public private(set) lazy var graph: DependencyGraph? = definition.map(DependencyGraph.init)
 
-    private var resolutions: [String: StepProperties.Resolution] = [:]
+    private var resolutions: [String: (resolution: StepProperties.Resolution, scalarType: String?)] = [:]
     private let resolutionsLock = NSLock()
 
     /// Makes the lazily built answers now, so that rules on several threads only read them.
@@ -78,13 +78,22 @@ public final class LintContext: @unchecked Sendable {
     /// How `Steps.<step><path>` resolves (parsed and checked once per distinct reference text).
     /// Nil when the path does not parse or the step does not exist.
     func resolution(of reference: Reference) -> StepProperties.Resolution? {
+        resolved(reference)?.resolution
+    }
+
+    /// The scalar type a step property has (`StepProperties.scalarType`), from the same cache.
+    func scalarType(of reference: Reference) -> String? {
+        resolved(reference)?.scalarType
+    }
+
+    private func resolved(_ reference: Reference) -> (resolution: StepProperties.Resolution, scalarType: String?)? {
         guard case .stepProperty(let name, let text) = reference, let pipeline = definition, let target = pipeline.step(named: name) else {
             return nil
         }
         let key = reference.text
         if let cached = resolutionsLock.withLock({ resolutions[key] }) { return cached }
         guard case .success(let path) = PropertyPath.parseProperty(text) else { return nil }
-        let resolved = StepProperties.resolve(path, on: target, in: pipeline, shapes: shapes)
+        let resolved = StepProperties.resolveWithType(path, on: target, in: pipeline, shapes: shapes)
         resolutionsLock.withLock { resolutions[key] = resolved }
         return resolved
     }

@@ -22,8 +22,10 @@ public indirect enum Expression: Sendable {
 
     /// True when `node` is written as an expression (even a malformed one) rather than a literal.
     public static func isExpression(_ node: Node) -> Bool {
-        guard let members = node.members else { return false }
-        return members.contains { isFunctionKey($0.key) }
+        guard case .object(let members) = node.value else { return false }
+        // By index: a closure over the members copies each one it is handed.
+        for index in members.indices where isFunctionKey(members[index].key) { return true }
+        return false
     }
 
     /// `Get` or any `Std:` function name (checked on bytes: this runs for every object in a definition).
@@ -39,9 +41,7 @@ public indirect enum Expression: Sendable {
     /// Parses `node` as an expression, or returns `.literal` when it is a plain value.
     /// Containers of literals stay literals; use `ExpressionWalker` to find nested expressions.
     public static func parse(_ node: Node) -> Expression {
-        guard let members = node.members, members.contains(where: { isFunctionKey($0.key) }) else {
-            return .literal(node)
-        }
+        guard isExpression(node), let members = node.members else { return .literal(node) }
         guard members.count == 1 else {
             let keys = members.map(\.key).joined(separator: ", ")
             return .malformed("an expression object must have exactly one key, found: \(keys)", node)

@@ -71,16 +71,23 @@ public struct Node: Sendable {
     // MARK: Accessors
 
     // Both look up by index so that only the match is copied (a `for member in` loop copies,
-    // and retains, every member it passes).
+    // and retains, every member it passes), and compare lengths first: a key's UTF-8 length is
+    // stored in the string, and most keys passed differ from the one sought in length.
     public subscript(key: String) -> Node? {
         guard case .object(let members) = value else { return nil }
-        for index in members.indices where members[index].key == key { return members[index].value }
+        let length = key.utf8.count
+        for index in members.indices where members[index].key.utf8.count == length && members[index].key == key {
+            return members[index].value
+        }
         return nil
     }
 
     public func member(_ key: String) -> Member? {
         guard case .object(let members) = value else { return nil }
-        for index in members.indices where members[index].key == key { return members[index] }
+        let length = key.utf8.count
+        for index in members.indices where members[index].key.utf8.count == length && members[index].key == key {
+            return members[index]
+        }
         return nil
     }
 

@@ -224,21 +224,22 @@ public struct Pipeline: Sendable {
 
     /// Finds every expression in a step, skipping the lists that hold steps of their own
     /// (a Condition's branches, a ForEach body) and the keys that hold names rather than values.
+    private static let nameKeys: Set<String> = ["Name", "Type", "DependsOn", "DisplayName", "Description"]
+
     static func collectExpressions(in step: Node, type: StepType?) -> [Expression] {
         let nested: Set<String> = type == .condition ? ["IfSteps", "ElseSteps"] : type == .forEach ? ["ForEachBody"] : []
         var found: [Expression] = []
         func visit(_ node: Node, depth: Int, inArguments: Bool) {
             switch node.value {
             case .object(let members):
-                let expression = Expression.parse(node)
-                guard case .literal = expression else {
-                    found.append(expression)
+                if Expression.isExpression(node) {
+                    found.append(Expression.parse(node))
                     return
                 }
                 for index in members.indices {
                     let key = members[index].key
                     if depth == 0 {
-                        if ["Name", "Type", "DependsOn", "DisplayName", "Description"].contains(key) { continue }
+                        if Pipeline.nameKeys.contains(key) { continue }
                         visit(members[index].value, depth: 1, inArguments: key == "Arguments")
                         continue
                     }
@@ -246,7 +247,7 @@ public struct Pipeline: Sendable {
                     visit(members[index].value, depth: depth + 1, inArguments: inArguments)
                 }
             case .array(let elements):
-                for element in elements { visit(element, depth: depth + 1, inArguments: inArguments) }
+                for index in elements.indices { visit(elements[index], depth: depth + 1, inArguments: inArguments) }
             default: break
             }
         }

@@ -32,19 +32,54 @@ public struct ServiceShapes: Sendable {
         }
     }
 
-    public let shapes: [String: Shape]
-    public let limits: [String: Limits]
-    /// String patterns (botocore `pattern`, matched whole) that mean something for a definition.
-    public let patterns: [String: String]
-    /// Patterns of structure members that the API documentation states and the shape does not
-    /// carry (structure → member → pattern), such as ProcessingS3Input.LocalPath's /opt/ml/processing/.
-    public let memberPatterns: [String: [String: String]]
+    /// What a checker needs of one shape, found with one lookup instead of four, and linked to
+    /// the entries of its members, element or values by position.
+    package final class Entry: Sendable {
+        package let name: String
+        package let shape: Shape
+        package let limits: Limits?
+        package let pattern: String?
+        package let memberPatterns: [String: String]?
+        /// Distinct per shape with a pattern (0..<patternCount), for per-lint answer memos.
+        package let patternIndex: Int
+        /// A structure's members: each one's shape name and its entry's position (-1: none).
+        package let members: [String: (shape: String, entry: Int)]
+        /// A list's element or a map's value: its entry's position (-1: none).
+        package let element: Int
+
+        init(
+            name: String, shape: Shape, limits: Limits?, pattern: String?, memberPatterns: [String: String]?, patternIndex: Int,
+            members: [String: (shape: String, entry: Int)], element: Int
+        ) {
+            self.name = name
+            self.shape = shape
+            self.limits = limits
+            self.pattern = pattern
+            self.memberPatterns = memberPatterns
+            self.patternIndex = patternIndex
+            self.members = members
+            self.element = element
+        }
+    }
+
+    /// Every shape's entry, and where each name's entry is in `table`.
+    private let table: [Entry]
+    private let positions: [String: Int]
+    /// How many shapes have a pattern.
+    package let patternCount: Int
     /// The botocore release the model was made from, e.g. "1.44.8".
     public let botocoreVersion: String
     /// Step types the service lists in its pipeline step metadata (PipelineExecutionStepMetadata).
     public let stepTypes: Set<String>
     /// Where the model came from: "embedded", or the file or interpreter it was read from.
-    public let source: String
+    public private(set) var source: String
+
+    /// The same model, named for where it came from.
+    package func relabelled(_ source: String) -> ServiceShapes {
+        var model = self
+        model.source = source
+        return model
+    }
 
     /// The model built into pipeops (scripts/update-api-model.sh), parsed on first use.
     public static let shared: ServiceShapes = {
@@ -52,17 +87,52 @@ public struct ServiceShapes: Sendable {
         // Read in place: the literal's UTF-8 is contiguous, so the 116 KB are not copied first.
         (try? ServiceShapesData.json.utf8.withContiguousStorageIfAvailable { try ServiceShapes(json: $0, source: "embedded") }
             ?? ServiceShapes(json: Array(ServiceShapesData.json.utf8), source: "embedded"))
-            ?? ServiceShapes(shapes: [:], limits: [:], patterns: [:], botocoreVersion: "0", stepTypes: [], source: "embedded")
+            ?? ServiceShapes(definitions: [], botocoreVersion: "0", stepTypes: [], source: "embedded")
     }()
 
-    package init(
-        shapes: [String: Shape], limits: [String: Limits], patterns: [String: String], memberPatterns: [String: [String: String]] = [:],
-        botocoreVersion: String, stepTypes: Set<String>, source: String
-    ) {
-        self.shapes = shapes
-        self.limits = limits
-        self.patterns = patterns
-        self.memberPatterns = memberPatterns
+    /// One shape as a model states it: its kind, botocore's `min`/`max`, its `pattern` (matched
+    /// whole; kept only where it means something for a definition) and, for a structure, the
+    /// patterns the API documentation states for members and the shape does not carry (such as
+    /// ProcessingS3Input.LocalPath's /opt/ml/processing/).
+    package struct Definition {
+        var name: String
+        var shape: Shape
+        var limits: Limits?
+        var pattern: String?
+        var memberPatterns: [String: String]?
+    }
+
+    /// A model of `definitions`; a name defined twice keeps its first definition.
+    package init(definitions: [Definition], botocoreVersion: String, stepTypes: Set<String>, source: String) {
+        var positions: [String: Int] = [:]
+        positions.reserveCapacity(definitions.count)
+        var kept: [Definition] = []
+        kept.reserveCapacity(definitions.count)
+        for definition in definitions where positions[definition.name] == nil {
+            positions[definition.name] = kept.count
+            kept.append(definition)
+        }
+        var table: [Entry] = []
+        table.reserveCapacity(kept.count)
+        var patternCount = 0
+        for definition in kept {
+            var members: [String: (shape: String, entry: Int)] = [:]
+            var element = -1
+            switch definition.shape {
+            case .structure(let names, _): members = names.mapValues { ($0, positions[$0] ?? -1) }
+            case .list(let name), .map(let name): element = positions[name] ?? -1
+            case .scalar: break
+            }
+            table.append(
+                Entry(
+                    name: definition.name, shape: definition.shape, limits: definition.limits, pattern: definition.pattern,
+                    memberPatterns: definition.memberPatterns, patternIndex: definition.pattern == nil ? -1 : patternCount,
+                    members: members, element: element))
+            if definition.pattern != nil { patternCount += 1 }
+        }
+        self.table = table
+        self.positions = positions
+        self.patternCount = patternCount
         self.botocoreVersion = botocoreVersion
         self.stepTypes = stepTypes
         self.source = source
@@ -80,33 +150,30 @@ public struct ServiceShapes: Sendable {
                 "\(source): not a SageMaker API model for pipeops (make one with 'python3 scripts/gen-shapes.py --json > FILE' where botocore is installed)"
             )
         }
-        var shapes: [String: Shape] = [:]
-        var limits: [String: Limits] = [:]
-        var patterns: [String: String] = [:]
-        var memberPatterns: [String: [String: String]] = [:]
+        var definitions: [Definition] = []
+        definitions.reserveCapacity(table.count)
         for member in table {
             let entry = member.value
-            if entry["n"] != nil || entry["x"] != nil {
-                limits[member.key] = Limits(min: entry["n"]?.double, max: entry["x"]?.double)
-            }
-            if let pattern = entry["p"]?.string { patterns[member.key] = pattern }
-            if let documented = entry["mp"]?.members {
-                memberPatterns[member.key] = Dictionary(
-                    documented.compactMap { item in item.value.string.map { (item.key, $0) } }, uniquingKeysWith: { a, _ in a })
-            }
+            let shape: Shape
             switch entry["k"]?.string {
             case "s":
                 let members = Dictionary(
                     (entry["m"]?.members ?? []).map { ($0.key, $0.value.string ?? "") }, uniquingKeysWith: { a, _ in a })
-                shapes[member.key] = .structure(members: members, required: entry["r"]?.elements?.compactMap(\.string) ?? [])
-            case "l": shapes[member.key] = .list(element: entry["e"]?.string ?? "")
-            case "m": shapes[member.key] = .map(value: entry["e"]?.string ?? "")
-            case let type?: shapes[member.key] = .scalar(type: type, allowed: entry["v"]?.elements?.compactMap(\.string))
-            case nil: break
+                shape = .structure(members: members, required: entry["r"]?.elements?.compactMap(\.string) ?? [])
+            case "l": shape = .list(element: entry["e"]?.string ?? "")
+            case "m": shape = .map(value: entry["e"]?.string ?? "")
+            case let type?: shape = .scalar(type: type, allowed: entry["v"]?.elements?.compactMap(\.string))
+            case nil: continue
             }
+            let limits = entry["n"] != nil || entry["x"] != nil ? Limits(min: entry["n"]?.double, max: entry["x"]?.double) : nil
+            let memberPatterns = entry["mp"]?.members.map { documented in
+                Dictionary(documented.compactMap { item in item.value.string.map { (item.key, $0) } }, uniquingKeysWith: { a, _ in a })
+            }
+            definitions.append(
+                Definition(name: member.key, shape: shape, limits: limits, pattern: entry["p"]?.string, memberPatterns: memberPatterns))
         }
         self.init(
-            shapes: shapes, limits: limits, patterns: patterns, memberPatterns: memberPatterns, botocoreVersion: version,
+            definitions: definitions, botocoreVersion: version,
             stepTypes: Set(parsed["stepTypes"]?.elements?.compactMap(\.string) ?? []), source: source)
     }
 
@@ -139,17 +206,18 @@ public struct ServiceShapes: Sendable {
     /// Whether a literal string matches a shape's pattern (true when the shape has none, or the
     /// pattern is one this regular-expression engine cannot read).
     public func matchesPattern(_ value: String, shape: String) -> Bool {
-        guard let pattern = patterns[shape] else { return true }
+        guard let pattern = entry(shape)?.pattern else { return true }
         return Self.matches(value, pattern: pattern)
     }
 
-    /// `matchesPattern` with answers kept in `memo`: a definition repeats its roles, paths and
+    /// Whether a literal string matches an entry's pattern, with answers kept in `memo` (one
+    /// table per pattern, `patternCount` of them): a definition repeats its roles, paths and
     /// images in every step, and a regular expression is costly where a lookup is not.
-    package func matchesPattern(_ value: String, shape: String, memo: inout [String: [String: Bool]]) -> Bool {
-        guard patterns[shape] != nil else { return true }
-        if let known = memo[shape]?[value] { return known }
-        let result = matchesPattern(value, shape: shape)
-        memo[shape, default: [:]][value] = result
+    package static func matchesPattern(_ value: String, of entry: Entry, memo: inout [[String: Bool]]) -> Bool {
+        guard let pattern = entry.pattern, memo.indices.contains(entry.patternIndex) else { return true }
+        if let known = memo[entry.patternIndex][value] { return known }
+        let result = matches(value, pattern: pattern)
+        memo[entry.patternIndex][value] = result
         return result
     }
 
@@ -162,7 +230,13 @@ public struct ServiceShapes: Sendable {
 
     private static let cache = PatternCache()
 
-    public subscript(name: String) -> Shape? { shapes[name] }
+    public subscript(name: String) -> Shape? { entry(name)?.shape }
+
+    /// A shape with its limits and patterns.
+    package func entry(_ name: String) -> Entry? { positions[name].map { table[$0] } }
+
+    /// The entry at a position an entry links to (nil for -1).
+    package func entry(at position: Int) -> Entry? { table.indices.contains(position) ? table[position] : nil }
 
     /// The request shape a step's `Arguments` mirror, and the members the SDK removes from it.
     public static func argumentsShape(for type: StepType) -> (shape: String, removed: Set<String>)? {

@@ -49,20 +49,37 @@ public enum StepProperties {
     public static func scalarType(of path: PropertyPath, on step: Step, in pipeline: Pipeline? = nil, shapes: ServiceShapes = .shared)
         -> String?
     {
-        if step.type == .lambda || step.type == .callback, path.segments.count == 2, path.segments[0] == .member("OutputParameters"),
+        if let declared = declaredOutputType(of: path, on: step) { return declared }
+        return type(of: resolveDetailed(path, on: step, in: pipeline, shapes: shapes), shapes)
+    }
+
+    /// `resolve` and `scalarType` of one path, with one walk.
+    public static func resolveWithType(
+        _ path: PropertyPath, on step: Step, in pipeline: Pipeline? = nil, shapes: ServiceShapes = .shared
+    ) -> (resolution: Resolution, scalarType: String?) {
+        let detailed = resolveDetailed(path, on: step, in: pipeline, shapes: shapes)
+        if let declared = declaredOutputType(of: path, on: step) { return (detailed.0, declared) }
+        return (detailed.0, type(of: detailed, shapes))
+    }
+
+    /// For `OutputParameters['name']` of a Lambda or Callback step: the type it declares (the
+    /// inner nil when it declares no such output). Nil for every other path.
+    private static func declaredOutputType(of path: PropertyPath, on step: Step) -> String?? {
+        guard step.type == .lambda || step.type == .callback, path.segments.count == 2, path.segments[0] == .member("OutputParameters"),
             case .key(let name) = path.segments[1]
-        {
-            let declared = step.node["OutputParameters"]?.elements?.first { $0["OutputName"]?.string == name }
-            guard let declared else { return nil }
-            switch declared["OutputType"]?.string ?? "String" {
-            case "Integer": return "integer"
-            case "Float": return "double"
-            case "Boolean": return "boolean"
-            default: return "string"
-            }
+        else { return nil }
+        let declared = step.node["OutputParameters"]?.elements?.first { $0["OutputName"]?.string == name }
+        guard let declared else { return .some(nil) }
+        switch declared["OutputType"]?.string ?? "String" {
+        case "Integer": return "integer"
+        case "Float": return "double"
+        case "Boolean": return "boolean"
+        default: return "string"
         }
-        let (resolution, node) = resolveDetailed(path, on: step, in: pipeline, shapes: shapes)
-        guard resolution == .valid, let node else { return nil }
+    }
+
+    private static func type(of detailed: (Resolution, Node?), _ shapes: ServiceShapes) -> String? {
+        guard detailed.0 == .valid, let node = detailed.1 else { return nil }
         switch node {
         case .shape(let name):
             if case .scalar(let type, _)? = shapes[name] { return type }

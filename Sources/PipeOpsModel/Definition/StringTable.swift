@@ -5,7 +5,9 @@ import Foundation
 /// variables), and a shared Swift string costs a reference instead of a heap copy.
 ///
 /// Keys are the parse buffer's own bytes, so a lookup allocates nothing; the table lives only
-/// as long as its parser, while the buffer is valid.
+/// as long as its parser, while the buffer is valid. It is an open-addressing table with a
+/// word-at-a-time hash rather than a `Dictionary`: SipHash over every string of a large
+/// definition was an eighth of its parse.
 struct StringTable {
     /// Swift keeps UTF-8 strings up to this length inside the value: nothing to share.
     static let inlineLength = 15
@@ -14,30 +16,74 @@ struct StringTable {
     /// Past this many distinct strings the table stops growing, which bounds what a document
     /// of nothing but unique strings costs beyond its own values.
     static let capacity = 1 << 16
+    /// A lookup gives up (and makes the string unshared) after this many occupied slots, so
+    /// a document crafted to collide costs a bounded number of comparisons per string.
+    static let longestProbe = 32
 
-    private struct Bytes: Hashable {
+    private struct Entry {
         let start: UnsafePointer<UInt8>
         let count: Int
-
-        static func == (lhs: Bytes, rhs: Bytes) -> Bool {
-            lhs.count == rhs.count && memcmp(lhs.start, rhs.start, lhs.count) == 0
-        }
-
-        func hash(into hasher: inout Hasher) {
-            hasher.combine(bytes: UnsafeRawBufferPointer(start: start, count: count))
-        }
+        let hash: UInt64
+        let string: String
     }
 
-    private var strings: [Bytes: String] = [:]
+    private var entries: [Entry] = []
+    /// 1 + the entry's index, or 0 for an empty slot; always a power of two long, at most half full.
+    private var slots: [Int32] = []
+    /// Per process, so which strings collide cannot be known from outside.
+    private static let seed = UInt64.random(in: .min ... .max) | 1
 
     /// The string of `bytes` (valid UTF-8), shared with every earlier occurrence.
     mutating func string(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
         guard bytes.count > StringTable.inlineLength, bytes.count <= StringTable.longestShared, let start = bytes.baseAddress
         else { return String(decoding: bytes, as: UTF8.self) }
-        let key = Bytes(start: start, count: bytes.count)
-        if let shared = strings[key] { return shared }
-        let string = String(decoding: bytes, as: UTF8.self)
-        if strings.count < StringTable.capacity { strings[key] = string }
-        return string
+        if slots.isEmpty { slots = Array(repeating: 0, count: 1024) }
+        let hash = StringTable.hash(start, bytes.count)
+        let mask = slots.count - 1
+        var slot = Int(truncatingIfNeeded: hash) & mask
+        for _ in 0..<StringTable.longestProbe {
+            let occupant = Int(slots[slot])
+            if occupant == 0 {
+                let string = String(decoding: bytes, as: UTF8.self)
+                guard entries.count < StringTable.capacity else { return string }
+                entries.append(Entry(start: start, count: bytes.count, hash: hash, string: string))
+                slots[slot] = Int32(entries.count)
+                if entries.count * 2 > slots.count { grow() }
+                return string
+            }
+            let entry = entries[occupant - 1]
+            if entry.hash == hash, entry.count == bytes.count, memcmp(entry.start, start, bytes.count) == 0 { return entry.string }
+            slot = (slot + 1) & mask
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    private mutating func grow() {
+        var wider = [Int32](repeating: 0, count: slots.count * 2)
+        let mask = wider.count - 1
+        for (index, entry) in entries.enumerated() {
+            var slot = Int(truncatingIfNeeded: entry.hash) & mask
+            while wider[slot] != 0 { slot = (slot + 1) & mask }
+            wider[slot] = Int32(index + 1)
+        }
+        slots = wider
+    }
+
+    /// A multiply-mix over 8-byte words (the last word overlapping), seeded per process.
+    private static func hash(_ start: UnsafePointer<UInt8>, _ count: Int) -> UInt64 {
+        let raw = UnsafeRawPointer(start)
+        var state = seed ^ (UInt64(count) &* 0x9E37_79B9_7F4A_7C15)
+        var offset = 0
+        while offset + 8 <= count {
+            state = mix(state ^ raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+            offset += 8
+        }
+        if offset < count { state = mix(state ^ raw.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)) }
+        return mix(state)
+    }
+
+    private static func mix(_ value: UInt64) -> UInt64 {
+        let product = value.multipliedFullWidth(by: 0xBF58_476D_1CE4_E5B9)
+        return product.high ^ product.low
     }
 }

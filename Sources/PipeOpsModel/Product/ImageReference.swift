@@ -9,6 +9,16 @@ public struct ImageReference: Sendable, Equatable, CustomStringConvertible {
     /// Image fields of step arguments, by the API shapes that carry them.
     public static let fieldNames: Set<String> = ["ImageUri", "TrainingImage", "Image", "InferenceImage"]
 
+    /// `fieldNames.contains(key)`, with keys of other lengths turned away before any hashing:
+    /// this runs for every key of every step's Arguments.
+    static func isFieldName(_ key: String) -> Bool {
+        let length = key.utf8.count
+        return length < 64 && fieldNameLengths & (1 << length) != 0 && fieldNames.contains(key)
+    }
+
+    /// Bit n set when some field name is n bytes long.
+    private static let fieldNameLengths: UInt64 = fieldNames.reduce(0) { $0 | 1 << UInt64(min($1.utf8.count, 63)) }
+
     public init?(_ text: String) {
         guard !text.isEmpty, !text.contains(where: { $0.isWhitespace }) else { return nil }
         var rest = Substring(text)
@@ -70,10 +80,14 @@ extension ImageReference {
         func visit(_ node: Node) {
             switch node.value {
             case .object(let members):
-                for member in members {
-                    if ImageReference.fieldNames.contains(member.key) { fields.append(member.value) } else { visit(member.value) }
+                for index in members.indices {
+                    if ImageReference.isFieldName(members[index].key) {
+                        fields.append(members[index].value)
+                    } else {
+                        visit(members[index].value)
+                    }
                 }
-            case .array(let elements): elements.forEach(visit)
+            case .array(let elements): for index in elements.indices { visit(elements[index]) }
             default: break
             }
         }

@@ -54,12 +54,3 @@ public enum InterpreterAPIModel {
         return model
     }
 }
-
-extension ServiceShapes {
-    /// The same model, named for where it came from.
-    func relabelled(_ source: String) -> ServiceShapes {
-        ServiceShapes(
-            shapes: shapes, limits: limits, patterns: patterns, memberPatterns: memberPatterns, botocoreVersion: botocoreVersion,
-            stepTypes: stepTypes, source: source)
-    }
-}

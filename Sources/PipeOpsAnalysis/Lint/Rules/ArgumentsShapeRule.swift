@@ -88,7 +88,8 @@ struct ArgumentsShapeRule: Rule {
         guard let first = pipeline.steps.first else { return }
         // One checker for every step: its findings and pattern answers are not copied per step.
         var checker = Checker(
-            shapes: context.shapes, pipeline: pipeline, step: first, findings: findings, components: [.member("Arguments")])
+            shapes: context.shapes, pipeline: pipeline, step: first, findings: findings, components: [.member("Arguments")],
+            context: context)
         findings = FindingSink(rule: findings.rule, file: findings.file)
         for step in pipeline.steps {
             guard let type = step.type, let (shape, removed) = ServiceShapes.argumentsShape(for: type),
@@ -119,11 +120,14 @@ struct ArgumentsShapeRule: Rule {
     private struct Checker {
         let shapes: ServiceShapes
         let pipeline: Pipeline
+        /// The lint's context, whose cache answers step property types (nil outside a lint).
+        let context: LintContext?
         var step: Step
         var findings: FindingSink
         var sinks: [ParameterSink] = []
-        /// Pattern answers shared by every step of one lint (see `ServiceShapes.matchesPattern`).
-        var patternMemo: [String: [String: Bool]] = [:]
+        /// Pattern answers shared by every step of one lint, one table per pattern (see
+        /// `ServiceShapes.matchesPattern`).
+        var patternMemo: [[String: Bool]]
         /// The key path to the node being checked; joined into text only when reporting.
         var components: [Component] = []
 
@@ -144,12 +148,30 @@ struct ArgumentsShapeRule: Rule {
             }.joined()
         }
 
+        init(
+            shapes: ServiceShapes, pipeline: Pipeline, step: Step, findings: FindingSink, components: [Component],
+            context: LintContext? = nil
+        ) {
+            self.shapes = shapes
+            self.context = context
+            self.pipeline = pipeline
+            self.step = step
+            self.findings = findings
+            self.components = components
+            patternMemo = Array(repeating: [:], count: shapes.patternCount)
+        }
+
         mutating func check(_ node: Node, shape name: String, removed: Set<String> = []) {
-            guard let shape = shapes[name] else { return }
+            guard let entry = shapes.entry(name) else { return }
+            check(node, entry: entry, removed: removed)
+        }
+
+        mutating func check(_ node: Node, entry: ServiceShapes.Entry, removed: Set<String> = []) {
+            let shape = entry.shape
             if case .object = node.value, Expression.isExpression(node) {
                 // Only a scalar can come from Get, Std:Join or Std:JsonGet.
                 if case .scalar(let type, _) = shape {
-                    checkReference(node, type: type, limits: shapes.limits[name])
+                    checkReference(node, type: type, limits: entry.limits)
                     return
                 }
                 findings.report(
@@ -158,12 +180,13 @@ struct ArgumentsShapeRule: Rule {
                 return
             }
             switch shape {
-            case .structure(let members, let required):
+            case .structure(_, let required):
+                let members = entry.members
                 guard let present = node.members else {
                     findings.report("\(path) must be an object, not a \(node.typeName)", at: node, step: step)
                     return
                 }
-                for key in required where !removed.contains(key) && node[key] == nil {
+                for key in required where node[key] == nil && !removed.contains(key) {
                     let unknown = present.filter { members[$0.key] == nil && !removed.contains($0.key) }.map(\.key)
                     if unknown.isEmpty {
                         findings.report("\(path) is missing required member '\(key)'", at: node, step: step)
@@ -174,9 +197,11 @@ struct ArgumentsShapeRule: Rule {
                             at: node, step: step, severity: .warning)
                     }
                 }
-                let patterns = shapes.memberPatterns[name]
-                for member in present {
-                    guard let memberShape = members[member.key] else {
+                let patterns = entry.memberPatterns
+                // By index: a `for member in` loop copies (and retains) every member it passes.
+                for index in present.indices {
+                    let member = present[index]
+                    guard let (memberShape, position) = members[member.key] else {
                         if removed.contains(member.key) { continue }
                         let hint = Suggestion.didYouMean(member.key, in: Array(members.keys))
                         findings.report(
@@ -186,7 +211,7 @@ struct ArgumentsShapeRule: Rule {
                         continue
                     }
                     components.append(.member(member.key))
-                    check(member.value, shape: memberShape)
+                    if let memberEntry = shapes.entry(at: position) { check(member.value, entry: memberEntry) }
                     if let pattern = patterns?[member.key], let value = member.value.string,
                         !ServiceShapes.matches(value, pattern: pattern)
                     {
@@ -196,30 +221,34 @@ struct ArgumentsShapeRule: Rule {
                     }
                     components.removeLast()
                 }
-            case .list(let element):
+            case .list:
+                let element = shapes.entry(at: entry.element)
                 guard let elements = node.elements else {
                     findings.report("\(path) must be a list, not a \(node.typeName)", at: node, step: step)
                     return
                 }
-                checkCount(elements.count, of: node, first: elements, limits: shapes.limits[name], noun: "entries")
-                for (i, value) in elements.enumerated() {
+                checkCount(elements.count, of: node, first: elements, limits: entry.limits, noun: "entries")
+                guard let element else { return }
+                for i in elements.indices {
                     components.append(.index(i))
-                    check(value, shape: element)
+                    check(elements[i], entry: element)
                     components.removeLast()
                 }
-            case .map(let value):
+            case .map:
+                let value = shapes.entry(at: entry.element)
                 guard let present = node.members else {
                     findings.report("\(path) must be an object (a map), not a \(node.typeName)", at: node, step: step)
                     return
                 }
-                checkCount(present.count, of: node, first: present.map(\.value), limits: shapes.limits[name], noun: "keys")
-                for member in present {
-                    components.append(.key(member.key))
-                    check(member.value, shape: value)
+                checkCount(present.count, of: node, first: present.map(\.value), limits: entry.limits, noun: "keys")
+                guard let value else { return }
+                for index in present.indices {
+                    components.append(.key(present[index].key))
+                    check(present[index].value, entry: value)
                     components.removeLast()
                 }
             case .scalar(let type, let allowed):
-                checkScalar(node, type: type, allowed: allowed, limits: shapes.limits[name], shape: name)
+                checkScalar(node, type: type, allowed: allowed, entry: entry, shape: entry.name)
             }
         }
 
@@ -252,8 +281,7 @@ struct ArgumentsShapeRule: Rule {
                         at: value, step: step)
                 }
             case .stepProperty(let name, let text):
-                guard let target = pipeline.step(named: name), case .success(let parsed) = PropertyPath.parseProperty(text),
-                    let propertyType = StepProperties.scalarType(of: parsed, on: target, in: pipeline, shapes: shapes),
+                guard let propertyType = propertyType(of: reference, step: name, path: text),
                     !ArgumentsShapeRule.accepts(type, propertyType)
                 else { return }
                 findings.report(
@@ -263,8 +291,9 @@ struct ArgumentsShapeRule: Rule {
             }
         }
 
-        mutating func checkScalar(_ node: Node, type: String, allowed: [String]?, limits: ServiceShapes.Limits?, shape: String) {
+        mutating func checkScalar(_ node: Node, type: String, allowed: [String]?, entry: ServiceShapes.Entry, shape: String) {
             if node.isNull { return }
+            let limits = entry.limits
             let ok: Bool
             switch (type, node.value) {
             case ("string", .string), ("timestamp", .string), ("blob", .string): ok = true
@@ -300,11 +329,18 @@ struct ArgumentsShapeRule: Rule {
                     severity: .warning)
                 return
             }
-            if let value = node.string, !shapes.matchesPattern(value, shape: shape, memo: &patternMemo) {
+            if let value = node.string, !ServiceShapes.matchesPattern(value, of: entry, memo: &patternMemo) {
                 findings.report(
-                    "\(path) is \(node.brief), which does not match the API's pattern \(shapes.patterns[shape] ?? "") for \(shape)\(ArgumentsShapeRule.patternHint(shape, value)); the job fails when it starts",
+                    "\(path) is \(node.brief), which does not match the API's pattern \(entry.pattern ?? "") for \(shape)\(ArgumentsShapeRule.patternHint(shape, value)); the job fails when it starts",
                     at: node, step: step)
             }
+        }
+
+        /// The scalar type of `Steps.<step><path>`, nil when the step or the type is unknown.
+        func propertyType(of reference: Reference, step name: String, path text: String) -> String? {
+            if let context { return context.scalarType(of: reference) }
+            guard let target = pipeline.step(named: name), case .success(let parsed) = PropertyPath.parseProperty(text) else { return nil }
+            return StepProperties.scalarType(of: parsed, on: target, in: pipeline, shapes: shapes)
         }
 
         func describe(_ shape: ServiceShapes.Shape) -> String {
