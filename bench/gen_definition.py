@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Generates large SageMaker pipeline definitions for benchmarks.
 
-usage: gen_definition.py SHAPE STEPS OUT.json
+usage: gen_definition.py SHAPE STEPS OUT.json [INDENT]
   SHAPE chain: each Processing step reads the previous step's output through a Get;
         fan:   one source step, every other step reads it and the last one DependsOn all.
 """
@@ -25,6 +25,7 @@ def processing(i, input_expr):
 
 def main():
     shape, count, out = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+    indent = int(sys.argv[4]) if len(sys.argv) > 4 else None
     steps = []
     source = {"Get": "Parameters.InputData"}
     for i in range(count):
@@ -43,6 +44,6 @@ def main():
         "Steps": steps,
     }
     with open(out, "w") as f:
-        json.dump(definition, f)
+        json.dump(definition, f, indent=indent)
 
 main()

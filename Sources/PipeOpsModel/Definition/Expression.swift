@@ -208,6 +208,12 @@ public enum Reference: Sendable, Equatable {
         }
     }
 
+    /// Where a step name ends: its first `.` or `[` (found on bytes, not characters: this runs
+    /// for every reference of a definition).
+    private static func nameEnd(_ rest: Substring) -> String.Index {
+        rest.utf8.firstIndex { $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "[") } ?? rest.endIndex
+    }
+
     public static func parse(_ text: String) -> Reference {
         if text.hasPrefix("Parameters.") {
             let name = String(text.dropFirst("Parameters.".count))
@@ -224,14 +230,14 @@ public enum Reference: Sendable, Equatable {
         }
         if text.hasPrefix("IterationOutput.") {
             let rest = text.dropFirst("IterationOutput.".count)
-            let end = rest.firstIndex(where: { $0 == "." || $0 == "[" }) ?? rest.endIndex
+            let end = nameEnd(rest)
             let step = String(rest[..<end])
             if step.isEmpty { return .invalid(text, reason: "a body step name must follow 'IterationOutput.'") }
             return .iterationOutput(step: step, path: String(rest[end...]))
         }
         if text.hasPrefix("Steps.") {
             let rest = text.dropFirst("Steps.".count)
-            let end = rest.firstIndex(where: { $0 == "." || $0 == "[" }) ?? rest.endIndex
+            let end = nameEnd(rest)
             let step = String(rest[..<end])
             let path = String(rest[end...])
             if step.isEmpty { return .invalid(text, reason: "a step name must follow 'Steps.'") }

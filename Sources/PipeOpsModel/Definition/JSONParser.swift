@@ -36,8 +36,8 @@ struct JSONParser {
     private(set) var duplicates: [DuplicateKey] = []
     /// Open containers' entries so far, one region per open container: each container's array
     /// is made once at its close with exactly its count, never grown by doubling.
-    private var openMembers: [Node.Member] = []
-    private var openElements: [Node] = []
+    private var openMembers = RegionStack<Node.Member>()
+    private var openElements = RegionStack<Node>()
     private var strings = StringTable()
 
     private init(bytes: UnsafeBufferPointer<UInt8>) {
@@ -47,6 +47,10 @@ struct JSONParser {
     /// Parses one JSON document. `bytes` must already be valid UTF-8.
     static func parse(_ bytes: UnsafeBufferPointer<UInt8>) throws(SyntaxError) -> (Node, [DuplicateKey]) {
         var parser = JSONParser(bytes: bytes)
+        defer {
+            parser.openMembers.release()
+            parser.openElements.release()
+        }
         if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF {
             parser.index = 3
             parser.lineStart = 3
@@ -145,10 +149,12 @@ struct JSONParser {
             // Most objects are small: a linear scan beats hashing every key into a dictionary.
             var duplicate: SourceLocation?
             if openMembers.count - base < 16 {
-                duplicate = openMembers[base...].first(where: { $0.key == key })?.keyLocation
+                duplicate = openMembers.firstIndex(from: base, where: { $0.key == key }).map { openMembers[$0].keyLocation }
             } else {
                 if seen.isEmpty {
-                    for member in openMembers[base...] where seen[member.key] == nil { seen[member.key] = member.keyLocation }
+                    for index in base..<openMembers.count where seen[openMembers[index].key] == nil {
+                        seen[openMembers[index].key] = openMembers[index].keyLocation
+                    }
                 }
                 if let first = seen[key] { duplicate = first } else { seen[key] = keyLocation }
             }
@@ -156,9 +162,9 @@ struct JSONParser {
                 // The last value wins, as in every other JSON reader and in the service: lint, run
                 // and the hashes must see what SageMaker will. The duplicate stays a lint error.
                 duplicates.append(DuplicateKey(key: key, location: keyLocation, firstLocation: first))
-                if let earlier = openMembers[base...].firstIndex(where: { $0.key == key }) { openMembers.remove(at: earlier) }
+                if let earlier = openMembers.firstIndex(from: base, where: { $0.key == key }) { openMembers.remove(at: earlier) }
             }
-            openMembers.append(Node.Member(key: key, keyLocation: keyLocation, value: value))
+            openMembers.push(Node.Member(key: key, keyLocation: keyLocation, value: value))
             skipWhitespace()
             guard index < bytes.count else {
                 throw SyntaxError("unexpected end of file inside an object opened at \(start); the document is truncated", at: location)
@@ -173,8 +179,7 @@ struct JSONParser {
             }
             throw SyntaxError("expected ',' or '}' but found \(describeCurrent())", at: location)
         }
-        let members = Array(openMembers[base...])
-        openMembers.removeSubrange(base...)
+        let members = openMembers.popRegion(from: base)
         return Node(.object(members), at: start)
     }
 
@@ -191,7 +196,7 @@ struct JSONParser {
         while true {
             skipWhitespace()
             let element = try parseValue()
-            openElements.append(element)
+            openElements.push(element)
             skipWhitespace()
             guard index < bytes.count else {
                 throw SyntaxError("unexpected end of file inside an array opened at \(start); the document is truncated", at: location)
@@ -206,8 +211,7 @@ struct JSONParser {
             }
             throw SyntaxError("expected ',' or ']' but found \(describeCurrent())", at: location)
         }
-        let elements = Array(openElements[base...])
-        openElements.removeSubrange(base...)
+        let elements = openElements.popRegion(from: base)
         return Node(.array(elements), at: start)
     }
 

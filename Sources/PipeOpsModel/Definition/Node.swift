@@ -82,6 +82,14 @@ public struct Node: Sendable {
         return nil
     }
 
+    /// Whether this is an object with `key`; nothing is copied.
+    public func hasKey(_ key: String) -> Bool {
+        guard case .object(let members) = value else { return false }
+        let length = key.utf8.count
+        for index in members.indices where members[index].key.utf8.count == length && members[index].key == key { return true }
+        return false
+    }
+
     public func member(_ key: String) -> Member? {
         guard case .object(let members) = value else { return nil }
         let length = key.utf8.count

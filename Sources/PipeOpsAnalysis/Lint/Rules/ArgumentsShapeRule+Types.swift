@@ -44,6 +44,10 @@ extension ArgumentsShapeRule {
             return node.brief
         case "string":
             guard let string = node.string else { return nil }
+            // A string has between a quarter of its UTF-8 bytes and all of them as characters:
+            // when both ends are in range, so is its length, and no character is counted.
+            let bytes = string.utf8.count
+            if limits.contains(Double(bytes)) && limits.contains(Double((bytes + 3) / 4)) { return nil }
             let count = string.unicodeScalars.count
             return limits.contains(Double(count)) ? nil : "\(count) characters long"
         default: return nil

@@ -103,7 +103,9 @@ struct ArgumentsShapeRule: Rule {
 
     /// Every place a parameter flows into a typed API field, for the environment rule.
     static func parameterSinks(in pipeline: Pipeline, shapes: ServiceShapes = .shared) -> [ParameterSink] {
+        /// Where parameters flow, recorded only for `parameterSinks` (a lint has no use for them).
         var sinks: [ParameterSink] = []
+        var collectsSinks = false
         for step in pipeline.steps {
             guard let type = step.type, let (shape, removed) = ServiceShapes.argumentsShape(for: type),
                 let arguments = step.arguments, arguments.members != nil
@@ -111,6 +113,7 @@ struct ArgumentsShapeRule: Rule {
             var checker = Checker(
                 shapes: shapes, pipeline: pipeline, step: step, findings: FindingSink(rule: description, file: ""),
                 components: [.member("Arguments")])
+            checker.collectsSinks = true
             checker.check(arguments, shape: shape, removed: removed)
             sinks += checker.sinks
         }
@@ -124,7 +127,9 @@ struct ArgumentsShapeRule: Rule {
         let context: LintContext?
         var step: Step
         var findings: FindingSink
+        /// Where parameters flow, recorded only for `parameterSinks` (a lint has no use for them).
         var sinks: [ParameterSink] = []
+        var collectsSinks = false
         /// Pattern answers shared by every step of one lint, one table per pattern (see
         /// `ServiceShapes.matchesPattern`).
         var patternMemo: [[String: Bool]]
@@ -186,7 +191,7 @@ struct ArgumentsShapeRule: Rule {
                     findings.report("\(path) must be an object, not a \(node.typeName)", at: node, step: step)
                     return
                 }
-                for key in required where node[key] == nil && !removed.contains(key) {
+                for key in required where !node.hasKey(key) && !removed.contains(key) {
                     let unknown = present.filter { members[$0.key] == nil && !removed.contains($0.key) }.map(\.key)
                     if unknown.isEmpty {
                         findings.report("\(path) is missing required member '\(key)'", at: node, step: step)
@@ -268,7 +273,9 @@ struct ArgumentsShapeRule: Rule {
             switch reference {
             case .parameter(let name):
                 guard let parameter = pipeline.parameter(named: name) else { return }
-                sinks.append(ParameterSink(parameter: name, step: step.name, field: path, type: type, limits: limits))
+                if collectsSinks {
+                    sinks.append(ParameterSink(parameter: name, step: step.name, field: path, type: type, limits: limits))
+                }
                 if let kind = parameter.kind, !ArgumentsShapeRule.accepts(type, kind.apiType) {
                     findings.report(
                         "\(path) is \(ArgumentsShapeRule.article(type)) field, but Parameters.\(name) is a \(kind.rawValue) parameter; the service rejects the definition (\"Cannot assign property reference [Parameters.\(name)] to argument of type …\"): declare it as \(ArgumentsShapeRule.parameterKind(for: type)) or use a literal",

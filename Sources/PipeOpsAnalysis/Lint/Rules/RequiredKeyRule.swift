@@ -55,7 +55,7 @@ struct RequiredKeyRule: Rule {
         }
         for step in pipeline.steps {
             let required = step.type.map(StructureSchema.requiredStepKeys) ?? ["Name", "Type"]
-            for key in required where step.node[key] == nil {
+            for key in required where !step.node.hasKey(key) {
                 let label = step.name.isEmpty ? "a step" : "step '\(step.name)'"
                 findings.report("\(label) has no '\(key)'", at: step.node["Name"] ?? step.node, step: step)
             }
