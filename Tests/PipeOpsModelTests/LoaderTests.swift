@@ -69,6 +69,28 @@ import Testing
         #expect(comments[2] == ["cache-without-expiry"])
     }
 
+    @Test func aStreamWhoseSizeIsUnknownIsReadWhole() throws {
+        // A FIFO says its size is 0: the reader must grow its buffer (past its first 64 KB) and
+        // still stop one byte past the limit.
+        let directory = TemporaryDirectory()
+        let path = directory.url.appendingPathComponent("stream.json").path
+        #expect(mkfifo(path, 0o600) == 0)
+        let steps = (0..<3_000).map { #"{"Name": "S\#($0)", "Type": "Fail", "Arguments": {"ErrorMessage": "stop"}}"# }
+        let text = #"{"Version": "2020-12-01", "Steps": ["# + steps.joined(separator: ", ") + "]}"
+        #expect(text.utf8.count > 200 * 1024)
+        let writer = Thread {
+            if let handle = FileHandle(forWritingAtPath: path) {
+                handle.write(Data(text.utf8))
+                try? handle.close()
+            }
+        }
+        writer.start()
+        let document = try DocumentLoader.load(path: path)
+        #expect(document.byteCount == text.utf8.count)
+        #expect(document.root["Steps"]?.elements?.count == 3_000)
+        #expect(document.root["Steps"]?.elements?.last?["Name"]?.string == "S2999")
+    }
+
     @Test func propertyPathsParse() throws {
         let path = try PropertyPath.parseProperty(".ProcessingOutputConfig.Outputs['train'].S3Output.S3Uri").get()
         #expect(

@@ -15,7 +15,8 @@ struct RegionStack<Element> {
         storage = .allocate(capacity: capacity)
     }
 
-    mutating func push(_ element: Element) {
+    @inline(__always)
+    mutating func push(_ element: consuming Element) {
         if count == capacity {
             let wider = UnsafeMutablePointer<Element>.allocate(capacity: capacity * 2)
             wider.moveInitialize(from: storage, count: count)
@@ -33,6 +34,7 @@ struct RegionStack<Element> {
     }
 
     /// The first index from `start` whose entry `matches`.
+    @inline(__always)
     func firstIndex(from start: Int, where matches: (Element) -> Bool) -> Int? {
         var index = start
         while index < count {

@@ -205,24 +205,25 @@ struct ArgumentsShapeRule: Rule {
                 let patterns = entry.memberPatterns
                 // By index: a `for member in` loop copies (and retains) every member it passes.
                 for index in present.indices {
-                    let member = present[index]
-                    guard let (memberShape, position) = members[member.key] else {
-                        if removed.contains(member.key) { continue }
-                        let hint = Suggestion.didYouMean(member.key, in: Array(members.keys))
+                    // Read in place: a copy of the member would retain its key and value.
+                    let key = present[index].key
+                    guard let (memberShape, position) = members[key] else {
+                        if removed.contains(key) { continue }
+                        let hint = Suggestion.didYouMean(key, in: Array(members.keys))
                         findings.report(
-                            "'\(member.key)' is not a member of \(path)\(hint); \(shapes.updateHint)", at: member.keyLocation,
+                            "'\(key)' is not a member of \(path)\(hint); \(shapes.updateHint)", at: present[index].keyLocation,
                             step: step.name,
                             severity: .warning)
                         continue
                     }
-                    components.append(.member(member.key))
-                    if let memberEntry = shapes.entry(at: position) { check(member.value, entry: memberEntry) }
-                    if let pattern = patterns?[member.key], let value = member.value.string,
+                    components.append(.member(key))
+                    if let memberEntry = shapes.entry(at: position) { check(present[index].value, entry: memberEntry) }
+                    if let pattern = patterns?[key], let value = present[index].value.string,
                         !ServiceShapes.matches(value, pattern: pattern)
                     {
                         findings.report(
-                            "\(path) is \(member.value.brief); the API documentation requires it to match \(pattern)\(ArgumentsShapeRule.patternHint(memberShape, value)); the job fails when it starts",
-                            at: member.value, step: step)
+                            "\(path) is \(present[index].value.brief); the API documentation requires it to match \(pattern)\(ArgumentsShapeRule.patternHint(memberShape, value)); the job fails when it starts",
+                            at: present[index].value, step: step)
                     }
                     components.removeLast()
                 }

@@ -77,9 +77,10 @@ struct KeyTypeRule: Rule {
     func check(_ context: LintContext, into findings: inout FindingSink) {
         guard let pipeline = context.definition else { return }
         StructureSchema.forEachObject(in: pipeline) { object, schema, label, step in
-            for member in object.members ?? [] {
-                guard let kind = schema[member.key] else { continue }
-                if member.key == "DefaultValue" { continue }
+            guard case .object(let members) = object.value else { return }
+            for index in members.indices {
+                guard let kind = schema[members[index].key], members[index].key != "DefaultValue" else { continue }
+                let member = members[index]
                 if !kind.accepts(member.value) {
                     findings.report(
                         "'\(member.key)' in \(label()) must be \(kind.phrase), not \(member.value.typeName == "object" ? "an object" : "a \(member.value.typeName)")",
