@@ -214,7 +214,8 @@ public struct ServiceShapes: Sendable {
     /// table per pattern, `patternCount` of them): a definition repeats its roles, paths and
     /// images in every step, and a regular expression is costly where a lookup is not.
     package static func matchesPattern(_ value: String, of entry: Entry, memo: inout [[String: Bool]]) -> Bool {
-        guard let pattern = entry.pattern, memo.indices.contains(entry.patternIndex) else { return true }
+        guard let pattern = entry.pattern else { return true }
+        guard memo.indices.contains(entry.patternIndex) else { return matches(value, pattern: pattern) }
         if let known = memo[entry.patternIndex][value] { return known }
         let result = matches(value, pattern: pattern)
         memo[entry.patternIndex][value] = result
