@@ -70,33 +70,30 @@ public struct Node: Sendable {
 
     // MARK: Accessors
 
-    // Both look up by index so that only the match is copied (a `for member in` loop copies,
-    // and retains, every member it passes), and compare lengths first: a key's UTF-8 length is
-    // stored in the string, and most keys passed differ from the one sought in length.
-    public subscript(key: String) -> Node? {
-        guard case .object(let members) = value else { return nil }
+    /// Where `key` is among `members`. By index, so that only the match is copied (a `for member
+    /// in` loop copies, and retains, every member it passes), and lengths first: a key's UTF-8
+    /// length is stored in the string, and most keys passed differ from the one sought in length.
+    @inline(__always)
+    private static func position(of key: String, in members: [Member]) -> Int? {
         let length = key.utf8.count
-        for index in members.indices where members[index].key.utf8.count == length && members[index].key == key {
-            return members[index].value
-        }
+        for index in members.indices where members[index].key.utf8.count == length && members[index].key == key { return index }
         return nil
+    }
+
+    public subscript(key: String) -> Node? {
+        guard case .object(let members) = value, let index = Node.position(of: key, in: members) else { return nil }
+        return members[index].value
     }
 
     /// Whether this is an object with `key`; nothing is copied.
     public func hasKey(_ key: String) -> Bool {
         guard case .object(let members) = value else { return false }
-        let length = key.utf8.count
-        for index in members.indices where members[index].key.utf8.count == length && members[index].key == key { return true }
-        return false
+        return Node.position(of: key, in: members) != nil
     }
 
     public func member(_ key: String) -> Member? {
-        guard case .object(let members) = value else { return nil }
-        let length = key.utf8.count
-        for index in members.indices where members[index].key.utf8.count == length && members[index].key == key {
-            return members[index]
-        }
-        return nil
+        guard case .object(let members) = value, let index = Node.position(of: key, in: members) else { return nil }
+        return members[index]
     }
 
     public var members: [Member]? {
