@@ -167,13 +167,13 @@ public struct Pipeline: Sendable {
         // Every step node in document order with its place (a Condition's branch steps right
         // after it), then each step, which depends on its own node alone: built on several
         // threads for a large definition.
-        var places: [(node: Node, membership: BranchMembership?, forEachParent: Int?)] = []
+        var places: [(node: Node, type: StepType?, membership: BranchMembership?, forEachParent: Int?)] = []
         func gather(_ nodes: [Node], membership: BranchMembership?, forEachParent: Int?) {
             for node in nodes where node.members != nil {
                 let index = places.count
-                places.append((node, membership, forEachParent))
-                guard let arguments = node["Arguments"] else { continue }
                 let type = node["Type"]?.string.map(StepType.init)
+                places.append((node, type, membership, forEachParent))
+                guard let arguments = node["Arguments"] else { continue }
                 if type == .condition {
                     gather(
                         arguments["IfSteps"]?.elements ?? [], membership: BranchMembership(condition: index, branch: .ifSteps),
@@ -190,8 +190,7 @@ public struct Pipeline: Sendable {
         let found = places
         let workers = found.count >= Pipeline.concurrentSteps ? Concurrently.workers : 1
         let steps = Concurrently.map(found.count, workers: workers) { index in
-            let (node, membership, forEachParent) = found[index]
-            let type = node["Type"]?.string.map(StepType.init)
+            let (node, type, membership, forEachParent) = found[index]
             return Step(
                 index: index, name: node["Name"]?.string ?? "", node: node, type: type, arguments: node["Arguments"],
                 dependsOn: Pipeline.dependencies(of: node), membership: membership, forEachParent: forEachParent,

@@ -203,14 +203,8 @@ public struct ServiceShapes: Sendable {
         return false
     }
 
-    /// Whether a literal string matches a shape's pattern (true when the shape has none, or the
-    /// pattern is one this regular-expression engine cannot read).
-    public func matchesPattern(_ value: String, shape: String) -> Bool {
-        guard let pattern = entry(shape)?.pattern else { return true }
-        return Self.matches(value, pattern: pattern)
-    }
-
-    /// Whether a literal string matches an entry's pattern, with answers kept in `memo` (one
+    /// Whether a literal string matches an entry's pattern (true when it has none, or the
+    /// pattern is one this regular-expression engine cannot read), with answers kept in `memo` (one
     /// table per pattern, `patternCount` of them): a definition repeats its roles, paths and
     /// images in every step, and a regular expression is costly where a lookup is not.
     package static func matchesPattern(_ value: String, of entry: Entry, memo: inout [[String: Bool]]) -> Bool {

@@ -103,9 +103,7 @@ struct ArgumentsShapeRule: Rule {
 
     /// Every place a parameter flows into a typed API field, for the environment rule.
     static func parameterSinks(in pipeline: Pipeline, shapes: ServiceShapes = .shared) -> [ParameterSink] {
-        /// Where parameters flow, recorded only for `parameterSinks` (a lint has no use for them).
         var sinks: [ParameterSink] = []
-        var collectsSinks = false
         for step in pipeline.steps {
             guard let type = step.type, let (shape, removed) = ServiceShapes.argumentsShape(for: type),
                 let arguments = step.arguments, arguments.members != nil
@@ -123,7 +121,8 @@ struct ArgumentsShapeRule: Rule {
     private struct Checker {
         let shapes: ServiceShapes
         let pipeline: Pipeline
-        /// The lint's context, whose cache answers step property types (nil outside a lint).
+        /// The lint's context, whose cache answers step property types. Nil outside a lint
+        /// (`parameterSinks`, which keeps no findings): step properties are then not judged.
         let context: LintContext?
         var step: Step
         var findings: FindingSink
@@ -254,7 +253,7 @@ struct ArgumentsShapeRule: Rule {
                     components.removeLast()
                 }
             case .scalar(let type, let allowed):
-                checkScalar(node, type: type, allowed: allowed, entry: entry, shape: entry.name)
+                checkScalar(node, type: type, allowed: allowed, entry: entry)
             }
         }
 
@@ -288,10 +287,10 @@ struct ArgumentsShapeRule: Rule {
                         "the default of parameter '\(name)' is \(problem), but it flows into \(path) of step '\(step.name)', which takes \(ArgumentsShapeRule.rangePhrase(type, limits)); the job would fail when it starts",
                         at: value, step: step)
                 }
-            case .stepProperty(let name, let text):
-                guard let propertyType = propertyType(of: reference, step: name, path: text),
-                    !ArgumentsShapeRule.accepts(type, propertyType)
-                else { return }
+            case .stepProperty:
+                guard let propertyType = context?.scalarType(of: reference), !ArgumentsShapeRule.accepts(type, propertyType) else {
+                    return
+                }
                 findings.report(
                     "\(path) is \(ArgumentsShapeRule.article(type)) field, but '\(reference.text)' is \(ArgumentsShapeRule.article(propertyType)); the service rejects the definition (\"Cannot assign property reference … to argument of type …\")",
                     at: referenceNode, step: step)
@@ -299,9 +298,10 @@ struct ArgumentsShapeRule: Rule {
             }
         }
 
-        mutating func checkScalar(_ node: Node, type: String, allowed: [String]?, entry: ServiceShapes.Entry, shape: String) {
+        mutating func checkScalar(_ node: Node, type: String, allowed: [String]?, entry: ServiceShapes.Entry) {
             if node.isNull { return }
             let limits = entry.limits
+            let shape = entry.name
             let ok: Bool
             switch (type, node.value) {
             case ("string", .string), ("timestamp", .string), ("blob", .string): ok = true
@@ -342,13 +342,6 @@ struct ArgumentsShapeRule: Rule {
                     "\(path) is \(node.brief), which does not match the API's pattern \(entry.pattern ?? "") for \(shape)\(ArgumentsShapeRule.patternHint(shape, value)); the job fails when it starts",
                     at: node, step: step)
             }
-        }
-
-        /// The scalar type of `Steps.<step><path>`, nil when the step or the type is unknown.
-        func propertyType(of reference: Reference, step name: String, path text: String) -> String? {
-            if let context { return context.scalarType(of: reference) }
-            guard let target = pipeline.step(named: name), case .success(let parsed) = PropertyPath.parseProperty(text) else { return nil }
-            return StepProperties.scalarType(of: parsed, on: target, in: pipeline, shapes: shapes)
         }
 
         func describe(_ shape: ServiceShapes.Shape) -> String {
