@@ -48,11 +48,19 @@ public enum DocumentLoader {
 
     /// Reads and parses `path`. JSON is chosen by a `.json` extension or a leading `{`/`[`.
     public static func load(path: String, fileManager: FileManager = .default) throws(LoadError) -> Document {
-        let data = try read(path: path, fileManager: fileManager)
-        return try parse(data: data, path: path)
+        switch try read(path: path, fileManager: fileManager) {
+        case .small(let data): return try parse(data: data, path: path)
+        case .large(let buffer): return try parse(buffer.bytes, path: path, syntax: nil, releasing: buffer)
+        }
     }
 
-    static func read(path: String, fileManager: FileManager) throws(LoadError) -> Data {
+    enum FileBytes {
+        case small(Data)
+        /// A file of `concurrentChecksBytes` or more, in pages its parse hands back as it goes.
+        case large(FileBuffer)
+    }
+
+    static func read(path: String, fileManager: FileManager) throws(LoadError) -> FileBytes {
         var isDirectory: ObjCBool = false
         guard fileManager.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw .io(.fileNotFound(path))
@@ -63,9 +71,16 @@ public enum DocumentLoader {
         guard let handle = FileHandle(forReadingAtPath: path) else { throw .io(.unreadable(path, reason: "permission denied")) }
         defer { try? handle.close() }
         // Read at most one byte past the limit so a file that grows (or a FIFO) cannot exhaust memory.
+        if size >= concurrentChecksBytes, let buffer = FileBuffer(capacity: size + 1) {
+            if let error = buffer.fill(from: handle.fileDescriptor, limit: maximumFileBytes + 1) {
+                throw .io(.unreadable(path, reason: String(cString: strerror(error))))
+            }
+            if buffer.count > maximumFileBytes { throw .io(.fileTooLarge(path, bytes: buffer.count, limit: maximumFileBytes)) }
+            return .large(buffer)
+        }
         let data = try readAll(handle.fileDescriptor, expected: size, limit: maximumFileBytes + 1, path: path)
         if data.count > maximumFileBytes { throw .io(.fileTooLarge(path, bytes: data.count, limit: maximumFileBytes)) }
-        return data
+        return .small(data)
     }
 
     /// Every byte of `descriptor` up to `limit`, into a buffer of the size the file said it has
@@ -96,80 +111,67 @@ public enum DocumentLoader {
 
     /// Parses already-read bytes; `path` is only used for messages.
     public static func parse(data: Data, path: String, syntax forced: Document.Syntax? = nil) throws(LoadError) -> Document {
+        let parsed: Result<Document, LoadError> = data.withUnsafeBytes { raw in
+            do throws(LoadError) {
+                return .success(try parse(raw.bindMemory(to: UInt8.self), path: path, syntax: forced, releasing: nil))
+            } catch {
+                return .failure(error)
+            }
+        }
+        return try parsed.get()
+    }
+
+    /// Parses `bytes`; with `buffer` (which holds them), the pages both the parse and the byte
+    /// checks have passed are handed back while the rest is parsed.
+    static func parse(_ bytes: UnsafeBufferPointer<UInt8>, path: String, syntax forced: Document.Syntax?, releasing buffer: FileBuffer?)
+        throws(LoadError) -> Document
+    {
         var document: Document
-        if data.count >= concurrentChecksBytes {
+        if bytes.count >= concurrentChecksBytes {
             // A large file's two byte scans run on another core while it is parsed; the parse
             // reads invalid UTF-8 without harm, and its result is kept only if the file is valid.
-            let checks = ByteChecks(data)
+            let checks = ByteChecks(bytes)
+            let released = ReleasedPrefix()
+            let release = buffer.map { buffer in
+                { (offset: Int, location: SourceLocation) in released.parsed(to: offset, at: location, checked: checks.checked, buffer) }
+            }
             let parsed: Result<Document, LoadError>
-            do throws(LoadError) { parsed = .success(try parseData(data, path: path, syntax: forced, checkingUTF8: false)) } catch {
+            do throws(LoadError) { parsed = .success(try parseBytes(bytes, path: path, syntax: forced, release: release)) } catch {
                 parsed = .failure(error)
             }
             let (invalid, secrets) = checks.wait()
-            if let invalid { throw utf8Error(at: invalid, in: data, path: path) }
+            if let invalid { throw utf8Error(byte: invalid.byte, at: released.location(of: invalid.offset, in: bytes), path: path) }
             document = try parsed.get()
             document.mayHoldSecrets = secrets
         } else {
-            document = try parseData(data, path: path, syntax: forced)
-            document.mayHoldSecrets = SecretScanner.mayHoldAny(data)
+            if let offset = firstInvalidUTF8(in: bytes, from: 0, to: bytes.count).invalid {
+                throw utf8Error(byte: bytes[offset], at: location(ofByte: offset, in: bytes), path: path)
+            }
+            document = try parseBytes(bytes, path: path, syntax: forced, release: nil)
+            document.mayHoldSecrets = SecretScanner.mayHoldAny(bytes, from: 0, to: bytes.count)
         }
         ExitRetention.keep(document.root)
         return document
     }
 
-    /// Files from this size have their UTF-8 and secret scans beside the parse.
+    /// Files from this size have their UTF-8 and secret scans beside the parse, and hand back
+    /// their bytes as the parse passes them.
     static let concurrentChecksBytes = 1 << 20
 
-    /// The UTF-8 check and the secrets pre-scan of one file, on a thread of their own.
-    private final class ByteChecks: @unchecked Sendable {
-        private let done = DispatchSemaphore(value: 0)
-        private var invalid: Int?
-        private var secrets = false
-
-        init(_ data: Data) {
-            DispatchQueue.global(qos: .userInitiated).async { [self] in
-                invalid = DocumentLoader.firstInvalidUTF8(in: data)
-                secrets = SecretScanner.mayHoldAny(data)
-                done.signal()
-            }
-        }
-
-        func wait() -> (invalid: Int?, secrets: Bool) {
-            done.wait()
-            return (invalid, secrets)
-        }
-    }
-
-    static func utf8Error(at offset: Int, in data: Data, path: String) -> LoadError {
-        .syntax(
-            path: path,
-            SyntaxError(
-                String(format: "the file is not valid UTF-8 (byte 0x%02X); save it as UTF-8", data[data.startIndex + offset]),
-                at: location(ofByte: offset, in: data)))
-    }
-
-    static func parseData(_ data: Data, path: String, syntax forced: Document.Syntax?, checkingUTF8: Bool = true) throws(LoadError)
-        -> Document
-    {
-        if checkingUTF8, let offset = firstInvalidUTF8(in: data) { throw utf8Error(at: offset, in: data, path: path) }
-        let syntax = forced ?? detectSyntax(path: path, data: data)
+    private static func parseBytes(
+        _ bytes: UnsafeBufferPointer<UInt8>, path: String, syntax forced: Document.Syntax?, release: ((Int, SourceLocation) -> Void)?
+    ) throws(LoadError) -> Document {
+        let syntax = forced ?? detectSyntax(path: path, data: bytes)
         switch syntax {
         case .json:
-            let parsed: Result<(Node, [DuplicateKey]), SyntaxError> = data.withUnsafeBytes { raw in
-                do throws(SyntaxError) {
-                    return .success(try JSONParser.parse(raw.bindMemory(to: UInt8.self)))
-                } catch {
-                    return .failure(error)
-                }
-            }
-            switch parsed {
-            case .success(let (root, duplicates)):
-                return Document(path: path, syntax: .json, root: root, byteCount: data.count, duplicateKeys: duplicates)
-            case .failure(let error):
+            do throws(SyntaxError) {
+                let (root, duplicates) = try JSONParser.parse(bytes, release: release)
+                return Document(path: path, syntax: .json, root: root, byteCount: bytes.count, duplicateKeys: duplicates)
+            } catch {
                 throw .syntax(path: path, error)
             }
         case .yaml:
-            let text = String(decoding: data, as: UTF8.self)
+            let text = String(decoding: bytes, as: UTF8.self)
             do {
                 var converter = YAMLConverter()
                 guard let composed = try Yams.compose(yaml: text, .basic) else {
@@ -177,19 +179,19 @@ public enum DocumentLoader {
                 }
                 let root = try converter.convert(composed)
                 return Document(
-                    path: path, syntax: .yaml, root: root, byteCount: data.count,
+                    path: path, syntax: .yaml, root: root, byteCount: bytes.count,
                     ambiguousScalars: converter.ambiguous, suppressionComments: suppressions(in: text))
             } catch let error as SyntaxError {
                 throw .syntax(path: path, error)
             } catch let error as YamlError {
-                throw .syntax(path: path, syntaxError(from: error, data: data))
+                throw .syntax(path: path, syntaxError(from: error, bytes: bytes))
             } catch {
                 throw .syntax(path: path, SyntaxError("cannot parse YAML: \(error)", at: .start))
             }
         }
     }
 
-    static func detectSyntax(path: String, data: Data) -> Document.Syntax {
+    static func detectSyntax<Bytes: Sequence<UInt8>>(path: String, data: Bytes) -> Document.Syntax {
         let lower = path.lowercased()
         if lower.hasSuffix(".json") { return .json }
         if lower.hasSuffix(".yaml") || lower.hasSuffix(".yml") { return .yaml }
@@ -226,64 +228,7 @@ public enum DocumentLoader {
 
     // MARK: Encoding and positions
 
-    static func firstInvalidUTF8(in data: Data) -> Int? {
-        data.withUnsafeBytes { raw -> Int? in
-            let bytes = raw.bindMemory(to: UInt8.self)
-            var i = 0
-            let n = bytes.count
-            while i < n {
-                let b = bytes[i]
-                if b < 0x80 {
-                    i += 1
-                    continue
-                }
-                let length: Int
-                let minimum: UInt32
-                if b & 0xE0 == 0xC0 {
-                    length = 2
-                    minimum = 0x80
-                } else if b & 0xF0 == 0xE0 {
-                    length = 3
-                    minimum = 0x800
-                } else if b & 0xF8 == 0xF0 {
-                    length = 4
-                    minimum = 0x10000
-                } else {
-                    return i
-                }
-                guard i + length <= n else { return i }
-                var scalar = UInt32(b) & (0xFF >> (length + 1))
-                for k in 1..<length {
-                    let c = bytes[i + k]
-                    guard c & 0xC0 == 0x80 else { return i }
-                    scalar = scalar << 6 | UInt32(c & 0x3F)
-                }
-                if scalar < minimum || scalar > 0x10FFFF || (0xD800...0xDFFF).contains(scalar) { return i }
-                i += length
-            }
-            return nil
-        }
-    }
-
-    static func location(ofByte offset: Int, in data: Data) -> SourceLocation {
-        var line = 1
-        var column = 1
-        var index = data.startIndex
-        let end = data.startIndex + min(offset, data.count)
-        while index < end {
-            let byte = data[index]
-            if byte == 0x0A {
-                line += 1
-                column = 1
-            } else if byte & 0xC0 != 0x80 {
-                column += 1
-            }
-            index += 1
-        }
-        return SourceLocation(line: line, column: column)
-    }
-
-    static func syntaxError(from error: YamlError, data: Data) -> SyntaxError {
+    static func syntaxError(from error: YamlError, bytes: UnsafeBufferPointer<UInt8>) -> SyntaxError {
         func describe(_ context: YamlError.Context?, _ problem: String) -> String {
             if let context, !context.text.isEmpty, context.text.count < 200 { return "\(problem) (\(context.text))" }
             return problem
@@ -297,7 +242,7 @@ public enum DocumentLoader {
             }
             return SyntaxError("invalid YAML: \(message)", at: SourceLocation(line: max(mark.line, 1), column: max(mark.column, 1)))
         case .reader(let problem, let offset, _, _):
-            return SyntaxError("invalid YAML: \(problem)", at: offset.map { location(ofByte: $0, in: data) } ?? .start)
+            return SyntaxError("invalid YAML: \(problem)", at: offset.map { location(ofByte: $0, in: bytes) } ?? .start)
         case .duplicatedKeysInMapping(let duplicates, let context):
             let keys = duplicates.map { "'\($0)'" }.joined(separator: ", ")
             return SyntaxError(

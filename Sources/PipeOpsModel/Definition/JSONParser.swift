@@ -39,14 +39,27 @@ struct JSONParser {
     private var openMembers = RegionStack<Node.Member>()
     private var openElements = RegionStack<Node>()
     private var strings = StringTable()
+    /// Told, about once per `releaseInterval` bytes and only between two values, that nothing
+    /// before the given offset (at the given place) will be read again.
+    private let release: ((Int, SourceLocation) -> Void)?
+    private var nextRelease: Int
 
-    private init(bytes: UnsafeBufferPointer<UInt8>) {
+    static let releaseInterval = 1 << 20
+
+    private init(bytes: UnsafeBufferPointer<UInt8>, release: ((Int, SourceLocation) -> Void)?) {
         self.bytes = bytes
+        self.release = release
+        nextRelease = release == nil ? Int.max : JSONParser.releaseInterval
     }
 
-    /// Parses one JSON document. `bytes` must already be valid UTF-8.
-    static func parse(_ bytes: UnsafeBufferPointer<UInt8>) throws(SyntaxError) -> (Node, [DuplicateKey]) {
-        var parser = JSONParser(bytes: bytes)
+    /// Parses one JSON document. `bytes` must already be valid UTF-8. `release`, if given, is
+    /// told as the parse goes how far it has read for good, and that offset's line and column:
+    /// the tree holds no byte of the input, so what lies before may be handed back while the
+    /// rest is parsed.
+    static func parse(_ bytes: UnsafeBufferPointer<UInt8>, release: ((Int, SourceLocation) -> Void)? = nil) throws(SyntaxError)
+        -> (Node, [DuplicateKey])
+    {
+        var parser = JSONParser(bytes: bytes, release: release)
         defer {
             parser.openMembers.release()
             parser.openElements.release()
@@ -165,6 +178,7 @@ struct JSONParser {
                 if let earlier = openMembers.firstIndex(from: base, where: { $0.key == key }) { openMembers.remove(at: earlier) }
             }
             openMembers.push(Node.Member(key: key, keyLocation: keyLocation, value: value))
+            if index >= nextRelease { releaseRead() }
             skipWhitespace()
             guard index < bytes.count else {
                 throw SyntaxError("unexpected end of file inside an object opened at \(start); the document is truncated", at: location)
@@ -197,6 +211,7 @@ struct JSONParser {
             skipWhitespace()
             let element = try parseValue()
             openElements.push(element)
+            if index >= nextRelease { releaseRead() }
             skipWhitespace()
             guard index < bytes.count else {
                 throw SyntaxError("unexpected end of file inside an array opened at \(start); the document is truncated", at: location)
@@ -213,6 +228,12 @@ struct JSONParser {
         }
         let elements = openElements.popRegion(from: base)
         return Node(.array(elements), at: start)
+    }
+
+    /// Between two values: every byte before `index` is in the tree (copied) or was syntax.
+    private mutating func releaseRead() {
+        release?(index, location)
+        nextRelease = index + JSONParser.releaseInterval
     }
 
     private mutating func expectLiteral(_ literal: StaticString) throws(SyntaxError) {

@@ -215,6 +215,7 @@ extension Node: Equatable {
         case (.array(let a), .array(let b)): return a == b
         case (.string(let a), .string(let b)): return a == b
         case (.integer(let a), .integer(let b)): return a == b
+        case (.bigInteger(let a), .bigInteger(let b)): return a == b
         case (.number(let a), .number(let b)): return a == b
         case (.integer(let a), .number(let b)), (.number(let b), .integer(let a)): return Double(a) == b
         case (.bool(let a), .bool(let b)): return a == b

@@ -4,8 +4,9 @@ import Foundation
 /// most of its longer values (image URIs, role ARNs, S3 prefixes, `Get` paths of execution
 /// variables), and a shared Swift string costs a reference instead of a heap copy.
 ///
-/// Keys are the parse buffer's own bytes, so a lookup allocates nothing; the table lives only
-/// as long as its parser, while the buffer is valid. It is an open-addressing table with a
+/// A lookup compares the parse buffer's bytes with each candidate string's own UTF-8, so it
+/// allocates nothing and keeps no pointer into the buffer, whose pages a large file's parse
+/// hands back as it passes them (`FileBuffer`). It is an open-addressing table with a
 /// word-at-a-time hash rather than a `Dictionary`: SipHash over every string of a large
 /// definition was an eighth of its parse.
 struct StringTable {
@@ -21,10 +22,16 @@ struct StringTable {
     static let longestProbe = 32
 
     private struct Entry {
-        let start: UnsafePointer<UInt8>
         let count: Int
         let hash: UInt64
         let string: String
+
+        /// Whether the string is these bytes. Strings this table makes are native, so their
+        /// UTF-8 is contiguous; any other answer is "no", which only costs sharing.
+        @inline(__always)
+        func holds(_ start: UnsafePointer<UInt8>) -> Bool {
+            string.utf8.withContiguousStorageIfAvailable { own in memcmp(own.baseAddress!, start, count) == 0 } ?? false
+        }
     }
 
     private var entries: [Entry] = []
@@ -46,13 +53,13 @@ struct StringTable {
             if occupant == 0 {
                 let string = String(decoding: bytes, as: UTF8.self)
                 guard entries.count < StringTable.capacity else { return string }
-                entries.append(Entry(start: start, count: bytes.count, hash: hash, string: string))
+                entries.append(Entry(count: bytes.count, hash: hash, string: string))
                 slots[slot] = Int32(entries.count)
                 if entries.count * 2 > slots.count { grow() }
                 return string
             }
             let entry = entries[occupant - 1]
-            if entry.hash == hash, entry.count == bytes.count, memcmp(entry.start, start, bytes.count) == 0 { return entry.string }
+            if entry.hash == hash, entry.count == bytes.count, entry.holds(start) { return entry.string }
             slot = (slot + 1) & mask
         }
         return String(decoding: bytes, as: UTF8.self)

@@ -32,21 +32,25 @@ public enum SecretScanner {
 
     /// Whether a file's bytes could hold a credential at all (one pass, no allocation).
     public static func mayHoldAny(_ data: Data) -> Bool {
-        data.withUnsafeBytes { raw in
-            let bytes = raw.bindMemory(to: UInt8.self)
-            guard bytes.count >= 4 else { return false }
-            for i in 0..<(bytes.count - 3) {
-                let a = bytes[i] | 0x20
-                let b = bytes[i + 1] | 0x20
-                let c = bytes[i + 2] | 0x20
-                let d = bytes[i + 3] | 0x20
-                // akia, asia, secr(et), toke(n): lower-cased by setting bit 5 (letters only matter here).
-                if a == 0x61 && (b == 0x6B || b == 0x73) && c == 0x69 && d == 0x61 { return true }
-                if a == 0x73 && b == 0x65 && c == 0x63 && d == 0x72 { return true }
-                if a == 0x74 && b == 0x6F && c == 0x6B && d == 0x65 { return true }
-            }
-            return false
+        data.withUnsafeBytes { raw in mayHoldAny(raw.bindMemory(to: UInt8.self), from: 0, to: raw.count) }
+    }
+
+    /// The same for the four-byte windows that start in `from..<to` (a window is read whole, past
+    /// `to`), so that a file can be scanned a chunk at a time.
+    static func mayHoldAny(_ bytes: UnsafeBufferPointer<UInt8>, from: Int, to end: Int) -> Bool {
+        let last = min(end, bytes.count - 3)
+        guard from < last else { return false }
+        for i in from..<last {
+            let a = bytes[i] | 0x20
+            let b = bytes[i + 1] | 0x20
+            let c = bytes[i + 2] | 0x20
+            let d = bytes[i + 3] | 0x20
+            // akia, asia, secr(et), toke(n): lower-cased by setting bit 5 (letters only matter here).
+            if a == 0x61 && (b == 0x6B || b == 0x73) && c == 0x69 && d == 0x61 { return true }
+            if a == 0x73 && b == 0x65 && c == 0x63 && d == 0x72 { return true }
+            if a == 0x74 && b == 0x6F && c == 0x6B && d == 0x65 { return true }
         }
+        return false
     }
 
     /// Whether `haystack` holds the ASCII `needle` (case-insensitively when asked).
