@@ -318,7 +318,7 @@ public struct CredentialChain: Sendable {
             process.standardInput = FileHandle.nullDevice
             do { try process.run() } catch { throw .message("\(name) cannot start: \(error.localizedDescription)") }
             let data = out.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
+            _ = process.waitForExit()
             guard process.terminationStatus == 0 else { throw .message("\(name) exited with status \(process.terminationStatus)") }
             guard let root = try? DocumentLoader.parse(data: data, path: "credential_process", syntax: .json).root,
                 root["Version"]?.int == 1, let id = root["AccessKeyId"]?.string, let secret = root["SecretAccessKey"]?.string

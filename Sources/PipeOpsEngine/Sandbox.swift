@@ -128,7 +128,7 @@ public final class ProcessRunner: @unchecked Sendable {
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         do { try process.run() } catch { return false }
-        process.waitUntilExit()
+        _ = process.waitForExit()
         return process.terminationStatus == 0
     }
 
@@ -177,18 +177,11 @@ public final class ProcessRunner: @unchecked Sendable {
         lock.withLock { running[process.processIdentifier] = process }
         defer { _ = lock.withLock { running.removeValue(forKey: process.processIdentifier) } }
         var timedOut = false
-        if let timeout {
-            let deadline = Date().addingTimeInterval(timeout)
-            while process.isRunning {
-                if Date() > deadline {
-                    timedOut = true
-                    process.terminate()
-                    break
-                }
-                Thread.sleep(forTimeInterval: 0.02)
-            }
+        if let timeout, !process.waitForExit(until: Date().addingTimeInterval(timeout)) {
+            timedOut = true
+            process.terminate()
         }
-        process.waitUntilExit()
+        _ = process.waitForExit()
         return Outcome(exitCode: process.terminationStatus, timedOut: timedOut, signalled: process.terminationReason == .uncaughtSignal)
     }
 

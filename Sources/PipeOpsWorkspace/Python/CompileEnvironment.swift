@@ -132,7 +132,7 @@ enum CompileEnvironment {
         process.standardError = pipe
         do { try process.run() } catch { return (127, "\(error)") }
         let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        _ = process.waitForExit()
         return (process.terminationStatus, String(decoding: data, as: UTF8.self))
     }
 }

@@ -293,19 +293,13 @@ extension PythonDefinition {
             box.data = errors.fileHandleForReading.readDataToEndOfFile()
             group.leave()
         }
-        let deadline = Date().addingTimeInterval(timeout)
         var timedOut = false
-        while process.isRunning {
-            if Date() > deadline {
-                timedOut = true
-                process.terminate()
-                Thread.sleep(forTimeInterval: 2)
-                if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-                break
-            }
-            Thread.sleep(forTimeInterval: 0.02)
+        if !process.waitForExit(until: Date().addingTimeInterval(timeout)) {
+            timedOut = true
+            process.terminate()
+            if !process.waitForExit(until: Date().addingTimeInterval(2)) { kill(process.processIdentifier, SIGKILL) }
         }
-        process.waitUntilExit()
+        _ = process.waitForExit()
         group.wait()
         if timedOut {
             throw .message(
