@@ -215,3 +215,31 @@ extension FileBufferTests {
         #expect(json != other)
     }
 }
+
+extension FileBufferTests {
+    /// A large YAML file takes the same read (its pages are not handed back: YAML is parsed from
+    /// a copy) and loads as the same bytes parsed from memory do; an invalid byte in it is placed.
+    @Test func aLargeYAMLFileLoadsLikeItsBytes() throws {
+        let directory = TemporaryDirectory()
+        let steps = (0..<20_000).map { "  - Name: Step\($0)\n    Type: Fail\n    Arguments: {ErrorMessage: \"stop ä€\"}\n" }
+        let text = "Version: \"2020-12-01\"\nSteps:\n" + steps.joined()
+        #expect(text.utf8.count > DocumentLoader.concurrentChecksBytes)
+        let path = directory.write("big.yaml", text)
+        let loaded = try DocumentLoader.load(path: path)
+        #expect(loaded.syntax == .yaml)
+        #expect(loaded.root == (try DocumentLoader.parse(data: Data(text.utf8), path: path)).root)
+        #expect(loaded.root["Steps"]?.elements?.count == 20_000)
+
+        var bytes = Array(text.utf8)
+        let offset = bytes.indices.first { $0 > bytes.count / 2 && bytes[$0] == UInt8(ascii: "s") }!
+        bytes[offset] = 0xC0
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        let expected = bytes.withUnsafeBufferPointer { DocumentLoader.location(ofByte: offset, in: $0) }
+        #expect {
+            _ = try DocumentLoader.load(path: path)
+        } throws: { error in
+            guard case .syntax(_, let syntax) = error as? LoadError else { return false }
+            return syntax.location == expected && syntax.message.contains("(byte 0xC0)")
+        }
+    }
+}
