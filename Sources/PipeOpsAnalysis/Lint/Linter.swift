@@ -75,6 +75,7 @@ public struct Linter: Sendable {
         context.shapes = options.apiModel
         let rules = RuleRegistry.rules.filter { !options.disabled.contains($0.description.id) }
         let found = Self.check(rules, context, workers: Self.workers(for: context.document))
+        ExitRetention.keep(context)
         return suppress(found.flatMap { $0 }, in: context)
     }
 

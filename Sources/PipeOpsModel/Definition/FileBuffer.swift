@@ -79,6 +79,9 @@ final class FileBuffer: @unchecked Sendable {
     private static func map(_ length: Int) -> UnsafeMutableRawPointer? {
         let mapped = mmap(nil, length, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)
         guard let mapped, mapped != UnsafeMutableRawPointer(bitPattern: -1) else { return nil }
+        // Huge pages where the system offers them on request: a 30 MB read then takes 15 page
+        // faults instead of 7,500. Handing back part of a huge page splits it; nothing else changes.
+        _ = madvise(mapped, length, Int32(MADV_HUGEPAGE))
         return mapped
     }
 }
