@@ -46,6 +46,10 @@ public struct ServiceShapes: Sendable {
         package let members: [String: (shape: String, entry: Int)]
         /// A list's element or a map's value: its entry's position (-1: none).
         package let element: Int
+        /// The members again, as parallel lists (names; shape name, entry position and pattern),
+        /// for `member(_:)`.
+        private let memberNames: [String]
+        private let memberFacts: [(shape: String, entry: Int, pattern: String?)]
 
         init(
             name: String, shape: Shape, limits: Limits?, pattern: String?, memberPatterns: [String: String]?, patternIndex: Int,
@@ -59,6 +63,20 @@ public struct ServiceShapes: Sendable {
             self.patternIndex = patternIndex
             self.members = members
             self.element = element
+            memberNames = Array(members.keys)
+            memberFacts = memberNames.map { (members[$0]!.shape, members[$0]!.entry, memberPatterns?[$0]) }
+        }
+
+        /// A structure member's shape name, entry position and pattern. A linear search, lengths
+        /// first: a structure has a few dozen members at most, and hashing each key of every
+        /// step's arguments (SipHash) was a sixth of arguments-shape.
+        @inline(__always)
+        package func member(_ key: String) -> (shape: String, entry: Int, pattern: String?)? {
+            let length = key.utf8.count
+            for index in memberNames.indices where memberNames[index].utf8.count == length && memberNames[index] == key {
+                return memberFacts[index]
+            }
+            return nil
         }
     }
 

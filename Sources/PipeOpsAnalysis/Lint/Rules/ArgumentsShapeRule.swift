@@ -185,13 +185,12 @@ struct ArgumentsShapeRule: Rule {
             }
             switch shape {
             case .structure(_, let required):
-                let members = entry.members
                 guard let present = node.members else {
                     findings.report("\(path) must be an object, not a \(node.typeName)", at: node, step: step)
                     return
                 }
                 for key in required where !node.hasKey(key) && !removed.contains(key) {
-                    let unknown = present.filter { members[$0.key] == nil && !removed.contains($0.key) }.map(\.key)
+                    let unknown = present.filter { entry.member($0.key) == nil && !removed.contains($0.key) }.map(\.key)
                     if unknown.isEmpty {
                         findings.report("\(path) is missing required member '\(key)'", at: node, step: step)
                     } else {
@@ -201,14 +200,13 @@ struct ArgumentsShapeRule: Rule {
                             at: node, step: step, severity: .warning)
                     }
                 }
-                let patterns = entry.memberPatterns
                 // By index: a `for member in` loop copies (and retains) every member it passes.
                 for index in present.indices {
                     // Read in place: a copy of the member would retain its key and value.
                     let key = present[index].key
-                    guard let (memberShape, position) = members[key] else {
+                    guard let (memberShape, position, pattern) = entry.member(key) else {
                         if removed.contains(key) { continue }
-                        let hint = Suggestion.didYouMean(key, in: Array(members.keys))
+                        let hint = Suggestion.didYouMean(key, in: Array(entry.members.keys))
                         findings.report(
                             "'\(key)' is not a member of \(path)\(hint); \(shapes.updateHint)", at: present[index].keyLocation,
                             step: step.name,
@@ -217,7 +215,7 @@ struct ArgumentsShapeRule: Rule {
                     }
                     components.append(.member(key))
                     if let memberEntry = shapes.entry(at: position) { check(present[index].value, entry: memberEntry) }
-                    if let pattern = patterns?[key], let value = present[index].value.string,
+                    if let pattern, let value = present[index].value.string,
                         !ServiceShapes.matches(value, pattern: pattern)
                     {
                         findings.report(
