@@ -132,10 +132,16 @@ public final class ProcessRunner: @unchecked Sendable {
         return process.terminationStatus == 0
     }
 
+    /// How long a child stopped at its timeout has between SIGTERM and SIGKILL: SageMaker's own
+    /// grace for a job past its MaxRuntimeInSeconds.
+    public static let killGrace: TimeInterval = 120
+
     /// Runs `argv` (resolved on PATH when not absolute) and waits; stdout and stderr go to files.
+    /// Past `timeout` the child gets SIGTERM, and SIGKILL `grace` seconds later if it is still
+    /// running (a step that ignores SIGTERM must not keep the run waiting for ever).
     public func run(
         _ argv: [String], environment: [String: String], directory: String, stdoutPath: String, stderrPath: String,
-        stdin: Data? = nil, timeout: TimeInterval? = nil
+        stdin: Data? = nil, timeout: TimeInterval? = nil, grace: TimeInterval = ProcessRunner.killGrace
     ) throws(PipeOpsError) -> Outcome {
         guard let first = argv.first else { throw .message("empty command") }
         let process = Process()
@@ -180,6 +186,7 @@ public final class ProcessRunner: @unchecked Sendable {
         if let timeout, !process.waitForExit(until: Date().addingTimeInterval(timeout)) {
             timedOut = true
             process.terminate()
+            if !process.waitForExit(until: Date().addingTimeInterval(grace)) { kill(process.processIdentifier, SIGKILL) }
         }
         _ = process.waitForExit()
         return Outcome(exitCode: process.terminationStatus, timedOut: timedOut, signalled: process.terminationReason == .uncaughtSignal)
