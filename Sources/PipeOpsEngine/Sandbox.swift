@@ -132,9 +132,14 @@ public final class ProcessRunner: @unchecked Sendable {
         return process.terminationStatus == 0
     }
 
-    /// How long a child stopped at its timeout has between SIGTERM and SIGKILL: SageMaker's own
-    /// grace for a job past its MaxRuntimeInSeconds.
-    public static let killGrace: TimeInterval = 120
+    /// How long a child stopped at its timeout has between SIGTERM and SIGKILL. A step run by
+    /// `pipeops-sandbox` is stopped by it, group and all, after `PIPEOPS_GRACE` seconds (2); this
+    /// is one second more, for the child itself when it runs without the helper (unshare + sh),
+    /// where nothing else would end a step that ignores SIGTERM.
+    public static let killGrace: TimeInterval = {
+        let grace = ProcessInfo.processInfo.environment["PIPEOPS_GRACE"].flatMap { Int($0) } ?? 2
+        return TimeInterval(max(grace, 1) + 1)
+    }()
 
     /// Runs `argv` (resolved on PATH when not absolute) and waits; stdout and stderr go to files.
     /// Past `timeout` the child gets SIGTERM, and SIGKILL `grace` seconds later if it is still

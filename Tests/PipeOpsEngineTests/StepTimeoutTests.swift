@@ -4,8 +4,8 @@ import Testing
 
 @testable import PipeOpsEngine
 
-/// A step past its time limit is stopped even when it ignores SIGTERM: SIGKILL follows after the
-/// grace, as SageMaker does after 120 s (a short grace here).
+/// A child past its time limit is stopped even when it ignores SIGTERM and runs without
+/// `pipeops-sandbox` (which stops its group itself): SIGKILL follows after the grace.
 @Suite(.timeLimit(.minutes(1))) struct StepTimeoutTests {
     @Test func aChildThatIgnoresSIGTERMIsKilledAfterTheGrace() throws {
         let directory = TemporaryDirectory()
