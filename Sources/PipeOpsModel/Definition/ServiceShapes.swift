@@ -39,16 +39,13 @@ public struct ServiceShapes: Sendable {
         package let shape: Shape
         package let limits: Limits?
         package let pattern: String?
-        package let memberPatterns: [String: String]?
         /// Distinct per shape with a pattern (0..<patternCount), for per-lint answer memos.
         package let patternIndex: Int
-        /// A structure's members: each one's shape name and its entry's position (-1: none).
-        package let members: [String: (shape: String, entry: Int)]
         /// A list's element or a map's value: its entry's position (-1: none).
         package let element: Int
-        /// The members again, as parallel lists (names; shape name, entry position and pattern),
-        /// for `member(_:)`.
-        private let memberNames: [String]
+        /// A structure's member names, and beside each (for `member(_:)`) its shape name, its
+        /// entry's position (-1: none) and its pattern.
+        package let memberNames: [String]
         private let memberFacts: [(shape: String, entry: Int, pattern: String?)]
 
         init(
@@ -59,9 +56,7 @@ public struct ServiceShapes: Sendable {
             self.shape = shape
             self.limits = limits
             self.pattern = pattern
-            self.memberPatterns = memberPatterns
             self.patternIndex = patternIndex
-            self.members = members
             self.element = element
             memberNames = Array(members.keys)
             memberFacts = memberNames.map { (members[$0]!.shape, members[$0]!.entry, memberPatterns?[$0]) }

@@ -206,7 +206,7 @@ struct ArgumentsShapeRule: Rule {
                     let key = present[index].key
                     guard let (memberShape, position, pattern) = entry.member(key) else {
                         if removed.contains(key) { continue }
-                        let hint = Suggestion.didYouMean(key, in: Array(entry.members.keys))
+                        let hint = Suggestion.didYouMean(key, in: entry.memberNames)
                         findings.report(
                             "'\(key)' is not a member of \(path)\(hint); \(shapes.updateHint)", at: present[index].keyLocation,
                             step: step.name,
