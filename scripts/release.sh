@@ -26,6 +26,14 @@ for lib in git2 mbedtls mbedx509 mbedcrypto http_parser ssh2 crypto pcre2-8 z; d
     [ -f "$libdir/lib$lib.a" ] || { echo "release.sh: $libdir/lib$lib.a is missing (apt: the -dev package of $lib)" >&2; exit 2; }
     static_libs="$static_libs -l:lib$lib.a"
 done
+# libgit2's TLS set-up left out (scripts/libgit2-without-tls.c says why): every reference to the
+# four functions of the archive's streams/mbedtls.c member goes to that file's, so the member is
+# never taken.
+clang -O2 -fPIC -Wall -Werror $(pkg-config --cflags libgit2) -c scripts/libgit2-without-tls.c -o "$pc/libgit2-without-tls.o"
+without_tls=(-Xlinker "$pc/libgit2-without-tls.o")
+for function in git_mbedtls_stream_global_init git_mbedtls__set_cert_location git_mbedtls_stream_new git_mbedtls_stream_wrap; do
+    without_tls+=(-Xlinker "--wrap=$function")
+done
 cat > "$pc/libgit2.pc" <<PC
 libdir=$libdir
 includedir=$(pkg-config --variable=includedir libgit2)
@@ -44,8 +52,8 @@ PKG_CONFIG_PATH="$pc" swift package --scratch-path "$scratch" plugin generate-ma
 [ -s "$manual/pipeops.1" ] || { echo "release.sh: the generate-manual plugin wrote no pipeops.1" >&2; exit 1; }
 
 echo "==> swift build -c release --static-swift-stdlib (libgit2 static)" >&2
-PKG_CONFIG_PATH="$pc" swift build -c release --static-swift-stdlib --scratch-path "$scratch" 2>&1 | tail -n 2 >&2
-bin=$(PKG_CONFIG_PATH="$pc" swift build -c release --static-swift-stdlib --scratch-path "$scratch" --show-bin-path)
+PKG_CONFIG_PATH="$pc" swift build -c release --static-swift-stdlib --scratch-path "$scratch" "${without_tls[@]}" 2>&1 | tail -n 2 >&2
+bin=$(PKG_CONFIG_PATH="$pc" swift build -c release --static-swift-stdlib --scratch-path "$scratch" "${without_tls[@]}" --show-bin-path)
 
 stage=$(mktemp -d)
 root="$stage/$name"

@@ -5,6 +5,7 @@
 #   - under `env -i PATH=/usr/bin:/bin`, from a folder outside the repository, it prints its
 #     version, finds its helper, scaffolds a product, lints it, runs it and renders it
 #   - the tarball matches its .sha256, and a tampered tarball is refused by install.sh
+#   - libgit2 is linked without its TLS set-up, and `version` still reads the commit
 # Prints one line per check and a closing "release: N passed, N failed"; exits 1 on a failure.
 set -uo pipefail
 repo="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -47,5 +48,13 @@ check "init scaffolds a product" bash -c "$(declare -f run); outside='$outside' 
 check "lint of the scaffolded product is clean" bash -c "$(declare -f run); outside='$outside' prefix='$prefix' work='$work'; run lint"
 check "run --env dev succeeds" bash -c "$(declare -f run); outside='$outside' prefix='$prefix' work='$work'; run run --env dev"
 check "render --env prod" bash -c "$(declare -f run); outside='$outside' prefix='$prefix' work='$work'; run render --env prod | grep -q PipelineDefinition"
+# libgit2 linked without its TLS set-up (scripts/libgit2-without-tls.c): none of the texts of its
+# streams/mbedtls.c, the stand-in's refusal instead, and repositories still open and read.
+check "libgit2 without TLS: no certificate loading linked, the stand-in is" \
+    bash -c "! grep -aq 'failed to load CA certificates' '$prefix/bin/pipeops' && grep -aq 'pipeops links libgit2 without TLS' '$prefix/bin/pipeops'"
+check "version reads the commit through libgit2" bash -c "$(declare -f run); outside='$outside' prefix='$prefix' work='$work'; \
+    git -C '$outside/churn' init -q && git -C '$outside/churn' add -A && \
+    git -C '$outside/churn' -c user.name=release -c user.email=release@example.com commit -qm churn && \
+    run version | grep -q \"^commit *\$(git -C '$outside/churn' rev-parse HEAD)\""
 echo "release: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
