@@ -260,10 +260,8 @@ public enum LintSession {
         guard findings.contains(where: { $0.rule == ImageDigestRule.description.id && $0.severity == .warning }),
             let first = manifest.environments.first?.name
         else { return findings }
-        let shipped =
-            ((try? GitRepository.discover(from: manifest.directory)).flatMap { try? Ledger.records(in: $0) } ?? []).contains {
-                $0.kind == .promotion && $0.environment != first
-            }
+        let shipped = ((try? GitRepository.discover(from: manifest.directory)).flatMap { try? Ledger.promotedEnvironments(in: $0) } ?? [])
+            .contains { $0 != first }
         if shipped { return findings }
         return findings.map { finding in
             guard finding.rule == ImageDigestRule.description.id, finding.severity == .warning else { return finding }
