@@ -30,9 +30,6 @@ struct PipeOps: ParsableCommand {
 
     /// Maps every failure to the exit-code contract: usage errors and tool errors exit 2 with
     /// one line on stderr; ArgumentParser's help and version requests keep their behaviour.
-    /// The subcommands that lint a definition before they do anything else.
-    static let lintingCommands: Set<String> = ["lint", "run", "render", "diff", "promote", "upsert", "start", "plan", "lsp"]
-
     static func main() {
         // `pipeops --version` is what CI and wrappers call most often to probe the tool. It
         // answers before ArgumentParser runs: the parser's dynamic casts make the Swift runtime
@@ -44,9 +41,6 @@ struct PipeOps: ParsableCommand {
         PythonDefinition.notice = { message in Terminal.standardError("pipeops: " + message) }
         // Every command but the language server exits when done: its documents need not be freed.
         if CommandLine.arguments.dropFirst().first != "lsp" { ExitRetention.enable() }
-        // The commands that lint read the embedded API model on the other core while the
-        // arguments are parsed and the product is loaded.
-        if let command = CommandLine.arguments.dropFirst().first, lintingCommands.contains(command) { ServiceShapes.prefetch() }
         do {
             var command = try parseAsRoot()
             try command.run()

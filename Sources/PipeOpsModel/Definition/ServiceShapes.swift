@@ -103,13 +103,6 @@ public struct ServiceShapes: Sendable {
             ?? ServiceShapes(definitions: [], botocoreVersion: "0", stepTypes: [], source: "embedded")
     }()
 
-    /// Starts reading the embedded model on another thread (about 2 ms of parsing), for a
-    /// command that will lint: `shared` is initialised once whoever asks first, and whoever asks
-    /// while it is being read waits for it.
-    public static func prefetch() {
-        Thread.detachNewThread { _ = ServiceShapes.shared }
-    }
-
     /// One shape as a model states it: its kind, botocore's `min`/`max`, its `pattern` (matched
     /// whole; kept only where it means something for a definition) and, for a structure, the
     /// patterns the API documentation states for members and the shape does not carry (such as
