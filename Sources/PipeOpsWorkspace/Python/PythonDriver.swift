@@ -57,8 +57,22 @@ enum PythonDriver {
 
 
         # Each path's real path, once: imports list and open the same site-packages folders
-        # thousands of times, and a realpath is a system call per component.
-        _real = {}
+        # thousands of times, and a realpath is a system call per component. A new file in a
+        # folder already resolved costs one lstat (is the file itself a link?), not one per
+        # component: the import of the SDK opens about 1,200 files in a few hundred folders.
+        _real, _real_folders = {}, {}
+
+        def _resolved(name):
+            folder, leaf = os.path.split(name)
+            if leaf in ("", ".", "..") or not folder:
+                return os.path.realpath(name)
+            real_folder = _real_folders.get(folder)
+            if real_folder is None:
+                if len(_real_folders) >= 65536:
+                    _real_folders.clear()
+                real_folder = _real_folders[folder] = os.path.realpath(folder)
+            candidate = os.path.join(real_folder, leaf)
+            return os.path.realpath(candidate) if os.path.islink(candidate) else candidate
 
         def _inside(path):
             try:
@@ -69,7 +83,7 @@ enum PythonDriver {
                 if real is None:
                     if len(_real) >= 65536:
                         _real.clear()
-                    real = _real[name] = os.path.realpath(name)
+                    real = _real[name] = _resolved(name)
             except Exception:
                 return None
             if real != product and not real.startswith(product + os.sep):
