@@ -123,6 +123,44 @@ def model():
     }
 
 
+def escaped(text):
+    """A field of the table: backslash, tab, newline and carriage return written as \\, \\t, \\n, \\r."""
+    return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+
+
+def number(value):
+    return "" if value is None else json.dumps(value)
+
+
+def table(data):
+    """The model as the binary reads it at start-up, a line per shape and a field per tab (no tree
+    to build first): name, kind, min, max, pattern, then for a structure the member count and
+    each member and its shape, the required count and names, the documented-pattern count and
+    each member and pattern; for a list or map its element; for a scalar the enum count (- for
+    none) and values. The first line is the botocore version, the second the step types."""
+    lines = [escaped(data["botocore"]), "\t".join(escaped(t) for t in data["stepTypes"])]
+    for name in sorted(data["shapes"]):
+        entry = data["shapes"][name]
+        fields = [name, entry["k"], number(entry.get("n")), number(entry.get("x")), entry.get("p", "")]
+        if entry["k"] == "s":
+            members = sorted(entry.get("m", {}).items())
+            fields += [str(len(members))] + [part for member in members for part in member]
+            required = entry.get("r", [])
+            fields += [str(len(required))] + required
+            documented = sorted(entry.get("mp", {}).items())
+            fields += [str(len(documented))] + [part for member in documented for part in member]
+        elif entry["k"] in ("l", "m"):
+            fields.append(entry["e"])
+        elif "v" in entry:
+            fields += [str(len(entry["v"]))] + entry["v"]
+        else:
+            fields.append("-")
+        lines.append("\t".join(escaped(field) for field in fields))
+    text = "\n".join(lines)
+    assert '"""' not in text and "\\#" not in text, "the table cannot be a raw string literal"
+    return text
+
+
 def swift(payload, data):
     quotes = '"' * 3  # spelled so that this file, embedded below, never closes its own literal
     lines = [
@@ -134,11 +172,15 @@ def swift(payload, data):
         "package enum ServiceShapesData {",
         "    /// The botocore release the embedded model was made from.",
         "    package static let botocoreVersion = %s" % json.dumps(data["botocore"]),
-        "    /// The model (scripts/gen-shapes.py --json), parsed on first use.",
+        "    /// The model (scripts/gen-shapes.py --json), as `lint --api-model FILE` reads one.",
         "    static let json = #" + quotes,
     ]
     for i in range(0, len(payload), 4000):
         lines.append(payload[i:i + 4000] + "\\#")
+    lines.append(quotes + "#")
+    lines.append("    /// The same model as the table the binary reads (ServiceShapes.init(table:)).")
+    lines.append("    static let table = #" + quotes)
+    lines.extend(table(data).split("\n"))
     lines.append(quotes + "#")
     lines.append("    /// This generator, run with a Python definition's interpreter when its botocore is newer.")
     lines.append("    package static let generator = ##" + quotes)

@@ -5,7 +5,7 @@
 package enum ServiceShapesData {
     /// The botocore release the embedded model was made from.
     package static let botocoreVersion = "1.44.8"
-    /// The model (scripts/gen-shapes.py --json), parsed on first use.
+    /// The model (scripts/gen-shapes.py --json), as `lint --api-model FILE` reads one.
     static let json = #"""
 {"apiVersions":{"emr":"2009-03-31","emr-serverless":"2021-07-13","sagemaker":"2017-07-24"},"botocore":"1.44.8","shapes":{"AcceleratorPartitionLayout":{"k":"s","m":{"AcceleratorPartitionTypes":"AcceleratorPartitionTypeList"}},"AcceleratorPartitionLayouts":{"e":"AcceleratorPartitionLayout","k":"l","n":0,"x":32},"AcceleratorPartitionType":{"k":"string","n":0,"p":"mig-[0-9]+g\\.[0-9]+gb([+-][a-z0-9.]+)*","x":32},"AcceleratorPartitionTypeList":{"e":"AcceleratorPartitionType","k":"l","n":0,"x":32},"Accept":{"k":"string","n":0,"x":256},"AcceptEula":{"k":"boolean"},"AdditionalInferenceSpecificationDefinition":{"k":"s","m":{"Containers":"ModelPackageContainerDefinitionList","Description":"EntityDescription","Name":"EntityName","SupportedContentTypes":"ContentTypes","SupportedRealtimeInferenceInstanceTypes":"RealtimeInferenceInstanceTypes","SupportedResponseMIMETypes":"ResponseMIMETypes","SupportedTransformInstanceTypes":"TransformInstanceTypes"},"r":["Name","Containers"]},"AdditionalInferenceSpecifications":{"e":"AdditionalInferenceSpecificationDefinition","k":"l","n":1,"x":15},"AdditionalModelChannelName":{"k":"string","n":1,"p":"[A-Za-z0-9\\.\\-_]+","x":64},"AdditionalModelDataSource":{"k":"s","m":{"ChannelName":"AdditionalModelChannelName","S3DataSource":"S3ModelDataSource"},"r":["ChannelName","S3DataSource"]},"AdditionalModelDataSources":{"e":"AdditionalModelDataSource","k":"l","n":0,"x":5},"AdditionalS3DataSource":{"k":"s","m":{"CompressionType":"CompressionType","ETag":"String","S3DataType":"AdditionalS3DataSourceDataType","S3Uri":"S3Uri"},"r":["S3DataType","S3Uri"]},"AdditionalS3DataSourceDataType":{"k":"string","v":["S3Object","S3Prefix"]},"Alarm":{"k":"s","m":{"AlarmName":"AlarmName"}},"AlarmList":{"e":"Alarm","k":"l","n":1,"x":10},"AlarmName":{"k":"string","n":1,"x":255},"AlgorithmImage":{"k":"string","n":0,"x":255},"AlgorithmSpecification":{"k":"s","m":{"AlgorithmName":"ArnOrName","ContainerArguments":"TrainingContainerArguments","ContainerEntrypoint":"TrainingContainerEntrypoint","EnableSageMakerMetricsTimeSeries":"Boolean","MetricDefinitions":"MetricDefinitionList","TrainingImage":"AlgorithmImage","TrainingImageConfig":"TrainingImageConfig","TrainingInputMode":"TrainingInputMode"},"r":["TrainingInputMode"]},"AppManaged":{"k":"boolean"},"AppSpecification":{"k":"s","m":{"ContainerArguments":"ContainerArguments","ContainerEntrypoint":"ContainerEntrypoint","ImageUri":"ImageUri"},"r":["ImageUri"]},"ApprovalDescription":{"k":"string","n":0,"x":1024},"ArnOrName":{"k":"string","n":1,"p":"(arn:aws[a-z\\-]*:sagemaker:[a-z0-9\\-]*:[0-9]{12}:[a-z\\-]*\\/)?([a-zA-Z0-9]([a-zA-Z0-9-]){0,62})(?<!-)","x":170},"AssemblyType":{"k":"string","v":["None","Line"]},"AssociationInfo":{"k":"s","m":{"DestinationArn":"String2048","SourceArn":"String2048"},"r":["SourceArn","DestinationArn"]},"AssociationInfoList":{"e":"AssociationInfo","k":"l","n":0,"x":10},"AsyncInferenceClientConfig":{"k":"s","m":{"MaxConcurrentInvocationsPerInstance":"MaxConcurrentInvocationsPerInstance"}},"AsyncInferenceConfig":{"k":"s","m":{"ClientConfig":"AsyncInferenceClientConfig","OutputConfig":"AsyncInferenceOutputConfig"},"r":["OutputConfig"]},"AsyncInferenceNotificationConfig":{"k":"s","m":{"ErrorTopic":"SnsTopicArn","IncludeInferenceResponseIn":"AsyncNotificationTopicTypeList","SuccessTopic":"SnsTopicArn"}},"AsyncInferenceOutputConfig":{"k":"s","m":{"KmsKeyId":"KmsKeyId","NotificationConfig":"AsyncInferenceNotificationConfig","S3FailurePath":"DestinationS3Uri","S3OutputPath":"DestinationS3Uri"}},"AsyncNotificationTopicTypeList":{"e":"AsyncNotificationTopicTypes","k":"l","n":0,"x":2},"AsyncNotificationTopicTypes":{"k":"string","v":["SUCCESS_NOTIFICATION_TOPIC","ERROR_NOTIFICATION_TOPIC"]},"AthenaCatalog":{"k":"string","n":1,"x":256},"AthenaDatabase":{"k":"string","n":1,"x":255},"AthenaDatasetDefinition":{"k":"s","m":{"Catalog":"AthenaCatalog","Database":"AthenaDatabase","KmsKeyId":"KmsKeyId","OutputCompression":"AthenaResultCompressionType","OutputFormat":"AthenaResultForm\#
 at","OutputS3Uri":"S3Uri","QueryString":"AthenaQueryString","WorkGroup":"AthenaWorkGroup"},"r":["Catalog","Database","QueryString","OutputS3Uri","OutputFormat"]},"AthenaQueryString":{"k":"string","n":1,"x":4096},"AthenaResultCompressionType":{"k":"string","v":["GZIP","SNAPPY","ZLIB"]},"AthenaResultFormat":{"k":"string","v":["PARQUET","ORC","AVRO","JSON","TEXTFILE"]},"AthenaStepMetadata":{"k":"s","m":{"QueryExecutionId":"String256","S3OutputLocation":"String1024"}},"AthenaWorkGroup":{"k":"string","n":1,"p":"[a-zA-Z0-9._-]+","x":128},"AttributeName":{"k":"string","n":1,"x":256},"AttributeNames":{"e":"AttributeName","k":"l","n":0,"x":16},"AutoGenerateEndpointName":{"k":"boolean"},"AutoMLAlgorithm":{"k":"string","v":["xgboost","linear-learner","mlp","lightgbm","catboost","randomforest","extra-trees","nn-torch","fastai","cnn-qr","deepar","prophet","npts","arima","ets"]},"AutoMLAlgorithmConfig":{"k":"s","m":{"AutoMLAlgorithms":"AutoMLAlgorithms"},"r":["AutoMLAlgorithms"]},"AutoMLAlgorithms":{"e":"AutoMLAlgorithm","k":"l","n":0,"x":11},"AutoMLAlgorithmsConfig":{"e":"AutoMLAlgorithmConfig","k":"l","n":0,"x":1},"AutoMLCandidate":{"k":"s","m":{"CandidateName":"CandidateName","CandidateProperties":"CandidateProperties","CandidateStatus":"CandidateStatus","CandidateSteps":"CandidateSteps","CreationTime":"Timestamp","EndTime":"Timestamp","FailureReason":"AutoMLFailureReason","FinalAutoMLJobObjectiveMetric":"FinalAutoMLJobObjectiveMetric","InferenceContainerDefinitions":"AutoMLInferenceContainerDefinitions","InferenceContainers":"AutoMLContainerDefinitions","LastModifiedTime":"Timestamp","ObjectiveStatus":"ObjectiveStatus"},"r":["CandidateName","ObjectiveStatus","CandidateSteps","CandidateStatus","CreationTime","LastModifiedTime"]},"AutoMLCandidateGenerationConfig":{"k":"s","m":{"AlgorithmsConfig":"AutoMLAlgorithmsConfig","FeatureSpecificationS3Uri":"S3Uri"}},"AutoMLCandidateStep":{"k":"s","m":{"CandidateStepArn":"CandidateStepArn","CandidateStepName":"CandidateStepName","CandidateStepType":"CandidateStepType"},"r":["CandidateStepType","CandidateStepArn","CandidateStepName"]},"AutoMLChannel":{"k":"s","m":{"ChannelType":"AutoMLChannelType","CompressionType":"CompressionType","ContentType":"ContentType","DataSource":"AutoMLDataSource","SampleWeightAttributeName":"SampleWeightAttributeName","TargetAttributeName":"TargetAttributeName"},"r":["TargetAttributeName"]},"AutoMLChannelType":{"k":"string","v":["training","validation"]},"AutoMLContainerDefinition":{"k":"s","m":{"Environment":"EnvironmentMap","Image":"ContainerImage","ModelDataUrl":"Url"},"r":["Image","ModelDataUrl"]},"AutoMLContainerDefinitions":{"e":"AutoMLContainerDefinition","k":"l","n":0,"x":5},"AutoMLDataSource":{"k":"s","m":{"S3DataSource":"AutoMLS3DataSource"},"r":["S3DataSource"]},"AutoMLDataSplitConfig":{"k":"s","m":{"ValidationFraction":"ValidationFraction"}},"AutoMLFailureReason":{"k":"string","n":0,"x":1024},"AutoMLInferenceContainerDefinitions":{"e":"AutoMLContainerDefinitions","k":"m","n":0,"x":2},"AutoMLInputDataConfig":{"e":"AutoMLChannel","k":"l","n":1,"x":2},"AutoMLJobArn":{"k":"string","n":1,"p":"arn:aws[a-z\\-]*:sagemaker:[a-z0-9\\-]*:[0-9]{12}:automl-job/.*","x":256},"AutoMLJobArtifacts":{"k":"s","m":{"CandidateDefinitionNotebookLocation":"CandidateDefinitionNotebookLocation","DataExplorationNotebookLocation":"DataExplorationNotebookLocation"}},"AutoMLJobCompletionCriteria":{"k":"s","m":{"MaxAutoMLJobRuntimeInSeconds":"MaxAutoMLJobRuntimeInSeconds","MaxCandidates":"MaxCandidates","MaxRuntimePerTrainingJobInSeconds":"MaxRuntimePerTrainingJobInSeconds"}},"AutoMLJobConfig":{"k":"s","m":{"CandidateGenerationConfig":"AutoMLCandidateGenerationConfig","CompletionCriteria":"AutoMLJobCompletionCriteria","DataSplitConfig":"AutoMLDataSplitConfig","Mode":"AutoMLMode","SecurityConfig":"AutoMLSecurityConfig"}},"AutoMLJobName":{"k":"string","n":1,"p":"[a-zA-Z0-9](-*[a-zA-Z0-9]){0,31}","x":32},"AutoMLJobObjective":{"k":"s","m":{"MetricName":"AutoMLMetricEnum"},"r":["MetricName"]},"\#
@@ -35,6 +35,823 @@ sformOutput","TransformResources"]},"TransformJobName":{"k":"string","n":1,"p":"
 "p":"[0-9a-z]+","x":64},"emrs.Arn":{"k":"string","n":20,"p":"([    -~\u0085\u00a0-\ud7ff\ue000-\ufffd\u10000-\u10ffFF]+)","x":2048},"emrs.AttemptNumber":{"k":"integer","n":1},"emrs.Boolean":{"k":"boolean"},"emrs.CloudWatchLoggingConfiguration":{"k":"s","m":{"enabled":"emrs.Boolean","encryptionKeyArn":"emrs.EncryptionKeyArn","logGroupName":"emrs.LogGroupName","logStreamNamePrefix":"emrs.LogStreamNamePrefix","logTypes":"emrs.LogTypeMap"},"r":["enabled"]},"emrs.Configuration":{"k":"s","m":{"classification":"emrs.String1024","configurations":"emrs.ConfigurationList","properties":"emrs.SensitivePropertiesMap"},"r":["classification"]},"emrs.ConfigurationList":{"e":"emrs.Configuration","k":"l","n":0,"x":100},"emrs.ConfigurationOverrides":{"k":"s","m":{"applicationConfiguration":"emrs.ConfigurationList","diskEncryptionConfiguration":"emrs.DiskEncryptionConfiguration","monitoringConfiguration":"emrs.MonitoringConfiguration"}},"emrs.ConfigurationPropertyValue":{"k":"string","n":0,"p":".*\\S.*","x":1024},"emrs.Date":{"k":"timestamp"},"emrs.DiskEncryptionConfiguration":{"k":"s","m":{"encryptionContext":"emrs.EncryptionContext","encryptionKeyArn":"emrs.EncryptionKeyArn"}},"emrs.Double":{"k":"double"},"emrs.Duration":{"k":"long","n":0,"x":1000000},"emrs.EncryptionContext":{"e":"emrs.EncryptionContextValue","k":"m","n":0,"x":8},"emrs.EncryptionContextValue":{"k":"string","n":1,"x":384},"emrs.EncryptionKeyArn":{"k":"string","n":20,"p":"arn:(aws[a-zA-Z0-9-]*):kms:[a-zA-Z0-9\\-]*:([0-9]{12}):key\\/[a-zA-Z0-9-]+","x":2048},"emrs.EntryPointArgument":{"k":"string","n":0},"emrs.EntryPointArguments":{"e":"emrs.EntryPointArgument","k":"l","n":0,"x":1024},"emrs.EntryPointPath":{"k":"string","n":1,"p":".*\\S.*","x":4096},"emrs.FlexExecution":{"k":"s","m":{"enabled":"emrs.Boolean"}},"emrs.GetJobRunResponse":{"k":"s","m":{"jobRun":"emrs.JobRun"},"r":["jobRun"]},"emrs.Hive":{"k":"s","m":{"initQueryFile":"emrs.InitScriptPath","parameters":"emrs.HiveCliParameters","query":"emrs.Query"},"r":["query"]},"emrs.HiveCliParameters":{"k":"string","n":1,"p":".*\\S.*","x":102400},"emrs.IAMRoleArn":{"k":"string","n":20,"p":"arn:(aws[a-zA-Z0-9-]*):iam::([0-9]{12}):(role((\\u002F)|(\\u002F[\\u0021-\\u007F]+\\u002F))[\\w+=,.@-]+)","x":2048},"emrs.ImageConfiguration":{"k":"s","m":{"applicationLevelDigestResolution":"emrs.Boolean","imageUri":"emrs.ImageUri","resolvedImageDigest":"emrs.ImageDigest"},"r":["imageUri"]},"emrs.ImageDigest":{"k":"string","p":"sha256:[0-9a-f]{64}"},"emrs.ImageUri":{"k":"string","n":1,"p":"([0-9]{12})\\.dkr\\.ecr\\.([a-z0-9-]+).([a-z0-9._-]+)\\/((?:[a-z0-9]+(?:[-._][a-z0-9]+)*/)*[a-z0-9]+(?:[-._][a-z0-9]+)*)(?::([a-zA-Z0-9_]+[a-zA-Z0-9-._]*)|@(sha256:[0-9a-f]{64}))","x":1024},"emrs.InitScriptPath":{"k":"string","n":1,"p":".*\\S.*","x":256},"emrs.Integer":{"k":"integer"},"emrs.JobArn":{"k":"string","n":60,"p":"arn:(aws[a-zA-Z0-9-]*):emr-serverless:.+:(\\d{12}):\\/applications\\/[0-9a-zA-Z]+\\/jobruns\\/[0-9a-zA-Z]+","x":1024},"emrs.JobDriver":{"k":"s","m":{"hive":"emrs.Hive","sparkSubmit":"emrs.SparkSubmit"}},"emrs.JobRun":{"k":"s","m":{"applicationId":"emrs.ApplicationId","arn":"emrs.JobArn","attempt":"emrs.AttemptNumber","attemptCreatedAt":"emrs.Date","attemptUpdatedAt":"emrs.Date","billedResourceUtilization":"emrs.ResourceUtilization","configurationOverrides":"emrs.ConfigurationOverrides","createdAt":"emrs.Date","createdBy":"emrs.RequestIdentityUserArn","endedAt":"emrs.Date","executionIamPolicy":"emrs.JobRunExecutionIamPolicy","executionRole":"emrs.IAMRoleArn","executionTimeoutMinutes":"emrs.Duration","flexExecution":"emrs.FlexExecution","imageConfiguration":"emrs.ImageConfiguration","jobDriver":"emrs.JobDriver","jobRunId":"emrs.JobRunId","mode":"emrs.JobRunMode","name":"emrs.String256","networkConfiguration":"emrs.NetworkConfiguration","queuedDurationMilliseconds":"emrs.Long","releaseLabel":"emrs.ReleaseLabel","retryPolicy":"emrs.RetryPolicy","startedAt":"emrs.Date","state":"emrs.JobRunState","stateDetails":"emrs.String256","tags":"emrs.TagMap"\#
 ,"totalExecutionDurationSeconds":"emrs.Integer","totalResourceUtilization":"emrs.TotalResourceUtilization","updatedAt":"emrs.Date","workerTypeSpecifications":"emrs.WorkerTypeSpecificationMap"},"r":["applicationId","jobRunId","arn","createdBy","createdAt","updatedAt","executionRole","state","stateDetails","releaseLabel","jobDriver"]},"emrs.JobRunExecutionIamPolicy":{"k":"s","m":{"policy":"emrs.PolicyDocument","policyArns":"emrs.PolicyArnList"}},"emrs.JobRunId":{"k":"string","n":1,"p":"[0-9a-z]+","x":64},"emrs.JobRunMode":{"k":"string","v":["BATCH","STREAMING"]},"emrs.JobRunState":{"k":"string","v":["SUBMITTED","PENDING","SCHEDULED","RUNNING","SUCCESS","FAILED","CANCELLING","CANCELLED","QUEUED"]},"emrs.LogGroupName":{"k":"string","n":1,"p":"[\\.\\-_/#A-Za-z0-9]+","x":512},"emrs.LogStreamNamePrefix":{"k":"string","n":1,"p":"[^:*]*","x":512},"emrs.LogTypeList":{"e":"emrs.LogTypeString","k":"l","n":1,"x":5},"emrs.LogTypeMap":{"e":"emrs.LogTypeList","k":"m","n":1,"x":4},"emrs.LogTypeString":{"k":"string","n":1,"p":"[a-zA-Z]+[-_]*[a-zA-Z]+","x":50},"emrs.Long":{"k":"long"},"emrs.ManagedPersistenceMonitoringConfiguration":{"k":"s","m":{"enabled":"emrs.Boolean","encryptionKeyArn":"emrs.EncryptionKeyArn"}},"emrs.MonitoringConfiguration":{"k":"s","m":{"cloudWatchLoggingConfiguration":"emrs.CloudWatchLoggingConfiguration","managedPersistenceMonitoringConfiguration":"emrs.ManagedPersistenceMonitoringConfiguration","prometheusMonitoringConfiguration":"emrs.PrometheusMonitoringConfiguration","s3MonitoringConfiguration":"emrs.S3MonitoringConfiguration"}},"emrs.NetworkConfiguration":{"k":"s","m":{"securityGroupIds":"emrs.SecurityGroupIds","subnetIds":"emrs.SubnetIds"}},"emrs.PolicyArnList":{"e":"emrs.Arn","k":"l","n":0,"x":10},"emrs.PolicyDocument":{"k":"string","n":1,"p":"([    -\u00ff]+)","x":2048},"emrs.PrometheusMonitoringConfiguration":{"k":"s","m":{"remoteWriteUrl":"emrs.PrometheusUrlString"}},"emrs.PrometheusUrlString":{"k":"string","n":1,"p":"https://aps-workspaces.([a-z]{2}-[a-z-]{1,20}-[1-9]).amazonaws(.[0-9A-Za-z]{2,4})+/workspaces/[-_.0-9A-Za-z]{1,100}/api/v1/remote_write","x":10280},"emrs.Query":{"k":"string","n":1,"p":".*\\S.*","x":10280},"emrs.ReleaseLabel":{"k":"string","n":1,"p":"[A-Za-z0-9._/-]+","x":64},"emrs.RequestIdentityUserArn":{"k":"string","n":20,"p":"arn:(aws[a-zA-Z0-9-]*):(iam|sts)::(\\d{12})?:[\\w/+=,.@-]+","x":2048},"emrs.ResourceUtilization":{"k":"s","m":{"memoryGBHour":"emrs.Double","storageGBHour":"emrs.Double","vCPUHour":"emrs.Double"}},"emrs.RetryPolicy":{"k":"s","m":{"maxAttempts":"emrs.AttemptNumber","maxFailedAttemptsPerHour":"emrs.RetryPolicyMaxFailedAttemptsPerHourInteger"}},"emrs.RetryPolicyMaxFailedAttemptsPerHourInteger":{"k":"integer","n":1},"emrs.S3MonitoringConfiguration":{"k":"s","m":{"encryptionKeyArn":"emrs.EncryptionKeyArn","logUri":"emrs.UriString"}},"emrs.SecurityGroupIds":{"e":"emrs.SecurityGroupString","k":"l","n":0,"x":5},"emrs.SecurityGroupString":{"k":"string","n":1,"p":"[-0-9a-zA-Z]+.*","x":32},"emrs.SensitivePropertiesMap":{"e":"emrs.ConfigurationPropertyValue","k":"m","n":0,"x":100},"emrs.SparkSubmit":{"k":"s","m":{"entryPoint":"emrs.EntryPointPath","entryPointArguments":"emrs.EntryPointArguments","sparkSubmitParameters":"emrs.SparkSubmitParameters"},"r":["entryPoint"]},"emrs.SparkSubmitParameters":{"k":"string","n":1,"p":".*\\S.*","x":102400},"emrs.String1024":{"k":"string","n":1,"p":".*\\S.*","x":1024},"emrs.String256":{"k":"string","n":1,"p":".*\\S.*","x":256},"emrs.SubnetIds":{"e":"emrs.SubnetString","k":"l","n":0,"x":16},"emrs.SubnetString":{"k":"string","n":1,"p":"[-0-9a-zA-Z]+.*","x":32},"emrs.TagMap":{"e":"emrs.TagValue","k":"m","n":0,"x":200},"emrs.TagValue":{"k":"string","n":0,"p":"[A-Za-z0-9 /_.:=+@-]*","x":256},"emrs.TotalResourceUtilization":{"k":"s","m":{"memoryGBHour":"emrs.Double","storageGBHour":"emrs.Double","vCPUHour":"emrs.Double"}},"emrs.UriString":{"k":"string","n":1,"x":10280},"emrs.WorkerTypeSpecification":{"k":"s","m":{"imageConfiguration":"emrs.ImageConfigura\#
 tion"}},"emrs.WorkerTypeSpecificationMap":{"e":"emrs.WorkerTypeSpecification","k":"m"}},"stepTypes":["Athena","AutoML","BedrockCustomModel","BedrockCustomModelDeployment","BedrockModelImport","BedrockProvisionedModelThroughput","Callback","ClarifyCheck","Cleanup","Condition","EMR","EMRServerless","Endpoint","EndpointConfig","Fail","ForEach","HubContent","InferenceComponent","Job","Lambda","Lineage","Model","Processing","QualityCheck","RegisterModel","Training","Transform","Tuning"]}\#
+"""#
+    /// The same model as the table the binary reads (ServiceShapes.init(table:)).
+    static let table = #"""
+1.44.8
+Athena	AutoML	BedrockCustomModel	BedrockCustomModelDeployment	BedrockModelImport	BedrockProvisionedModelThroughput	Callback	ClarifyCheck	Cleanup	Condition	EMR	EMRServerless	Endpoint	EndpointConfig	Fail	ForEach	HubContent	InferenceComponent	Job	Lambda	Lineage	Model	Processing	QualityCheck	RegisterModel	Training	Transform	Tuning
+AcceleratorPartitionLayout	s				1	AcceleratorPartitionTypes	AcceleratorPartitionTypeList	0	0
+AcceleratorPartitionLayouts	l	0	32		AcceleratorPartitionLayout
+AcceleratorPartitionType	string	0	32	mig-[0-9]+g\\.[0-9]+gb([+-][a-z0-9.]+)*	-
+AcceleratorPartitionTypeList	l	0	32		AcceleratorPartitionType
+Accept	string	0	256		-
+AcceptEula	boolean				-
+AdditionalInferenceSpecificationDefinition	s				7	Containers	ModelPackageContainerDefinitionList	Description	EntityDescription	Name	EntityName	SupportedContentTypes	ContentTypes	SupportedRealtimeInferenceInstanceTypes	RealtimeInferenceInstanceTypes	SupportedResponseMIMETypes	ResponseMIMETypes	SupportedTransformInstanceTypes	TransformInstanceTypes	2	Name	Containers	0
+AdditionalInferenceSpecifications	l	1	15		AdditionalInferenceSpecificationDefinition
+AdditionalModelChannelName	string	1	64	[A-Za-z0-9\\.\\-_]+	-
+AdditionalModelDataSource	s				2	ChannelName	AdditionalModelChannelName	S3DataSource	S3ModelDataSource	2	ChannelName	S3DataSource	0
+AdditionalModelDataSources	l	0	5		AdditionalModelDataSource
+AdditionalS3DataSource	s				4	CompressionType	CompressionType	ETag	String	S3DataType	AdditionalS3DataSourceDataType	S3Uri	S3Uri	2	S3DataType	S3Uri	0
+AdditionalS3DataSourceDataType	string				2	S3Object	S3Prefix
+Alarm	s				1	AlarmName	AlarmName	0	0
+AlarmList	l	1	10		Alarm
+AlarmName	string	1	255		-
+AlgorithmImage	string	0	255		-
+AlgorithmSpecification	s				8	AlgorithmName	ArnOrName	ContainerArguments	TrainingContainerArguments	ContainerEntrypoint	TrainingContainerEntrypoint	EnableSageMakerMetricsTimeSeries	Boolean	MetricDefinitions	MetricDefinitionList	TrainingImage	AlgorithmImage	TrainingImageConfig	TrainingImageConfig	TrainingInputMode	TrainingInputMode	1	TrainingInputMode	0
+AppManaged	boolean				-
+AppSpecification	s				3	ContainerArguments	ContainerArguments	ContainerEntrypoint	ContainerEntrypoint	ImageUri	ImageUri	1	ImageUri	0
+ApprovalDescription	string	0	1024		-
+ArnOrName	string	1	170	(arn:aws[a-z\\-]*:sagemaker:[a-z0-9\\-]*:[0-9]{12}:[a-z\\-]*\\/)?([a-zA-Z0-9]([a-zA-Z0-9-]){0,62})(?<!-)	-
+AssemblyType	string				2	None	Line
+AssociationInfo	s				2	DestinationArn	String2048	SourceArn	String2048	2	SourceArn	DestinationArn	0
+AssociationInfoList	l	0	10		AssociationInfo
+AsyncInferenceClientConfig	s				1	MaxConcurrentInvocationsPerInstance	MaxConcurrentInvocationsPerInstance	0	0
+AsyncInferenceConfig	s				2	ClientConfig	AsyncInferenceClientConfig	OutputConfig	AsyncInferenceOutputConfig	1	OutputConfig	0
+AsyncInferenceNotificationConfig	s				3	ErrorTopic	SnsTopicArn	IncludeInferenceResponseIn	AsyncNotificationTopicTypeList	SuccessTopic	SnsTopicArn	0	0
+AsyncInferenceOutputConfig	s				4	KmsKeyId	KmsKeyId	NotificationConfig	AsyncInferenceNotificationConfig	S3FailurePath	DestinationS3Uri	S3OutputPath	DestinationS3Uri	0	0
+AsyncNotificationTopicTypeList	l	0	2		AsyncNotificationTopicTypes
+AsyncNotificationTopicTypes	string				2	SUCCESS_NOTIFICATION_TOPIC	ERROR_NOTIFICATION_TOPIC
+AthenaCatalog	string	1	256		-
+AthenaDatabase	string	1	255		-
+AthenaDatasetDefinition	s				8	Catalog	AthenaCatalog	Database	AthenaDatabase	KmsKeyId	KmsKeyId	OutputCompression	AthenaResultCompressionType	OutputFormat	AthenaResultFormat	OutputS3Uri	S3Uri	QueryString	AthenaQueryString	WorkGroup	AthenaWorkGroup	5	Catalog	Database	QueryString	OutputS3Uri	OutputFormat	0
+AthenaQueryString	string	1	4096		-
+AthenaResultCompressionType	string				3	GZIP	SNAPPY	ZLIB
+AthenaResultFormat	string				5	PARQUET	ORC	AVRO	JSON	TEXTFILE
+AthenaStepMetadata	s				2	QueryExecutionId	String256	S3OutputLocation	String1024	0	0
+AthenaWorkGroup	string	1	128	[a-zA-Z0-9._-]+	-
+AttributeName	string	1	256		-
+AttributeNames	l	0	16		AttributeName
+AutoGenerateEndpointName	boolean				-
+AutoMLAlgorithm	string				15	xgboost	linear-learner	mlp	lightgbm	catboost	randomforest	extra-trees	nn-torch	fastai	cnn-qr	deepar	prophet	npts	arima	ets
+AutoMLAlgorithmConfig	s				1	AutoMLAlgorithms	AutoMLAlgorithms	1	AutoMLAlgorithms	0
+AutoMLAlgorithms	l	0	11		AutoMLAlgorithm
+AutoMLAlgorithmsConfig	l	0	1		AutoMLAlgorithmConfig
+AutoMLCandidate	s				12	CandidateName	CandidateName	CandidateProperties	CandidateProperties	CandidateStatus	CandidateStatus	CandidateSteps	CandidateSteps	CreationTime	Timestamp	EndTime	Timestamp	FailureReason	AutoMLFailureReason	FinalAutoMLJobObjectiveMetric	FinalAutoMLJobObjectiveMetric	InferenceContainerDefinitions	AutoMLInferenceContainerDefinitions	InferenceContainers	AutoMLContainerDefinitions	LastModifiedTime	Timestamp	ObjectiveStatus	ObjectiveStatus	6	CandidateName	ObjectiveStatus	CandidateSteps	CandidateStatus	CreationTime	LastModifiedTime	0
+AutoMLCandidateGenerationConfig	s				2	AlgorithmsConfig	AutoMLAlgorithmsConfig	FeatureSpecificationS3Uri	S3Uri	0	0
+AutoMLCandidateStep	s				3	CandidateStepArn	CandidateStepArn	CandidateStepName	CandidateStepName	CandidateStepType	CandidateStepType	3	CandidateStepType	CandidateStepArn	CandidateStepName	0
+AutoMLChannel	s				6	ChannelType	AutoMLChannelType	CompressionType	CompressionType	ContentType	ContentType	DataSource	AutoMLDataSource	SampleWeightAttributeName	SampleWeightAttributeName	TargetAttributeName	TargetAttributeName	1	TargetAttributeName	0
+AutoMLChannelType	string				2	training	validation
+AutoMLContainerDefinition	s				3	Environment	EnvironmentMap	Image	ContainerImage	ModelDataUrl	Url	2	Image	ModelDataUrl	0
+AutoMLContainerDefinitions	l	0	5		AutoMLContainerDefinition
+AutoMLDataSource	s				1	S3DataSource	AutoMLS3DataSource	1	S3DataSource	0
+AutoMLDataSplitConfig	s				1	ValidationFraction	ValidationFraction	0	0
+AutoMLFailureReason	string	0	1024		-
+AutoMLInferenceContainerDefinitions	m	0	2		AutoMLContainerDefinitions
+AutoMLInputDataConfig	l	1	2		AutoMLChannel
+AutoMLJobArn	string	1	256	arn:aws[a-z\\-]*:sagemaker:[a-z0-9\\-]*:[0-9]{12}:automl-job/.*	-
+AutoMLJobArtifacts	s				2	CandidateDefinitionNotebookLocation	CandidateDefinitionNotebookLocation	DataExplorationNotebookLocation	DataExplorationNotebookLocation	0	0
+AutoMLJobCompletionCriteria	s				3	MaxAutoMLJobRuntimeInSeconds	MaxAutoMLJobRuntimeInSeconds	MaxCandidates	MaxCandidates	MaxRuntimePerTrainingJobInSeconds	MaxRuntimePerTrainingJobInSeconds	0	0
+AutoMLJobConfig	s				5	CandidateGenerationConfig	AutoMLCandidateGenerationConfig	CompletionCriteria	AutoMLJobCompletionCriteria	DataSplitConfig	AutoMLDataSplitConfig	Mode	AutoMLMode	SecurityConfig	AutoMLSecurityConfig	0	0
+AutoMLJobName	string	1	32	[a-zA-Z0-9](-*[a-zA-Z0-9]){0,31}	-
+AutoMLJobObjective	s				1	MetricName	AutoMLMetricEnum	1	MetricName	0
+AutoMLJobObjectiveType	string				2	Maximize	Minimize
+AutoMLJobSecondaryStatus	string				19	Starting	MaxCandidatesReached	Failed	Stopped	MaxAutoMLJobRuntimeReached	Stopping	CandidateDefinitionsGenerated	Completed	ExplainabilityError	DeployingModel	ModelDeploymentError	GeneratingModelInsightsReport	ModelInsightsError	AnalyzingData	FeatureEngineering	ModelTuning	GeneratingExplainabilityReport	TrainingModels	PreTraining
+AutoMLJobStatus	string				5	Completed	InProgress	Failed	Stopped	Stopping
+AutoMLJobStepMetadata	s				1	Arn	AutoMLJobArn	0	0
+AutoMLMetricEnum	string				17	Accuracy	MSE	F1	F1macro	AUC	RMSE	BalancedAccuracy	R2	Recall	RecallMacro	Precision	PrecisionMacro	MAE	MAPE	MASE	WAPE	AverageWeightedQuantileLoss
+AutoMLMetricExtendedEnum	string				26	Accuracy	MSE	F1	F1macro	AUC	RMSE	MAE	R2	BalancedAccuracy	Precision	PrecisionMacro	Recall	RecallMacro	LogLoss	InferenceLatency	MAPE	MASE	WAPE	AverageWeightedQuantileLoss	Rouge1	Rouge2	RougeL	RougeLSum	Perplexity	ValidationLoss	TrainingLoss
+AutoMLMode	string				3	AUTO	ENSEMBLING	HYPERPARAMETER_TUNING
+AutoMLOutputDataConfig	s				2	KmsKeyId	KmsKeyId	S3OutputPath	S3Uri	1	S3OutputPath	0
+AutoMLPartialFailureReason	s				1	PartialFailureMessage	AutoMLFailureReason	0	0
+AutoMLPartialFailureReasons	l	1	5		AutoMLPartialFailureReason
+AutoMLS3DataSource	s				2	S3DataType	AutoMLS3DataType	S3Uri	S3Uri	2	S3DataType	S3Uri	0
+AutoMLS3DataType	string				3	ManifestFile	S3Prefix	AugmentedManifestFile
+AutoMLSecurityConfig	s				3	EnableInterContainerTrafficEncryption	Boolean	VolumeKmsKeyId	KmsKeyId	VpcConfig	VpcConfig	0	0
+AutoParameter	s				2	Name	ParameterKey	ValueHint	ParameterValue	2	Name	ValueHint	0
+AutoParameters	l	0	100		AutoParameter
+AutoRollbackConfig	s				1	Alarms	AlarmList	0	0
+Autotune	s				1	Mode	AutotuneMode	1	Mode	0
+AutotuneMode	string				1	Enabled
+AvailabilityZoneBalanceEnforcementMode	string				1	PERMISSIVE
+AvailabilityZoneBalanceMaxImbalance	integer	0	100		-
+BacktestResultsLocation	string	1			-
+BaseModel	s				3	HubContentName	HubContentName	HubContentVersion	HubContentVersion	RecipeName	RecipeName	0	0
+BatchDataCaptureConfig	s				3	DestinationS3Uri	S3Uri	GenerateInferenceId	Boolean	KmsKeyId	KmsKeyId	1	DestinationS3Uri	0
+BatchStrategy	string				2	MultiRecord	SingleRecord
+BedrockCustomModelDeploymentMetadata	s				1	Arn	String1024	0	0
+BedrockCustomModelMetadata	s				1	Arn	String1024	0	0
+BedrockModelImportMetadata	s				1	Arn	String1024	0	0
+BedrockProvisionedModelThroughputMetadata	s				1	Arn	String1024	0	0
+BestObjectiveNotImproving	s				1	MaxNumberOfTrainingJobsNotImproving	MaxNumberOfTrainingJobsNotImproving	0	0
+Bias	s				3	PostTrainingReport	MetricsSource	PreTrainingReport	MetricsSource	Report	MetricsSource	0	0
+BillableTimeInSeconds	integer	1			-
+BillableTokenCount	long	0			-
+BlueGreenUpdatePolicy	s				3	MaximumExecutionTimeoutInSeconds	MaximumExecutionTimeoutInSeconds	TerminationWaitInSeconds	TerminationWaitInSeconds	TrafficRoutingConfiguration	TrafficRoutingConfig	1	TrafficRoutingConfiguration	0
+Boolean	boolean				-
+CallbackStepMetadata	s				3	CallbackToken	CallbackToken	OutputParameters	OutputParameterList	SqsQueueUrl	String256	0	0
+CallbackToken	string	10	10	[a-zA-Z0-9]+	-
+CandidateArtifactLocations	s				3	BacktestResults	BacktestResultsLocation	Explainability	ExplainabilityLocation	ModelInsights	ModelInsightsLocation	1	Explainability	0
+CandidateDefinitionNotebookLocation	string	1			-
+CandidateName	string	1	64		-
+CandidateProperties	s				2	CandidateArtifactLocations	CandidateArtifactLocations	CandidateMetrics	MetricDataList	0	0
+CandidateStatus	string				5	Completed	InProgress	Failed	Stopped	Stopping
+CandidateStepArn	string	1	256	arn:aws[a-z\\-]*:sagemaker:[a-z0-9\\-]*:[0-9]{12}:.*/.*	-
+CandidateStepName	string	1	64		-
+CandidateStepType	string				3	AWS::SageMaker::TrainingJob	AWS::SageMaker::TransformJob	AWS::SageMaker::ProcessingJob
+CandidateSteps	l				AutoMLCandidateStep
+CapacityReservationPreference	string				1	capacity-reservations-only
+CapacitySize	s				2	Type	CapacitySizeType	Value	CapacitySizeValue	2	Type	Value	0
+CapacitySizeType	string				2	INSTANCE_COUNT	CAPACITY_PERCENT
+CapacitySizeValue	integer	1			-
+CaptureContentTypeHeader	s				2	CsvContentTypes	CsvContentTypes	JsonContentTypes	JsonContentTypes	0	0
+CaptureMode	string				3	Input	Output	InputAndOutput
+CaptureOption	s				1	CaptureMode	CaptureMode	1	CaptureMode	0
+CaptureOptionList	l	1	32		CaptureOption
+CaptureStatus	string				2	Started	Stopped
+CategoricalParameterRange	s				2	Name	ParameterKey	Values	ParameterValues	2	Name	Values	0
+CategoricalParameterRanges	l	0	30		CategoricalParameterRange
+CertifyForMarketplace	boolean				-
+Channel	s				7	ChannelName	ChannelName	CompressionType	CompressionType	ContentType	ContentType	DataSource	DataSource	InputMode	TrainingInputMode	RecordWrapperType	RecordWrapper	ShuffleConfig	ShuffleConfig	2	ChannelName	DataSource	0
+ChannelName	string	1	64	[A-Za-z0-9\\.\\-_]+	-
+CheckpointConfig	s				2	LocalPath	DirectoryPath	S3Uri	S3Uri	1	S3Uri	0
+ClarifyCheckStepMetadata	s				8	BaselineUsedForDriftCheckConstraints	String1024	CalculatedBaselineConstraints	String1024	CheckJobArn	String256	CheckType	String256	ModelPackageGroupName	String256	RegisterNewBaseline	Boolean	SkipCheck	Boolean	ViolationReport	String1024	0	0
+ClarifyContentTemplate	string	1	64		-
+ClarifyEnableExplanations	string	1	64		-
+ClarifyExplainerConfig	s				3	EnableExplanations	ClarifyEnableExplanations	InferenceConfig	ClarifyInferenceConfig	ShapConfig	ClarifyShapConfig	1	ShapConfig	0
+ClarifyFeatureHeaders	l	1	256		ClarifyHeader
+ClarifyFeatureType	string				3	numerical	categorical	text
+ClarifyFeatureTypes	l	1	256		ClarifyFeatureType
+ClarifyFeaturesAttribute	string	1	64		-
+ClarifyHeader	string	1	64		-
+ClarifyInferenceConfig	s				11	ContentTemplate	ClarifyContentTemplate	FeatureHeaders	ClarifyFeatureHeaders	FeatureTypes	ClarifyFeatureTypes	FeaturesAttribute	ClarifyFeaturesAttribute	LabelAttribute	ClarifyLabelAttribute	LabelHeaders	ClarifyLabelHeaders	LabelIndex	ClarifyLabelIndex	MaxPayloadInMB	ClarifyMaxPayloadInMB	MaxRecordCount	ClarifyMaxRecordCount	ProbabilityAttribute	ClarifyProbabilityAttribute	ProbabilityIndex	ClarifyProbabilityIndex	0	0
+ClarifyLabelAttribute	string	1	64		-
+ClarifyLabelHeaders	l	1	16		ClarifyHeader
+ClarifyLabelIndex	integer	0			-
+ClarifyMaxPayloadInMB	integer	1	25		-
+ClarifyMaxRecordCount	integer	1			-
+ClarifyMimeType	string	0	255	[a-zA-Z0-9](-*[a-zA-Z0-9])*\\/[a-zA-Z0-9](-*[a-zA-Z0-9+.])*	-
+ClarifyProbabilityAttribute	string	1	64		-
+ClarifyProbabilityIndex	integer	0			-
+ClarifyShapBaseline	string	1	4096		-
+ClarifyShapBaselineConfig	s				3	MimeType	ClarifyMimeType	ShapBaseline	ClarifyShapBaseline	ShapBaselineUri	Url	0	0
+ClarifyShapConfig	s				5	NumberOfSamples	ClarifyShapNumberOfSamples	Seed	ClarifyShapSeed	ShapBaselineConfig	ClarifyShapBaselineConfig	TextConfig	ClarifyTextConfig	UseLogit	ClarifyShapUseLogit	1	ShapBaselineConfig	0
+ClarifyShapNumberOfSamples	integer	1			-
+ClarifyShapSeed	integer				-
+ClarifyShapUseLogit	boolean				-
+ClarifyTextConfig	s				2	Granularity	ClarifyTextGranularity	Language	ClarifyTextLanguage	2	Language	Granularity	0
+ClarifyTextGranularity	string				3	token	sentence	paragraph
+ClarifyTextLanguage	string				60	af	sq	ar	hy	eu	bn	bg	ca	zh	hr	cs	da	nl	en	et	fi	fr	de	el	gu	he	hi	hu	is	id	ga	it	kn	ky	lv	lt	lb	mk	ml	mr	ne	nb	fa	pl	pt	ro	ru	sa	sr	tn	si	sk	sl	es	sv	tl	ta	tt	te	tr	uk	ur	yo	lij	xx
+CleanupFailure	s				3	ErrorCode	CleanupFailureErrorCode	ErrorMessage	String2048	StepName	String256	0	0
+CleanupFailureErrorCode	string				2	ClientError	InternalFailure
+CleanupFailureList	l	0	100		CleanupFailure
+CleanupStepMetadata	s				3	CleanedSteps	CleanupStepNameList	FailedSteps	CleanupFailureList	SkippedSteps	CleanupStepNameList	0	0
+CleanupStepNameList	l	0	100		String256
+ClientToken	string	1	36	[a-zA-Z0-9-]+	-
+CollectionConfiguration	s				2	CollectionName	CollectionName	CollectionParameters	CollectionParameters	0	0
+CollectionConfigurations	l	0	20		CollectionConfiguration
+CollectionName	string	1	256		-
+CollectionParameters	m	0	20		ConfigValue
+CompleteOnConvergence	string				2	Disabled	Enabled
+CompressionType	string				2	None	Gzip
+ConditionOutcome	string				2	True	False
+ConditionStepMetadata	s				1	Outcome	ConditionOutcome	0	0
+ConfigValue	string	0	256		-
+ContainerArgument	string	0	256		-
+ContainerArguments	l	1	100		ContainerArgument
+ContainerDefinition	s				12	AdditionalModelDataSources	AdditionalModelDataSources	ContainerHostname	ContainerHostname	ContainerMetricsConfig	ContainerMetricsConfig	Environment	EnvironmentMap	Image	ContainerImage	ImageConfig	ImageConfig	InferenceSpecificationName	InferenceSpecificationName	Mode	ContainerMode	ModelDataSource	ModelDataSource	ModelDataUrl	Url	ModelPackageName	VersionedArnOrName	MultiModelConfig	MultiModelConfig	0	0
+ContainerDefinitionList	l	0	15		ContainerDefinition
+ContainerEntrypoint	l	1	100		ContainerEntrypointString
+ContainerEntrypointString	string	0	256		-
+ContainerHostname	string	0	63	[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}	-
+ContainerImage	string	0	255		-
+ContainerMetricsConfig	s				1	MetricsEndpoints	MetricsEndpointList	0	0
+ContainerMode	string				2	SingleModel	MultiModel
+ContentDigest	string	0	72	[Ss][Hh][Aa]256:[0-9a-fA-F]{64}	-
+ContentType	string	0	256		-
+ContentTypes	l				ContentType
+ContinuousParameterRange	s				4	MaxValue	ParameterValue	MinValue	ParameterValue	Name	ParameterKey	ScalingType	HyperParameterScalingType	3	Name	MinValue	MaxValue	0
+ContinuousParameterRanges	l	0	30		ContinuousParameterRange
+ConvergenceDetected	s				1	CompleteOnConvergence	CompleteOnConvergence	0	0
+CreateAutoMLJobRequest	s				10	AutoMLJobConfig	AutoMLJobConfig	AutoMLJobName	AutoMLJobName	AutoMLJobObjective	AutoMLJobObjective	GenerateCandidateDefinitionsOnly	GenerateCandidateDefinitionsOnly	InputDataConfig	AutoMLInputDataConfig	ModelDeployConfig	ModelDeployConfig	OutputDataConfig	AutoMLOutputDataConfig	ProblemType	ProblemType	RoleArn	RoleArn	Tags	TagList	4	AutoMLJobName	InputDataConfig	OutputDataConfig	RoleArn	0
+CreateEndpointConfigInput	s				13	AsyncInferenceConfig	AsyncInferenceConfig	CrossRegionTrafficConfig	CrossRegionTrafficConfig	DataCaptureConfig	DataCaptureConfig	EnableNetworkIsolation	Boolean	EndpointConfigName	EndpointConfigName	ExecutionRoleArn	RoleArn	ExplainerConfig	ExplainerConfig	KmsKeyId	KmsKeyId	MetricsConfig	MetricsConfig	ProductionVariants	ProductionVariantList	ShadowProductionVariants	ProductionVariantList	Tags	TagList	VpcConfig	VpcConfig	2	EndpointConfigName	ProductionVariants	0
+CreateEndpointInput	s				4	DeploymentConfig	DeploymentConfig	EndpointConfigName	EndpointConfigName	EndpointName	EndpointName	Tags	TagList	2	EndpointName	EndpointConfigName	0
+CreateHyperParameterTuningJobRequest	s				7	Autotune	Autotune	HyperParameterTuningJobConfig	HyperParameterTuningJobConfig	HyperParameterTuningJobName	HyperParameterTuningJobName	Tags	TagList	TrainingJobDefinition	HyperParameterTrainingJobDefinition	TrainingJobDefinitions	HyperParameterTrainingJobDefinitions	WarmStartConfig	HyperParameterTuningJobWarmStartConfig	2	HyperParameterTuningJobName	HyperParameterTuningJobConfig	0
+CreateInferenceComponentInput	s				7	EndpointName	EndpointName	InferenceComponentName	InferenceComponentName	RuntimeConfig	InferenceComponentRuntimeConfig	Specification	InferenceComponentSpecification	Specifications	InferenceComponentSpecificationList	Tags	TagList	VariantName	VariantName	2	InferenceComponentName	EndpointName	0
+CreateJobRequest	s				6	JobCategory	JobCategory	JobConfigDocument	JobConfigDocument	JobConfigSchemaVersion	JobSchemaVersion	JobName	JobName	RoleArn	RoleArn	Tags	TagList	5	JobName	RoleArn	JobCategory	JobConfigSchemaVersion	JobConfigDocument	0
+CreateModelInput	s				8	Containers	ContainerDefinitionList	EnableNetworkIsolation	Boolean	ExecutionRoleArn	RoleArn	InferenceExecutionConfig	InferenceExecutionConfig	ModelName	ModelName	PrimaryContainer	ContainerDefinition	Tags	TagList	VpcConfig	VpcConfig	1	ModelName	0
+CreateModelPackageInput	s				25	AdditionalInferenceSpecifications	AdditionalInferenceSpecifications	CertifyForMarketplace	CertifyForMarketplace	ClientToken	ClientToken	CustomerMetadataProperties	CustomerMetadataMap	Domain	String	DriftCheckBaselines	DriftCheckBaselines	InferenceSpecification	InferenceSpecification	ManagedStorageType	ManagedStorageType	MetadataProperties	MetadataProperties	ModelApprovalStatus	ModelApprovalStatus	ModelCard	ModelPackageModelCard	ModelLifeCycle	ModelLifeCycle	ModelMetrics	ModelMetrics	ModelPackageDescription	EntityDescription	ModelPackageGroupName	ArnOrName	ModelPackageName	EntityName	ModelPackageRegistrationType	ModelPackageRegistrationType	SamplePayloadUrl	S3Uri	SecurityConfig	ModelPackageSecurityConfig	SkipModelValidation	SkipModelValidation	SourceAlgorithmSpecification	SourceAlgorithmSpecification	SourceUri	ModelPackageSourceUri	Tags	TagList	Task	String	ValidationSpecification	ModelPackageValidationSpecification	0	0
+CreateProcessingJobRequest	s				11	AppSpecification	AppSpecification	Environment	ProcessingEnvironmentMap	ExperimentConfig	ExperimentConfig	NetworkConfig	NetworkConfig	ProcessingInputs	ProcessingInputs	ProcessingJobName	ProcessingJobName	ProcessingOutputConfig	ProcessingOutputConfig	ProcessingResources	ProcessingResources	RoleArn	RoleArn	StoppingCondition	ProcessingStoppingCondition	Tags	TagList	4	ProcessingJobName	ProcessingResources	AppSpecification	RoleArn	0
+CreateTrainingJobRequest	s				28	AlgorithmSpecification	AlgorithmSpecification	CheckpointConfig	CheckpointConfig	DebugHookConfig	DebugHookConfig	DebugRuleConfigurations	DebugRuleConfigurations	EnableInterContainerTrafficEncryption	Boolean	EnableManagedSpotTraining	Boolean	EnableNetworkIsolation	Boolean	Environment	TrainingEnvironmentMap	ExperimentConfig	ExperimentConfig	HyperParameters	HyperParameters	InfraCheckConfig	InfraCheckConfig	InputDataConfig	InputDataConfig	MlflowConfig	MlflowConfig	ModelPackageConfig	ModelPackageConfig	OutputDataConfig	OutputDataConfig	ProfilerConfig	ProfilerConfig	ProfilerRuleConfigurations	ProfilerRuleConfigurations	RemoteDebugConfig	RemoteDebugConfig	ResourceConfig	ResourceConfig	RetryStrategy	RetryStrategy	RoleArn	RoleArn	ServerlessJobConfig	ServerlessJobConfig	SessionChainingConfig	SessionChainingConfig	StoppingCondition	StoppingCondition	Tags	TagList	TensorBoardOutputConfig	TensorBoardOutputConfig	TrainingJobName	TrainingJobName	VpcConfig	VpcConfig	3	TrainingJobName	RoleArn	OutputDataConfig	0
+CreateTransformJobRequest	s				14	BatchStrategy	BatchStrategy	DataCaptureConfig	BatchDataCaptureConfig	DataProcessing	DataProcessing	Environment	TransformEnvironmentMap	ExperimentConfig	ExperimentConfig	MaxConcurrentTransforms	MaxConcurrentTransforms	MaxPayloadInMB	MaxPayloadInMB	ModelClientConfig	ModelClientConfig	ModelName	ModelName	Tags	TagList	TransformInput	TransformInput	TransformJobName	TransformJobName	TransformOutput	TransformOutput	TransformResources	TransformResources	5	TransformJobName	ModelName	TransformInput	TransformOutput	TransformResources	0
+CreationTime	timestamp				-
+CrossRegionMaxInvocationsPerSecondPerInstance	integer	1	10000		-
+CrossRegionPercentPerEndpoint	integer	1	100		-
+CrossRegionTrafficConfig	s				2	MaxCrossRegionPercentPerEndpoint	CrossRegionPercentPerEndpoint	MaxInvocationsPerSecondPerInstance	CrossRegionMaxInvocationsPerSecondPerInstance	2	MaxInvocationsPerSecondPerInstance	MaxCrossRegionPercentPerEndpoint	0
+CsvContentType	string	1	256	[a-zA-Z0-9](-*[a-zA-Z0-9])*\\/[a-zA-Z0-9](-*[a-zA-Z0-9.])*	-
+CsvContentTypes	l	1	10		CsvContentType
+CustomerMetadataMap	m	1	50		CustomerMetadataValue
+CustomerMetadataValue	string	1	256	([\\p{L}\\p{Z}\\p{N}_.:\\/=+\\-@]*)${1,256}	-
+CustomizationTechnique	string				4	SFT	DPO	RLVR	RLAIF
+DataCaptureConfig	s				6	CaptureContentTypeHeader	CaptureContentTypeHeader	CaptureOptions	CaptureOptionList	DestinationS3Uri	DestinationS3Uri	EnableCapture	EnableCapture	InitialSamplingPercentage	SamplingPercentage	KmsKeyId	KmsKeyId	3	InitialSamplingPercentage	DestinationS3Uri	CaptureOptions	0
+DataCaptureConfigSummary	s				5	CaptureStatus	CaptureStatus	CurrentSamplingPercentage	SamplingPercentage	DestinationS3Uri	DestinationS3Uri	EnableCapture	EnableCapture	KmsKeyId	KmsKeyId	5	EnableCapture	CaptureStatus	CurrentSamplingPercentage	DestinationS3Uri	KmsKeyId	0
+DataDistributionType	string				2	FullyReplicated	ShardedByS3Key
+DataExplorationNotebookLocation	string	1			-
+DataInputConfig	string	1	16384		-
+DataProcessing	s				3	InputFilter	JsonPath	JoinSource	JoinSource	OutputFilter	JsonPath	0	0
+DataSource	s				3	DatasetSource	DatasetSource	FileSystemDataSource	FileSystemDataSource	S3DataSource	S3DataSource	0	0
+DatasetDefinition	s				5	AthenaDatasetDefinition	AthenaDatasetDefinition	DataDistributionType	DataDistributionType	InputMode	InputMode	LocalPath	ProcessingLocalPath	RedshiftDatasetDefinition	RedshiftDatasetDefinition	0	0
+DatasetSource	s				1	DatasetArn	HubDataSetArn	1	DatasetArn	0
+DebugHookConfig	s				4	CollectionConfigurations	CollectionConfigurations	HookParameters	HookParameters	LocalPath	DirectoryPath	S3OutputPath	S3Uri	1	S3OutputPath	0
+DebugRuleConfiguration	s				7	InstanceType	ProcessingInstanceType	LocalPath	DirectoryPath	RuleConfigurationName	RuleConfigurationName	RuleEvaluatorImage	AlgorithmImage	RuleParameters	RuleParameters	S3OutputPath	S3Uri	VolumeSizeInGB	OptionalVolumeSizeInGB	2	RuleConfigurationName	RuleEvaluatorImage	0
+DebugRuleConfigurations	l	0	20		DebugRuleConfiguration
+DebugRuleEvaluationStatus	s				5	LastModifiedTime	Timestamp	RuleConfigurationName	RuleConfigurationName	RuleEvaluationJobArn	ProcessingJobArn	RuleEvaluationStatus	RuleEvaluationStatus	StatusDetails	StatusDetails	0	0
+DebugRuleEvaluationStatuses	l	0	20		DebugRuleEvaluationStatus
+DeployedImage	s				3	ResolutionTime	Timestamp	ResolvedImage	ContainerImage	SpecifiedImage	ContainerImage	0	0
+DeployedImages	l				DeployedImage
+DeploymentConfig	s				3	AutoRollbackConfiguration	AutoRollbackConfig	BlueGreenUpdatePolicy	BlueGreenUpdatePolicy	RollingUpdatePolicy	RollingUpdatePolicy	0	0
+DeploymentRecommendation	s				2	RealTimeInferenceRecommendations	RealTimeInferenceRecommendations	RecommendationStatus	RecommendationStatus	1	RecommendationStatus	0
+DescribeAutoMLJobResponse	s				21	AutoMLJobArn	AutoMLJobArn	AutoMLJobArtifacts	AutoMLJobArtifacts	AutoMLJobConfig	AutoMLJobConfig	AutoMLJobName	AutoMLJobName	AutoMLJobObjective	AutoMLJobObjective	AutoMLJobSecondaryStatus	AutoMLJobSecondaryStatus	AutoMLJobStatus	AutoMLJobStatus	BestCandidate	AutoMLCandidate	CreationTime	Timestamp	EndTime	Timestamp	FailureReason	AutoMLFailureReason	GenerateCandidateDefinitionsOnly	GenerateCandidateDefinitionsOnly	InputDataConfig	AutoMLInputDataConfig	LastModifiedTime	Timestamp	ModelDeployConfig	ModelDeployConfig	ModelDeployResult	ModelDeployResult	OutputDataConfig	AutoMLOutputDataConfig	PartialFailureReasons	AutoMLPartialFailureReasons	ProblemType	ProblemType	ResolvedAttributes	ResolvedAttributes	RoleArn	RoleArn	9	AutoMLJobName	AutoMLJobArn	InputDataConfig	OutputDataConfig	RoleArn	CreationTime	LastModifiedTime	AutoMLJobStatus	AutoMLJobSecondaryStatus	0
+DescribeEndpointConfigOutput	s				14	AsyncInferenceConfig	AsyncInferenceConfig	CreationTime	Timestamp	CrossRegionTrafficConfig	CrossRegionTrafficConfig	DataCaptureConfig	DataCaptureConfig	EnableNetworkIsolation	Boolean	EndpointConfigArn	EndpointConfigArn	EndpointConfigName	EndpointConfigName	ExecutionRoleArn	RoleArn	ExplainerConfig	ExplainerConfig	KmsKeyId	KmsKeyId	MetricsConfig	MetricsConfig	ProductionVariants	ProductionVariantList	ShadowProductionVariants	ProductionVariantList	VpcConfig	VpcConfig	4	EndpointConfigName	EndpointConfigArn	ProductionVariants	CreationTime	0
+DescribeEndpointOutput	s				16	AsyncInferenceConfig	AsyncInferenceConfig	CreationTime	Timestamp	CrossRegionTrafficConfig	CrossRegionTrafficConfig	DataCaptureConfig	DataCaptureConfigSummary	EndpointArn	EndpointArn	EndpointConfigName	EndpointConfigName	EndpointName	EndpointName	EndpointStatus	EndpointStatus	ExplainerConfig	ExplainerConfig	FailureReason	FailureReason	LastDeploymentConfig	DeploymentConfig	LastModifiedTime	Timestamp	MetricsConfig	MetricsConfig	PendingDeploymentSummary	PendingDeploymentSummary	ProductionVariants	ProductionVariantSummaryList	ShadowProductionVariants	ProductionVariantSummaryList	5	EndpointName	EndpointArn	EndpointStatus	CreationTime	LastModifiedTime	0
+DescribeHyperParameterTuningJobResponse	s				18	Autotune	Autotune	BestTrainingJob	HyperParameterTrainingJobSummary	ConsumedResources	HyperParameterTuningJobConsumedResources	CreationTime	Timestamp	FailureReason	FailureReason	HyperParameterTuningEndTime	Timestamp	HyperParameterTuningJobArn	HyperParameterTuningJobArn	HyperParameterTuningJobConfig	HyperParameterTuningJobConfig	HyperParameterTuningJobName	HyperParameterTuningJobName	HyperParameterTuningJobStatus	HyperParameterTuningJobStatus	LastModifiedTime	Timestamp	ObjectiveStatusCounters	ObjectiveStatusCounters	OverallBestTrainingJob	HyperParameterTrainingJobSummary	TrainingJobDefinition	HyperParameterTrainingJobDefinition	TrainingJobDefinitions	HyperParameterTrainingJobDefinitions	TrainingJobStatusCounters	TrainingJobStatusCounters	TuningJobCompletionDetails	HyperParameterTuningJobCompletionDetails	WarmStartConfig	HyperParameterTuningJobWarmStartConfig	7	HyperParameterTuningJobName	HyperParameterTuningJobArn	HyperParameterTuningJobConfig	HyperParameterTuningJobStatus	CreationTime	TrainingJobStatusCounters	ObjectiveStatusCounters	0
+DescribeInferenceComponentOutput	s				13	CreationTime	Timestamp	EndpointArn	EndpointArn	EndpointName	EndpointName	FailureReason	FailureReason	InferenceComponentArn	InferenceComponentArn	InferenceComponentName	InferenceComponentName	InferenceComponentStatus	InferenceComponentStatus	LastDeploymentConfig	InferenceComponentDeploymentConfig	LastModifiedTime	Timestamp	RuntimeConfig	InferenceComponentRuntimeConfigSummary	Specification	InferenceComponentSpecificationSummary	Specifications	InferenceComponentSpecificationSummaryList	VariantName	VariantName	6	InferenceComponentName	InferenceComponentArn	EndpointName	EndpointArn	CreationTime	LastModifiedTime	0
+DescribeJobResponse	s				14	CreationTime	Timestamp	EndTime	Timestamp	FailureReason	FailureReason	JobArn	JobArn	JobCategory	JobCategory	JobConfigDocument	JobConfigDocument	JobConfigSchemaVersion	JobSchemaVersion	JobName	JobName	JobStatus	JobStatus	LastModifiedTime	Timestamp	RoleArn	RoleArn	SecondaryStatus	JobSecondaryStatus	SecondaryStatusTransitions	JobSecondaryStatusTransitions	Tags	TagList	10	JobName	JobArn	RoleArn	JobCategory	JobConfigSchemaVersion	CreationTime	LastModifiedTime	JobStatus	SecondaryStatus	SecondaryStatusTransitions	0
+DescribeModelOutput	s				10	Containers	ContainerDefinitionList	CreationTime	Timestamp	DeploymentRecommendation	DeploymentRecommendation	EnableNetworkIsolation	Boolean	ExecutionRoleArn	RoleArn	InferenceExecutionConfig	InferenceExecutionConfig	ModelArn	ModelArn	ModelName	ModelName	PrimaryContainer	ContainerDefinition	VpcConfig	VpcConfig	3	ModelName	CreationTime	ModelArn	0
+DescribeModelPackageOutput	s				32	AdditionalInferenceSpecifications	AdditionalInferenceSpecifications	ApprovalDescription	ApprovalDescription	CertifyForMarketplace	CertifyForMarketplace	CreatedBy	UserContext	CreationTime	CreationTime	CustomerMetadataProperties	CustomerMetadataMap	Domain	String	DriftCheckBaselines	DriftCheckBaselines	InferenceSpecification	InferenceSpecification	LastModifiedBy	UserContext	LastModifiedTime	Timestamp	ManagedStorageType	ManagedStorageType	MetadataProperties	MetadataProperties	ModelApprovalStatus	ModelApprovalStatus	ModelCard	ModelPackageModelCard	ModelLifeCycle	ModelLifeCycle	ModelMetrics	ModelMetrics	ModelPackageArn	ModelPackageArn	ModelPackageDescription	EntityDescription	ModelPackageGroupName	EntityName	ModelPackageName	EntityName	ModelPackageRegistrationType	ModelPackageRegistrationType	ModelPackageStatus	ModelPackageStatus	ModelPackageStatusDetails	ModelPackageStatusDetails	ModelPackageVersion	ModelPackageVersion	SamplePayloadUrl	String	SecurityConfig	ModelPackageSecurityConfig	SkipModelValidation	SkipModelValidation	SourceAlgorithmSpecification	SourceAlgorithmSpecification	SourceUri	ModelPackageSourceUri	Task	String	ValidationSpecification	ModelPackageValidationSpecification	5	ModelPackageName	ModelPackageArn	CreationTime	ModelPackageStatus	ModelPackageStatusDetails	0
+DescribeProcessingJobResponse	s				21	AppSpecification	AppSpecification	AutoMLJobArn	AutoMLJobArn	CreationTime	Timestamp	Environment	ProcessingEnvironmentMap	ExitMessage	ExitMessage	ExperimentConfig	ExperimentConfig	FailureReason	FailureReason	LastModifiedTime	Timestamp	MonitoringScheduleArn	MonitoringScheduleArn	NetworkConfig	NetworkConfig	ProcessingEndTime	Timestamp	ProcessingInputs	ProcessingInputs	ProcessingJobArn	ProcessingJobArn	ProcessingJobName	ProcessingJobName	ProcessingJobStatus	ProcessingJobStatus	ProcessingOutputConfig	ProcessingOutputConfig	ProcessingResources	ProcessingResources	ProcessingStartTime	Timestamp	RoleArn	RoleArn	StoppingCondition	ProcessingStoppingCondition	TrainingJobArn	TrainingJobArn	6	ProcessingJobName	ProcessingResources	AppSpecification	ProcessingJobArn	ProcessingJobStatus	CreationTime	0
+DescribeTrainingJobResponse	s				50	AlgorithmSpecification	AlgorithmSpecification	AutoMLJobArn	AutoMLJobArn	BillableTimeInSeconds	BillableTimeInSeconds	BillableTokenCount	BillableTokenCount	CheckpointConfig	CheckpointConfig	CreationTime	Timestamp	DebugHookConfig	DebugHookConfig	DebugRuleConfigurations	DebugRuleConfigurations	DebugRuleEvaluationStatuses	DebugRuleEvaluationStatuses	EnableInterContainerTrafficEncryption	Boolean	EnableManagedSpotTraining	Boolean	EnableNetworkIsolation	Boolean	Environment	TrainingEnvironmentMap	ExperimentConfig	ExperimentConfig	FailureReason	FailureReason	FinalMetricDataList	FinalMetricDataList	HyperParameters	HyperParameters	InfraCheckConfig	InfraCheckConfig	InputDataConfig	InputDataConfig	LabelingJobArn	LabelingJobArn	LastModifiedTime	Timestamp	MlflowConfig	MlflowConfig	MlflowDetails	MlflowDetails	ModelArtifacts	ModelArtifacts	ModelPackageConfig	ModelPackageConfig	OutputDataConfig	OutputDataConfig	OutputModelPackageArn	ModelPackageArn	ProfilerConfig	ProfilerConfig	ProfilerRuleConfigurations	ProfilerRuleConfigurations	ProfilerRuleEvaluationStatuses	ProfilerRuleEvaluationStatuses	ProfilingStatus	ProfilingStatus	ProgressInfo	TrainingProgressInfo	RemoteDebugConfig	RemoteDebugConfig	ResourceConfig	ResourceConfig	RetryStrategy	RetryStrategy	RoleArn	RoleArn	SecondaryStatus	SecondaryStatus	SecondaryStatusTransitions	SecondaryStatusTransitions	ServerlessJobConfig	ServerlessJobConfig	StoppingCondition	StoppingCondition	TensorBoardOutputConfig	TensorBoardOutputConfig	TrainingEndTime	Timestamp	TrainingJobArn	TrainingJobArn	TrainingJobName	TrainingJobName	TrainingJobStatus	TrainingJobStatus	TrainingStartTime	Timestamp	TrainingTimeInSeconds	TrainingTimeInSeconds	TuningJobArn	HyperParameterTuningJobArn	VpcConfig	VpcConfig	WarmPoolStatus	WarmPoolStatus	7	TrainingJobName	TrainingJobArn	ModelArtifacts	TrainingJobStatus	SecondaryStatus	StoppingCondition	CreationTime	0
+DescribeTransformJobResponse	s				21	AutoMLJobArn	AutoMLJobArn	BatchStrategy	BatchStrategy	CreationTime	Timestamp	DataCaptureConfig	BatchDataCaptureConfig	DataProcessing	DataProcessing	Environment	TransformEnvironmentMap	ExperimentConfig	ExperimentConfig	FailureReason	FailureReason	LabelingJobArn	LabelingJobArn	MaxConcurrentTransforms	MaxConcurrentTransforms	MaxPayloadInMB	MaxPayloadInMB	ModelClientConfig	ModelClientConfig	ModelName	ModelName	TransformEndTime	Timestamp	TransformInput	TransformInput	TransformJobArn	TransformJobArn	TransformJobName	TransformJobName	TransformJobStatus	TransformJobStatus	TransformOutput	TransformOutput	TransformResources	TransformResources	TransformStartTime	Timestamp	7	TransformJobName	TransformJobArn	TransformJobStatus	ModelName	TransformInput	TransformResources	CreationTime	0
+DestinationS3Uri	string	0	512	(https|s3)://([^/])/?(.*)	-
+DetailedModelPackageStatus	string				4	NotStarted	InProgress	Completed	Failed
+DirectoryPath	string	0	4096		-
+DisableProfiler	boolean				-
+DriftCheckBaselines	s				4	Bias	DriftCheckBias	Explainability	DriftCheckExplainability	ModelDataQuality	DriftCheckModelDataQuality	ModelQuality	DriftCheckModelQuality	0	0
+DriftCheckBias	s				3	ConfigFile	FileSource	PostTrainingConstraints	MetricsSource	PreTrainingConstraints	MetricsSource	0	0
+DriftCheckExplainability	s				2	ConfigFile	FileSource	Constraints	MetricsSource	0	0
+DriftCheckModelDataQuality	s				2	Constraints	MetricsSource	Statistics	MetricsSource	0	0
+DriftCheckModelQuality	s				2	Constraints	MetricsSource	Statistics	MetricsSource	0	0
+EMRServerlessApplicationId	string	1	64	.*[0-9a-z]+.*	-
+EMRServerlessJobRunId	string	1	64	.*[0-9a-z]+.*	-
+EMRServerlessStepMetadata	s				4	ApplicationId	EMRServerlessApplicationId	JobRunId	EMRServerlessJobRunId	JobRunName	String256	LogFilePath	String1024	0	0
+EMRStepMetadata	s				4	ClusterId	String256	LogFilePath	String1024	StepId	String256	StepName	String256	0	0
+Ec2CapacityReservation	s				4	AvailableInstanceCount	TaskCount	Ec2CapacityReservationId	Ec2CapacityReservationId	TotalInstanceCount	TaskCount	UsedByCurrentEndpoint	TaskCount	0	0
+Ec2CapacityReservationId	string				-
+Ec2CapacityReservationsList	l				Ec2CapacityReservation
+EnableCaching	boolean				-
+EnableCapture	boolean				-
+EnableDetailedObservability	boolean				-
+EnableEnhancedMetrics	boolean				-
+EnableInfraCheck	boolean				-
+EnableRemoteDebug	boolean				-
+EnableSessionTagChaining	boolean				-
+EndpointArn	string	20	2048	arn:aws[a-z\\-]*:sagemaker:[a-z0-9\\-]*:[0-9]{12}:endpoint/.*	-
+EndpointConfigArn	string	20	2048	arn:aws[a-z\\-]*:sagemaker:[a-z0-9\\-]*:[0-9]{12}:endpoint-config/.*	-
+EndpointConfigName	string	0	63	[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}	-
+EndpointConfigStepMetadata	s				1	Arn	EndpointConfigArn	0	0
+EndpointName	string	0	63	[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}	-
+EndpointStatus	string				9	OutOfService	Creating	Updating	SystemUpdating	RollingBack	InService	Deleting	Failed	UpdateRollbackFailed
+EndpointStepMetadata	s				1	Arn	EndpointArn	0	0
+EntityDescription	string	0	1024	[\\p{L}\\p{M}\\p{Z}\\p{S}\\p{N}\\p{P}]*	-
+EntityName	string	1	63	[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}	-
+EnvironmentMap	m	0	100		EnvironmentValue
+EnvironmentValue	string	0	1024		-
+EvaluationType	string				3	LLMAJEvaluation	CustomScorerEvaluation	BenchmarkEvaluation
+EvaluatorArn	string				-
+ExitMessage	string	0	1024		-
+ExperimentConfig	s				4	ExperimentName	ExperimentEntityName	RunName	ExperimentEntityName	TrialComponentDisplayName	ExperimentEntityName	TrialName	ExperimentEntityName	0	0
+ExperimentEntityName	string	1	120	[a-zA-Z0-9](-*[a-zA-Z0-9]){0,119}	-
+Explainability	s				1	Report	MetricsSource	0	0
+ExplainabilityLocation	string	1			-
+ExplainerConfig	s				1	ClarifyExplainerConfig	ClarifyExplainerConfig	0	0
+FailStepMetadata	s				1	ErrorMessage	String3072	0	0
+FailureReason	string	0	1024		-
+FeatureGroupName	string	1	64	[a-zA-Z0-9]([_-]*[a-zA-Z0-9]){0,63}	-
+FileSource	s				3	ContentDigest	ContentDigest	ContentType	ContentType	S3Uri	S3Uri	1	S3Uri	0
+FileSystemAccessMode	string				2	rw	ro
+FileSystemDataSource	s				4	DirectoryPath	DirectoryPath	FileSystemAccessMode	FileSystemAccessMode	FileSystemId	FileSystemId	FileSystemType	FileSystemType	4	FileSystemId	FileSystemAccessMode	FileSystemType	DirectoryPath	0
+FileSystemId	string	11	21	(fs-[0-9a-f]{8,})	-
+FileSystemType	string				2	EFS	FSxLustre
+FinalAutoMLJobObjectiveMetric	s				4	MetricName	AutoMLMetricEnum	StandardMetricName	AutoMLMetricEnum	Type	AutoMLJobObjectiveType	Value	MetricValue	2	MetricName	Value	0
+FinalHyperParameterTuningJobObjectiveMetric	s				3	MetricName	MetricName	Type	HyperParameterTuningJobObjectiveType	Value	MetricValue	2	MetricName	Value	0
+FinalMetricDataList	l	0	40		MetricData
+Float	float				-
+ForEachSelectorResult	s				2	Index	Integer	StepName	String256	0	0
+ForEachStatus	string				3	Succeeded	Failed	Stopped
+ForEachStepMetadata	s				7	FailedStepCount	Integer	InputItemCount	Integer	Selector	ForEachSelectorResult	Status	ForEachStatus	StoppedStepCount	Integer	SucceededStepCount	Integer	TotalStepCount	Integer	0	0
+GenerateCandidateDefinitionsOnly	boolean				-
+HookParameters	m	0	20		ConfigValue
+HubAccessConfig	s				1	HubContentArn	HubContentArn	1	HubContentArn	0
+HubContentArn	string	0	255		-
+HubContentName	string	0	63	[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}	-
+HubContentStepMetadata	s				2	HubArn	String2048	HubContentArn	String2048	0	0
+HubContentVersion	string	5	14	\\d{1,4}.\\d{1,4}.\\d{1,4}	-
+HubDataSetArn	string	0	2048	(arn:[a-z0-9-\\.]{1,63}:sagemaker:\\w+(?:-\\w+)+:(\\d{12}|aws):hub-content\\/)[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}\\/DataSet\\/[a-zA-Z0-9](-*[a-zA-Z0-9]){0,63}(\\/\\d{1,4}.\\d{1,4}.\\d{1,4})?	-
+HyperParameterAlgorithmSpecification	s				4	AlgorithmName	ArnOrName	MetricDefinitions	MetricDefinitionList	TrainingImage	AlgorithmImage	TrainingInputMode	TrainingInputMode	1	TrainingInputMode	0
+HyperParameterScalingType	string				4	Auto	Linear	Logarithmic	ReverseLogarithmic
+HyperParameterTrainingJobDefinition	s				18	AlgorithmSpecification	HyperParameterAlgorithmSpecification	CheckpointConfig	CheckpointConfig	DefinitionName	HyperParameterTrainingJobDefinitionName	EnableInterContainerTrafficEncryption	Boolean	EnableManagedSpotTraining	Boolean	EnableNetworkIsolation	Boolean	Environment	HyperParameterTrainingJobEnvironmentMap	HyperParameterRanges	ParameterRanges	HyperParameterTuningResourceConfig	HyperParameterTuningResourceConfig	InputDataConfig	InputDataConfig	OutputDataConfig	OutputDataConfig	ResourceConfig	ResourceConfig	RetryStrategy	RetryStrategy	RoleArn	RoleArn	StaticHyperParameters	HyperParameters	StoppingCondition	StoppingCondition	TuningObjective	HyperParameterTuningJobObjective	VpcConfig	VpcConfig	4	AlgorithmSpecification	RoleArn	OutputDataConfig	StoppingCondition	0
+HyperParameterTrainingJobDefinitionName	string	1	64	[a-zA-Z0-9](-*[a-zA-Z0-9]){0,63}	-
+HyperParameterTrainingJobDefinitions	l	1	10		HyperParameterTrainingJobDefinition
+HyperParameterTrainingJobEnvironmentMap	m	0	48		HyperParameterTrainingJobEnvironmentValue
+HyperParameterTrainingJobEnvironmentValue	string	0	512		-
+HyperParameterTrainingJobSummaries	l				HyperParameterTrainingJobSummary
+HyperParameterTrainingJobSummary	s				12	CreationTime	Timestamp	FailureReason	FailureReason	FinalHyperParameterTuningJobObjectiveMetric	FinalHyperParameterTuningJobObjectiveMetric	ObjectiveStatus	ObjectiveStatus	TrainingEndTime	Timestamp	TrainingJobArn	TrainingJobArn	TrainingJobDefinitionName	HyperParameterTrainingJobDefinitionName	TrainingJobName	TrainingJobName	TrainingJobStatus	TrainingJobStatus	TrainingStartTime	Timestamp	TunedHyperParameters	HyperParameters	TuningJobName	HyperParameterTuningJobName	5	TrainingJobName	TrainingJobArn	CreationTime	TrainingJobStatus	TunedHyperParameters	0
+HyperParameterTuningAllocationStrategy	string				1	Prioritized
+HyperParameterTuningInstanceConfig	s				3	InstanceCount	TrainingInstanceCount	InstanceType	TrainingInstanceType	VolumeSizeInGB	VolumeSizeInGB	3	InstanceType	InstanceCount	VolumeSizeInGB	0
+HyperParameterTuningInstanceConfigs	l	1	6		HyperParameterTuningInstanceConfig
+HyperParameterTuningJobArn	string	0	256	arn:aws[a-z\\-]*:sagemaker:[a-z0-9\\-]*:[0-9]{12}:hyper-parameter-tuning-job/.*	-
+HyperParameterTuningJobCompletionDetails	s				2	ConvergenceDetectedTime	Timestamp	NumberOfTrainingJobsObjectiveNotImproving	Integer	0	0
+HyperParameterTuningJobConfig	s				8	HyperParameterTuningJobObjective	HyperParameterTuningJobObjective	ParameterRanges	ParameterRanges	RandomSeed	RandomSeed	ResourceLimits	ResourceLimits	Strategy	HyperParameterTuningJobStrategyType	StrategyConfig	HyperParameterTuningJobStrategyConfig	TrainingJobEarlyStoppingType	TrainingJobEarlyStoppingType	TuningJobCompletionCriteria	TuningJobCompletionCriteria	2	Strategy	ResourceLimits	0
+HyperParameterTuningJobConsumedResources	s				1	RuntimeInSeconds	Integer	0	0
+HyperParameterTuningJobName	string	1	32	[a-zA-Z0-9](-*[a-zA-Z0-9]){0,31}	-
+HyperParameterTuningJobObjective	s				2	MetricName	MetricName	Type	HyperParameterTuningJobObjectiveType	2	Type	MetricName	0
+HyperParameterTuningJobObjectiveType	string				2	Maximize	Minimize
+HyperParameterTuningJobStatus	string				7	Completed	InProgress	Failed	Stopped	Stopping	Deleting	DeleteFailed
+HyperParameterTuningJobStrategyConfig	s				1	HyperbandStrategyConfig	HyperbandStrategyConfig	0	0
+HyperParameterTuningJobStrategyType	string				4	Bayesian	Random	Hyperband	Grid
+HyperParameterTuningJobWarmStartConfig	s				2	ParentHyperParameterTuningJobs	ParentHyperParameterTuningJobs	WarmStartType	HyperParameterTuningJobWarmStartType	2	ParentHyperParameterTuningJobs	WarmStartType	0
+HyperParameterTuningJobWarmStartType	string				2	IdenticalDataAndAlgorithm	TransferLearning
+HyperParameterTuningMaxRuntimeInSeconds	integer	120	15768000		-
+HyperParameterTuningResourceConfig	s				6	AllocationStrategy	HyperParameterTuningAllocationStrategy	InstanceConfigs	HyperParameterTuningInstanceConfigs	InstanceCount	TrainingInstanceCount	InstanceType	TrainingInstanceType	VolumeKmsKeyId	KmsKeyId	VolumeSizeInGB	OptionalVolumeSizeInGB	0	0
+HyperParameterValue	string	0	2500		-
+HyperParameters	m	0	100		HyperParameterValue
+HyperbandStrategyConfig	s				2	MaxResource	HyperbandStrategyMaxResource	MinResource	HyperbandStrategyMinResource	0	0
+HyperbandStrategyMaxResource	integer	1			-
+HyperbandStrategyMinResource	integer	1			-
+IamIdentity	s				3	Arn	String	PrincipalId	String	SourceIdentity	String	0	0
+ImageConfig	s				2	RepositoryAccessMode	RepositoryAccessMode	RepositoryAuthConfig	RepositoryAuthConfig	1	RepositoryAccessMode	0
+ImageDigest	string	0	72	[Ss][Hh][Aa]256:[0-9a-fA-F]{64}	-
+ImageUri	string	0	255		-
+InferenceComponentArn	string	20	2048		-
+InferenceComponentAvailabilityZoneBalance	s				2	EnforcementMode	AvailabilityZoneBalanceEnforcementMode	MaxImbalance	AvailabilityZoneBalanceMaxImbalance	1	EnforcementMode	0
+InferenceComponentCapacitySize	s				2	Type	InferenceComponentCapacitySizeType	Value	CapacitySizeValue	2	Type	Value	0
+InferenceComponentCapacitySizeType	string				2	COPY_COUNT	CAPACITY_PERCENT
+InferenceComponentComputeResourceRequirements	s				5	AcceleratorPartitionType	AcceleratorPartitionType	MaxMemoryRequiredInMb	MemoryInMb	MinMemoryRequiredInMb	MemoryInMb	NumberOfAcceleratorDevicesRequired	NumberOfAcceleratorDevices	NumberOfCpuCoresRequired	NumberOfCpuCores	1	MinMemoryRequiredInMb	0
+InferenceComponentContainerSpecification	s				4	ArtifactUrl	Url	ContainerMetricsConfig	ContainerMetricsConfig	Environment	EnvironmentMap	Image	ContainerImage	0	0
+InferenceComponentContainerSpecificationSummary	s				4	ArtifactUrl	Url	ContainerMetricsConfig	ContainerMetricsConfig	DeployedImage	DeployedImage	Environment	EnvironmentMap	0	0
+InferenceComponentCopyCount	integer	0			-
+InferenceComponentDataCacheConfig	s				1	EnableCaching	EnableCaching	1	EnableCaching	0
+InferenceComponentDataCacheConfigSummary	s				1	EnableCaching	EnableCaching	1	EnableCaching	0
+InferenceComponentDeploymentConfig	s				2	AutoRollbackConfiguration	AutoRollbackConfig	RollingUpdatePolicy	InferenceComponentRollingUpdatePolicy	1	RollingUpdatePolicy	0
+InferenceComponentMetadata	s				1	Arn	String2048	0	0
+InferenceComponentName	string	0	63	[a-zA-Z0-9]([\\-a-zA-Z0-9]*[a-zA-Z0-9])?	-
+InferenceComponentPlacementStatus	s				2	CurrentCopyCount	InferenceComponentCopyCount	InstanceType	ProductionVariantInstanceType	2	InstanceType	CurrentCopyCount	0
+InferenceComponentPlacementStatusList	l	1			InferenceComponentPlacementStatus
+InferenceComponentPlacementStrategy	string				2	SPREAD	BINPACK
+InferenceComponentRollingUpdatePolicy	s				4	MaximumBatchSize	InferenceComponentCapacitySize	MaximumExecutionTimeoutInSeconds	MaximumExecutionTimeoutInSeconds	RollbackMaximumBatchSize	InferenceComponentCapacitySize	WaitIntervalInSeconds	WaitIntervalInSeconds	2	MaximumBatchSize	WaitIntervalInSeconds	0
+InferenceComponentRuntimeConfig	s				1	CopyCount	InferenceComponentCopyCount	1	CopyCount	0
+InferenceComponentRuntimeConfigSummary	s				3	CurrentCopyCount	InferenceComponentCopyCount	DesiredCopyCount	InferenceComponentCopyCount	PlacementStatus	InferenceComponentPlacementStatusList	0	0
+InferenceComponentSchedulingConfig	s				2	AvailabilityZoneBalance	InferenceComponentAvailabilityZoneBalance	PlacementStrategy	InferenceComponentPlacementStrategy	1	PlacementStrategy	0
+InferenceComponentSpecification	s				8	BaseInferenceComponentName	InferenceComponentName	ComputeResourceRequirements	InferenceComponentComputeResourceRequirements	Container	InferenceComponentContainerSpecification	DataCacheConfig	InferenceComponentDataCacheConfig	InstanceType	ProductionVariantInstanceType	ModelName	ModelName	SchedulingConfig	InferenceComponentSchedulingConfig	StartupParameters	InferenceComponentStartupParameters	0	0
+InferenceComponentSpecificationList	l	1	5		InferenceComponentSpecification
+InferenceComponentSpecificationSummary	s				8	BaseInferenceComponentName	InferenceComponentName	ComputeResourceRequirements	InferenceComponentComputeResourceRequirements	Container	InferenceComponentContainerSpecificationSummary	DataCacheConfig	InferenceComponentDataCacheConfigSummary	InstanceType	ProductionVariantInstanceType	ModelName	ModelName	SchedulingConfig	InferenceComponentSchedulingConfig	StartupParameters	InferenceComponentStartupParameters	0	0
+InferenceComponentSpecificationSummaryList	l	1			InferenceComponentSpecificationSummary
+InferenceComponentStartupParameters	s				2	ContainerStartupHealthCheckTimeoutInSeconds	ProductionVariantContainerStartupHealthCheckTimeoutInSeconds	ModelDataDownloadTimeoutInSeconds	ProductionVariantModelDataDownloadTimeoutInSeconds	0	0
+InferenceComponentStatus	string				5	InService	Creating	Updating	Failed	Deleting
+InferenceExecutionConfig	s				1	Mode	InferenceExecutionMode	1	Mode	0
+InferenceExecutionMode	string				2	Serial	Direct
+InferenceHubAccessConfig	s				1	HubContentArn	HubContentArn	1	HubContentArn	0
+InferenceSpecification	s				5	Containers	ModelPackageContainerDefinitionList	SupportedContentTypes	ContentTypes	SupportedRealtimeInferenceInstanceTypes	RealtimeInferenceInstanceTypes	SupportedResponseMIMETypes	ResponseMIMETypes	SupportedTransformInstanceTypes	TransformInstanceTypes	1	Containers	0
+InferenceSpecificationName	string	1	63	[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}	-
+InfraCheckConfig	s				1	EnableInfraCheck	EnableInfraCheck	0	0
+InitialTaskCount	integer	1			-
+InputDataConfig	l	1	20		Channel
+InputMode	string				2	Pipe	File
+InstanceGroup	s				3	InstanceCount	TrainingInstanceCount	InstanceGroupName	InstanceGroupName	InstanceType	TrainingInstanceType	3	InstanceType	InstanceCount	InstanceGroupName	0
+InstanceGroupName	string	1	64		-
+InstanceGroupNames	l	0	5		InstanceGroupName
+InstanceGroups	l	0	5		InstanceGroup
+InstancePlacementConfig	s				2	EnableMultipleJobs	Boolean	PlacementSpecifications	PlacementSpecifications	0	0
+InstancePool	s				3	InstanceType	ProductionVariantInstanceType	ModelNameOverride	ModelName	Priority	InstancePoolPriority	2	InstanceType	Priority	0
+InstancePoolList	l	1	5		InstancePool
+InstancePoolPriority	integer	1	5		-
+InstancePoolSummary	s				2	CurrentInstanceCount	TaskCount	InstanceType	ProductionVariantInstanceType	2	InstanceType	CurrentInstanceCount	0
+InstancePoolSummaryList	l	1			InstancePoolSummary
+InstancePreference	s				3	InstanceCount	TrainingInstanceCount	InstanceType	TrainingInstanceType	TrainingPlanArns	TrainingPlanArnList	1	InstanceType	0
+InstancePreferenceList	l	1	5		InstancePreference
+Integer	integer				-
+IntegerParameterRange	s				4	MaxValue	ParameterValue	MinValue	ParameterValue	Name	ParameterKey	ScalingType	HyperParameterScalingType	3	Name	MinValue	MaxValue	0
+IntegerParameterRanges	l	0	30		IntegerParameterRange
+InvocationsMaxRetries	integer	0	3		-
+InvocationsTimeoutInSeconds	integer	1	3600		-
+JobArn	string	0	256	arn:(aws[a-z\\-]*):sagemaker:[a-z0-9\\-]+:[0-9]{12}:job/[a-zA-Z0-9]+/[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}	-
+JobCategory	string				5	AgentRFT	SyntheticDataGeneration	DataQualityEvaluation	AgentRFTEvaluation	DataTransformation
+JobConfigDocument	string	1	262144		-
+JobName	string	1	63	[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}	-
+JobSchemaVersion	string	5	16	\\d+\\.\\d+\\.\\d+	-
+JobSecondaryStatus	string				23	Starting	Downloading	Training	Uploading	Stopping	Stopped	MaxRuntimeExceeded	Interrupted	Failed	Completed	Restarting	Pending	Generating	PartialGeneration	Evaluating	Validating	Preparing	Executing	Publishing	Finalizing	Transforming	Deleting	DeleteFailed
+JobSecondaryStatusTransition	s				4	EndTime	Timestamp	StartTime	Timestamp	Status	JobSecondaryStatus	StatusMessage	String	2	Status	StartTime	0
+JobSecondaryStatusTransitions	l	0	100		JobSecondaryStatusTransition
+JobStatus	string				7	InProgress	Completed	Failed	Stopping	Stopped	Deleting	DeleteFailed
+JobStepMetadata	s				1	Arn	String1024	0	0
+JoinSource	string				2	Input	None
+JsonContentType	string	1	256	[a-zA-Z0-9](-*[a-zA-Z0-9])*\\/[a-zA-Z0-9](-*[a-zA-Z0-9.])*	-
+JsonContentTypes	l	1	10		JsonContentType
+JsonPath	string	0	63		-
+KeepAlivePeriodInSeconds	integer	0	21600		-
+KmsKeyId	string	0	2048	[a-zA-Z0-9:/_-]*	-
+LabelingJobArn	string	0	2048	arn:aws[a-z\\-]*:sagemaker:[a-z0-9\\-]*:[0-9]{12}:labeling-job/.*	-
+LambdaStepMetadata	s				2	Arn	String256	OutputParameters	OutputParameterList	0	0
+LineageMetadata	s				4	ActionArns	MapString2048	ArtifactArns	MapString2048	Associations	AssociationInfoList	ContextArns	MapString2048	0	0
+ListTrainingJobsForHyperParameterTuningJobResponse	s				2	NextToken	NextToken	TrainingJobSummaries	HyperParameterTrainingJobSummaries	1	TrainingJobSummaries	0
+ManagedInstanceScalingCooldownInMinutes	integer	5	1440		-
+ManagedInstanceScalingMaxInstanceCount	integer	1			-
+ManagedInstanceScalingMaximumStepSize	integer	1	100		-
+ManagedInstanceScalingMinInstanceCount	integer	0			-
+ManagedInstanceScalingScaleInStrategy	string				2	IDLE_RELEASE	CONSOLIDATION
+ManagedInstanceScalingStatus	string				2	ENABLED	DISABLED
+ManagedStorageType	string				1	Restricted
+MapString2048	m	0	5		String2048
+MaxAutoMLJobRuntimeInSeconds	integer	1			-
+MaxCandidates	integer	1	750		-
+MaxConcurrentInvocationsPerInstance	integer	1	1000		-
+MaxConcurrentTransforms	integer	0			-
+MaxNumberOfTrainingJobs	integer	1			-
+MaxNumberOfTrainingJobsNotImproving	integer	3			-
+MaxParallelTrainingJobs	integer	1			-
+MaxPayloadInMB	integer	0			-
+MaxPendingTimeInSeconds	integer	1800	2419200		-
+MaxRuntimeInSeconds	integer	1			-
+MaxRuntimePerTrainingJobInSeconds	integer	1			-
+MaxWaitTimeInSeconds	integer	1			-
+MaximumExecutionTimeoutInSeconds	integer	600	28800		-
+MaximumRetryAttempts	integer	1	30		-
+MemoryInMb	integer	128			-
+MetadataProperties	s				4	CommitId	MetadataPropertyValue	GeneratedBy	MetadataPropertyValue	ProjectId	MetadataPropertyValue	Repository	MetadataPropertyValue	0	0
+MetadataPropertyValue	string	0	1024		-
+MetricData	s				3	MetricName	MetricName	Timestamp	Timestamp	Value	Float	0	0
+MetricDataList	l	0	40		MetricDatum
+MetricDatum	s				4	MetricName	AutoMLMetricEnum	Set	MetricSetSource	StandardMetricName	AutoMLMetricExtendedEnum	Value	Float	0	0
+MetricDefinition	s				2	Name	MetricName	Regex	MetricRegex	2	Name	Regex	0
+MetricDefinitionList	l	0	40		MetricDefinition
+MetricName	string	1	255		-
+MetricPublishFrequencyInSeconds	integer				-
+MetricRegex	string	1	500		-
+MetricSetSource	string				3	Train	Validation	Test
+MetricValue	float				-
+MetricsConfig	s				3	EnableDetailedObservability	EnableDetailedObservability	EnableEnhancedMetrics	EnableEnhancedMetrics	MetricPublishFrequencyInSeconds	MetricPublishFrequencyInSeconds	0	0
+MetricsEndpoint	s				2	MetricPublishFrequencyInSeconds	MetricPublishFrequencyInSeconds	MetricsEndpointPath	MetricsEndpointPath	1	MetricsEndpointPath	1	MetricsEndpointPath	/.*
+MetricsEndpointList	l	0	1		MetricsEndpoint
+MetricsEndpointPath	string	0	256	/(?!.*\\.\\.)[a-zA-Z0-9/_.\\-]+	-
+MetricsSource	s				3	ContentDigest	ContentDigest	ContentType	ContentType	S3Uri	S3Uri	2	ContentType	S3Uri	0
+MlFlowResourceArn	string	0	2048	arn:aws[a-z\\-]*:sagemaker:[a-z0-9\\-]*:[0-9]{12}:mlflow-[a-zA-Z-]*/.*	-
+MlReservationArn	string	20	258	arn:aws[a-z\\-]*:sagemaker:[a-z0-9\\-]*:[0-9]{12}:[a-z0-9\\-]{1,14}/.*	-
+MlflowConfig	s				3	MlflowExperimentName	MlflowExperimentName	MlflowResourceArn	MlFlowResourceArn	MlflowRunName	MlflowRunName	1	MlflowResourceArn	0
+MlflowDetails	s				2	MlflowExperimentId	MlflowExperimentId	MlflowRunId	MlflowRunId	0	0
+MlflowExperimentId	string	1	256		-
+MlflowExperimentName	string	1	256		-
+MlflowRunId	string	1	256		-
+MlflowRunName	string	1	256		-
+ModelAccessConfig	s				1	AcceptEula	AcceptEula	1	AcceptEula	0
+ModelApprovalStatus	string				3	Approved	Rejected	PendingManualApproval
+ModelArn	string	20	2048	arn:aws[a-z\\-]*:sagemaker:[a-z0-9\\-]*:[0-9]{12}:model/.*	-
+ModelArtifacts	s				1	S3ModelArtifacts	S3Uri	1	S3ModelArtifacts	0
+ModelCacheSetting	string				2	Enabled	Disabled
+ModelCardContent	string	0	100000		-
+ModelCardStatus	string				4	Draft	PendingReview	Approved	Archived
+ModelClientConfig	s				2	InvocationsMaxRetries	InvocationsMaxRetries	InvocationsTimeoutInSeconds	InvocationsTimeoutInSeconds	0	0
+ModelCompressionType	string				2	None	Gzip
+ModelDataQuality	s				2	Constraints	MetricsSource	Statistics	MetricsSource	0	0
+ModelDataSource	s				1	S3DataSource	S3ModelDataSource	0	0
+ModelDeployConfig	s				2	AutoGenerateEndpointName	AutoGenerateEndpointName	EndpointName	EndpointName	0	0
+ModelDeployResult	s				1	EndpointName	EndpointName	0	0
+ModelInput	s				1	DataInputConfig	DataInputConfig	1	DataInputConfig	0
+ModelInsightsLocation	string	1			-
+ModelLifeCycle	s				3	Stage	EntityName	StageDescription	StageDescription	StageStatus	EntityName	2	Stage	StageStatus	0
+ModelMetrics	s				4	Bias	Bias	Explainability	Explainability	ModelDataQuality	ModelDataQuality	ModelQuality	ModelQuality	0	0
+ModelName	string	0	63	[a-zA-Z0-9]([\\-a-zA-Z0-9]*[a-zA-Z0-9])?	-
+ModelPackageArn	string	1	2048	arn:aws[a-z\\-]*:sagemaker:[a-z0-9\\-]{9,16}:[0-9]{12}:model-package/[\\S]{1,2048}	-
+ModelPackageConfig	s				2	ModelPackageGroupArn	ModelPackageGroupArn	SourceModelPackageArn	ModelPackageArn	1	ModelPackageGroupArn	0
+ModelPackageContainerDefinition	s				16	AdditionalModelDataSources	AdditionalModelDataSources	AdditionalS3DataSource	AdditionalS3DataSource	BaseModel	BaseModel	ContainerHostname	ContainerHostname	Environment	EnvironmentMap	Framework	String	FrameworkVersion	ModelPackageFrameworkVersion	Image	ContainerImage	ImageDigest	ImageDigest	IsCheckpoint	Boolean	ModelDataETag	String	ModelDataSource	ModelDataSource	ModelDataUrl	Url	ModelInput	ModelInput	NearestModelName	String	ProductId	ProductId	0	0
+ModelPackageContainerDefinitionList	l	1	15		ModelPackageContainerDefinition
+ModelPackageFrameworkVersion	string	3	10	[0-9]\\.[A-Za-z0-9.-]+	-
+ModelPackageGroupArn	string	1	2048	arn:aws[a-z\\-]*:sagemaker:[a-z0-9\\-]{9,16}:[0-9]{12}:model-package-group/[\\S]{1,2048}	-
+ModelPackageModelCard	s				2	ModelCardContent	ModelCardContent	ModelCardStatus	ModelCardStatus	0	0
+ModelPackageRegistrationType	string				2	Logged	Registered
+ModelPackageSecurityConfig	s				1	KmsKeyId	KmsKeyId	1	KmsKeyId	0
+ModelPackageSourceUri	string	0	1024	[\\p{L}\\p{M}\\p{Z}\\p{N}\\p{P}]{0,1024}	-
+ModelPackageStatus	string				5	Pending	InProgress	Completed	Failed	Deleting
+ModelPackageStatusDetails	s				2	ImageScanStatuses	ModelPackageStatusItemList	ValidationStatuses	ModelPackageStatusItemList	1	ValidationStatuses	0
+ModelPackageStatusItem	s				3	FailureReason	String	Name	EntityName	Status	DetailedModelPackageStatus	2	Name	Status	0
+ModelPackageStatusItemList	l				ModelPackageStatusItem
+ModelPackageValidationProfile	s				2	ProfileName	EntityName	TransformJobDefinition	TransformJobDefinition	2	ProfileName	TransformJobDefinition	0
+ModelPackageValidationProfiles	l	0	1		ModelPackageValidationProfile
+ModelPackageValidationSpecification	s				2	ValidationProfiles	ModelPackageValidationProfiles	ValidationRole	RoleArn	2	ValidationRole	ValidationProfiles	0
+ModelPackageVersion	integer	1			-
+ModelQuality	s				2	Constraints	MetricsSource	Statistics	MetricsSource	0	0
+ModelStepMetadata	s				1	Arn	String256	0	0
+MonitoringScheduleArn	string	0	256		-
+MultiModelConfig	s				1	ModelCacheSetting	ModelCacheSetting	0	0
+NetworkConfig	s				3	EnableInterContainerTrafficEncryption	Boolean	EnableNetworkIsolation	Boolean	VpcConfig	VpcConfig	0	0
+NextToken	string	0	8192		-
+NumberOfAcceleratorDevices	float	1			-
+NumberOfCpuCores	float	0.25			-
+ObjectiveStatus	string				3	Succeeded	Pending	Failed
+ObjectiveStatusCounter	integer	0			-
+ObjectiveStatusCounters	s				3	Failed	ObjectiveStatusCounter	Pending	ObjectiveStatusCounter	Succeeded	ObjectiveStatusCounter	0	0
+OptionalVolumeSizeInGB	integer	0			-
+OutputCompressionType	string				2	GZIP	NONE
+OutputDataConfig	s				3	CompressionType	OutputCompressionType	KmsKeyId	KmsKeyId	S3OutputPath	S3Uri	1	S3OutputPath	0
+OutputParameter	s				2	Name	String256	Value	String1024	2	Name	Value	0
+OutputParameterList	l	0	50		OutputParameter
+ParameterKey	string	0	256		-
+ParameterRanges	s				4	AutoParameters	AutoParameters	CategoricalParameterRanges	CategoricalParameterRanges	ContinuousParameterRanges	ContinuousParameterRanges	IntegerParameterRanges	IntegerParameterRanges	0	0
+ParameterValue	string	0	256		-
+ParameterValues	l	1	30		ParameterValue
+ParentHyperParameterTuningJob	s				1	HyperParameterTuningJobName	HyperParameterTuningJobName	0	0
+ParentHyperParameterTuningJobs	l	1	5		ParentHyperParameterTuningJob
+Peft	string				1	LORA
+PendingDeploymentSummary	s				4	EndpointConfigName	EndpointConfigName	ProductionVariants	PendingProductionVariantSummaryList	ShadowProductionVariants	PendingProductionVariantSummaryList	StartTime	Timestamp	1	EndpointConfigName	0
+PendingProductionVariantSummary	s				15	AcceleratorPartitionLayouts	AcceleratorPartitionLayouts	AcceleratorType	ProductionVariantAcceleratorType	CurrentInstanceCount	TaskCount	CurrentServerlessConfig	ProductionVariantServerlessConfig	CurrentWeight	VariantWeight	DeployedImages	DeployedImages	DesiredInstanceCount	TaskCount	DesiredServerlessConfig	ProductionVariantServerlessConfig	DesiredWeight	VariantWeight	InstancePools	InstancePoolSummaryList	InstanceType	ProductionVariantInstanceType	ManagedInstanceScaling	ProductionVariantManagedInstanceScaling	RoutingConfig	ProductionVariantRoutingConfig	VariantName	VariantName	VariantStatus	ProductionVariantStatusList	1	VariantName	0
+PendingProductionVariantSummaryList	l	1			PendingProductionVariantSummary
+PipelineExecutionStepMetadata	s				28	Athena	AthenaStepMetadata	AutoMLJob	AutoMLJobStepMetadata	BedrockCustomModel	BedrockCustomModelMetadata	BedrockCustomModelDeployment	BedrockCustomModelDeploymentMetadata	BedrockModelImport	BedrockModelImportMetadata	BedrockProvisionedModelThroughput	BedrockProvisionedModelThroughputMetadata	Callback	CallbackStepMetadata	ClarifyCheck	ClarifyCheckStepMetadata	Cleanup	CleanupStepMetadata	Condition	ConditionStepMetadata	EMR	EMRStepMetadata	EMRServerless	EMRServerlessStepMetadata	Endpoint	EndpointStepMetadata	EndpointConfig	EndpointConfigStepMetadata	Fail	FailStepMetadata	ForEach	ForEachStepMetadata	HubContent	HubContentStepMetadata	InferenceComponent	InferenceComponentMetadata	Job	JobStepMetadata	Lambda	LambdaStepMetadata	Lineage	LineageMetadata	Model	ModelStepMetadata	ProcessingJob	ProcessingJobStepMetadata	QualityCheck	QualityCheckStepMetadata	RegisterModel	RegisterModelStepMetadata	TrainingJob	TrainingJobStepMetadata	TransformJob	TransformJobStepMetadata	TuningJob	TuningJobStepMetaData	0	0
+PlacementSpecification	s				2	InstanceCount	TrainingInstanceCount	UltraServerId	String256	1	InstanceCount	0
+PlacementSpecifications	l	0	10		PlacementSpecification
+PrefixAwareRoutingConcurrencyThreshold	integer	1	1024		-
+PrefixAwareRoutingConfig	s				2	ConcurrencyThreshold	PrefixAwareRoutingConcurrencyThreshold	PrefixLength	PrefixAwareRoutingPrefixLength	0	0
+PrefixAwareRoutingPrefixLength	integer	1024	65536		-
+ProblemType	string				3	BinaryClassification	MulticlassClassification	Regression
+ProcessingClusterConfig	s				7	InstanceCount	ProcessingInstanceCount	InstancePreferences	ProcessingInstancePreferenceList	InstanceType	ProcessingInstanceType	SelectedInstanceCount	ProcessingInstanceCount	SelectedInstanceType	ProcessingInstanceType	VolumeKmsKeyId	KmsKeyId	VolumeSizeInGB	ProcessingVolumeSizeInGB	1	VolumeSizeInGB	0
+ProcessingEnvironmentMap	m	0	100		ProcessingEnvironmentValue
+ProcessingEnvironmentValue	string	0	256		-
+ProcessingFeatureStoreOutput	s				1	FeatureGroupName	FeatureGroupName	1	FeatureGroupName	0
+ProcessingInput	s				4	AppManaged	AppManaged	DatasetDefinition	DatasetDefinition	InputName	String	S3Input	ProcessingS3Input	1	InputName	0
+ProcessingInputs	l	0	10		ProcessingInput
+ProcessingInstanceCount	integer	1	100		-
+ProcessingInstancePreference	s				2	InstanceCount	ProcessingInstanceCount	InstanceType	ProcessingInstanceType	1	InstanceType	0
+ProcessingInstancePreferenceList	l	1	5		ProcessingInstancePreference
+ProcessingInstanceType	string				-
+ProcessingJobArn	string	0	256	arn:aws[a-z\\-]*:sagemaker:[a-z0-9\\-]*:[0-9]{12}:processing-job/[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}	-
+ProcessingJobName	string	1	63	[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}	-
+ProcessingJobStatus	string				5	InProgress	Completed	Failed	Stopping	Stopped
+ProcessingJobStepMetadata	s				1	Arn	ProcessingJobArn	0	0
+ProcessingLocalPath	string	0	256		-
+ProcessingMaxRuntimeInSeconds	integer	1	777600		-
+ProcessingOutput	s				4	AppManaged	AppManaged	FeatureStoreOutput	ProcessingFeatureStoreOutput	OutputName	String	S3Output	ProcessingS3Output	1	OutputName	0
+ProcessingOutputConfig	s				2	KmsKeyId	KmsKeyId	Outputs	ProcessingOutputs	1	Outputs	0
+ProcessingOutputs	l	0	10		ProcessingOutput
+ProcessingResources	s				1	ClusterConfig	ProcessingClusterConfig	1	ClusterConfig	0
+ProcessingS3CompressionType	string				2	None	Gzip
+ProcessingS3DataDistributionType	string				2	FullyReplicated	ShardedByS3Key
+ProcessingS3DataType	string				2	ManifestFile	S3Prefix
+ProcessingS3Input	s				6	LocalPath	ProcessingLocalPath	S3CompressionType	ProcessingS3CompressionType	S3DataDistributionType	ProcessingS3DataDistributionType	S3DataType	ProcessingS3DataType	S3InputMode	ProcessingS3InputMode	S3Uri	S3Uri	2	S3Uri	S3DataType	1	LocalPath	/opt/ml/processing/.*
+ProcessingS3InputMode	string				2	Pipe	File
+ProcessingS3Output	s				3	LocalPath	ProcessingLocalPath	S3UploadMode	ProcessingS3UploadMode	S3Uri	S3Uri	2	S3Uri	S3UploadMode	0
+ProcessingS3UploadMode	string				2	Continuous	EndOfJob
+ProcessingStoppingCondition	s				1	MaxRuntimeInSeconds	ProcessingMaxRuntimeInSeconds	1	MaxRuntimeInSeconds	0
+ProcessingVolumeSizeInGB	integer	1	16384		-
+ProductId	string	0	256	[a-zA-Z0-9](-*[a-zA-Z0-9])*	-
+ProductionVariant	s				19	AcceleratorPartitionLayouts	ProductionVariantAcceleratorPartitionLayoutsList	AcceleratorType	ProductionVariantAcceleratorType	CapacityReservationConfig	ProductionVariantCapacityReservationConfig	ContainerStartupHealthCheckTimeoutInSeconds	ProductionVariantContainerStartupHealthCheckTimeoutInSeconds	CoreDumpConfig	ProductionVariantCoreDumpConfig	EnableSSMAccess	ProductionVariantSSMAccess	InferenceAmiVersion	ProductionVariantInferenceAmiVersion	InitialInstanceCount	InitialTaskCount	InitialVariantWeight	VariantWeight	InstancePools	InstancePoolList	InstanceType	ProductionVariantInstanceType	ManagedInstanceScaling	ProductionVariantManagedInstanceScaling	ModelDataDownloadTimeoutInSeconds	ProductionVariantModelDataDownloadTimeoutInSeconds	ModelName	ModelName	RoutingConfig	ProductionVariantRoutingConfig	ServerlessConfig	ProductionVariantServerlessConfig	VariantInstanceProvisionTimeoutInSeconds	VariantInstanceProvisionTimeoutInSeconds	VariantName	VariantName	VolumeSizeInGB	ProductionVariantVolumeSizeInGB	1	VariantName	0
+ProductionVariantAcceleratorPartitionLayoutsList	l	1	32		AcceleratorPartitionLayout
+ProductionVariantAcceleratorType	string				6	ml.eia1.medium	ml.eia1.large	ml.eia1.xlarge	ml.eia2.medium	ml.eia2.large	ml.eia2.xlarge
+ProductionVariantCapacityReservationConfig	s				2	CapacityReservationPreference	CapacityReservationPreference	MlReservationArn	MlReservationArn	0	0
+ProductionVariantCapacityReservationSummary	s				6	AvailableInstanceCount	TaskCount	CapacityReservationPreference	CapacityReservationPreference	Ec2CapacityReservations	Ec2CapacityReservationsList	MlReservationArn	MlReservationArn	TotalInstanceCount	TaskCount	UsedByCurrentEndpoint	TaskCount	0	0
+ProductionVariantContainerStartupHealthCheckTimeoutInSeconds	integer	60	3600		-
+ProductionVariantCoreDumpConfig	s				2	DestinationS3Uri	DestinationS3Uri	KmsKeyId	KmsKeyId	1	DestinationS3Uri	0
+ProductionVariantInferenceAmiVersion	string				5	al2-ami-sagemaker-inference-gpu-2	al2-ami-sagemaker-inference-gpu-2-1	al2-ami-sagemaker-inference-gpu-3-1	al2-ami-sagemaker-inference-neuron-2	al2023-ami-sagemaker-inference-gpu-4-1
+ProductionVariantInstanceType	string				-
+ProductionVariantList	l	1	10		ProductionVariant
+ProductionVariantManagedInstanceScaling	s				4	MaxInstanceCount	ManagedInstanceScalingMaxInstanceCount	MinInstanceCount	ManagedInstanceScalingMinInstanceCount	ScaleInPolicy	ProductionVariantManagedInstanceScalingScaleInPolicy	Status	ManagedInstanceScalingStatus	0	0
+ProductionVariantManagedInstanceScalingScaleInPolicy	s				3	CooldownInMinutes	ManagedInstanceScalingCooldownInMinutes	MaximumStepSize	ManagedInstanceScalingMaximumStepSize	Strategy	ManagedInstanceScalingScaleInStrategy	1	Strategy	0
+ProductionVariantModelDataDownloadTimeoutInSeconds	integer	60	3600		-
+ProductionVariantRoutingConfig	s				2	PrefixAwareRoutingConfig	PrefixAwareRoutingConfig	RoutingStrategy	RoutingStrategy	1	RoutingStrategy	0
+ProductionVariantSSMAccess	boolean				-
+ProductionVariantServerlessConfig	s				3	MaxConcurrency	ServerlessMaxConcurrency	MemorySizeInMB	ServerlessMemorySizeInMB	ProvisionedConcurrency	ServerlessProvisionedConcurrency	2	MemorySizeInMB	MaxConcurrency	0
+ProductionVariantStatus	s				3	StartTime	Timestamp	Status	VariantStatus	StatusMessage	VariantStatusMessage	1	Status	0
+ProductionVariantStatusList	l	0	5		ProductionVariantStatus
+ProductionVariantSummary	s				14	AcceleratorPartitionLayouts	AcceleratorPartitionLayouts	CapacityReservationConfig	ProductionVariantCapacityReservationSummary	CurrentInstanceCount	TaskCount	CurrentServerlessConfig	ProductionVariantServerlessConfig	CurrentWeight	VariantWeight	DeployedImages	DeployedImages	DesiredInstanceCount	TaskCount	DesiredServerlessConfig	ProductionVariantServerlessConfig	DesiredWeight	VariantWeight	InstancePools	InstancePoolSummaryList	ManagedInstanceScaling	ProductionVariantManagedInstanceScaling	RoutingConfig	ProductionVariantRoutingConfig	VariantName	VariantName	VariantStatus	ProductionVariantStatusList	1	VariantName	0
+ProductionVariantSummaryList	l	1			ProductionVariantSummary
+ProductionVariantVolumeSizeInGB	integer	1	512		-
+ProfilerConfig	s				4	DisableProfiler	DisableProfiler	ProfilingIntervalInMilliseconds	ProfilingIntervalInMilliseconds	ProfilingParameters	ProfilingParameters	S3OutputPath	S3Uri	0	0
+ProfilerRuleConfiguration	s				7	InstanceType	ProcessingInstanceType	LocalPath	DirectoryPath	RuleConfigurationName	RuleConfigurationName	RuleEvaluatorImage	AlgorithmImage	RuleParameters	RuleParameters	S3OutputPath	S3Uri	VolumeSizeInGB	OptionalVolumeSizeInGB	2	RuleConfigurationName	RuleEvaluatorImage	0
+ProfilerRuleConfigurations	l	0	20		ProfilerRuleConfiguration
+ProfilerRuleEvaluationStatus	s				5	LastModifiedTime	Timestamp	RuleConfigurationName	RuleConfigurationName	RuleEvaluationJobArn	ProcessingJobArn	RuleEvaluationStatus	RuleEvaluationStatus	StatusDetails	StatusDetails	0	0
+ProfilerRuleEvaluationStatuses	l	0	20		ProfilerRuleEvaluationStatus
+ProfilingIntervalInMilliseconds	long				-
+ProfilingParameters	m	0	20		ConfigValue
+ProfilingStatus	string				2	Enabled	Disabled
+QualityCheckStepMetadata	s				10	BaselineUsedForDriftCheckConstraints	String1024	BaselineUsedForDriftCheckStatistics	String1024	CalculatedBaselineConstraints	String1024	CalculatedBaselineStatistics	String1024	CheckJobArn	String256	CheckType	String256	ModelPackageGroupName	String256	RegisterNewBaseline	Boolean	SkipCheck	Boolean	ViolationReport	String1024	0	0
+RandomSeed	integer	0			-
+RealTimeInferenceRecommendation	s				3	Environment	EnvironmentMap	InstanceType	ProductionVariantInstanceType	RecommendationId	String	2	RecommendationId	InstanceType	0
+RealTimeInferenceRecommendations	l	0	3		RealTimeInferenceRecommendation
+RealtimeInferenceInstanceTypes	l				ProductionVariantInstanceType
+RecipeName	string	0	255		-
+RecommendationStatus	string				4	IN_PROGRESS	COMPLETED	FAILED	NOT_APPLICABLE
+RecordWrapper	string				2	None	RecordIO
+RedshiftClusterId	string	1	63		-
+RedshiftDatabase	string	1	64		-
+RedshiftDatasetDefinition	s				9	ClusterId	RedshiftClusterId	ClusterRoleArn	RoleArn	Database	RedshiftDatabase	DbUser	RedshiftUserName	KmsKeyId	KmsKeyId	OutputCompression	RedshiftResultCompressionType	OutputFormat	RedshiftResultFormat	OutputS3Uri	S3Uri	QueryString	RedshiftQueryString	7	ClusterId	Database	DbUser	QueryString	ClusterRoleArn	OutputS3Uri	OutputFormat	0
+RedshiftQueryString	string	1	4096		-
+RedshiftResultCompressionType	string				5	None	GZIP	BZIP2	ZSTD	SNAPPY
+RedshiftResultFormat	string				2	PARQUET	CSV
+RedshiftUserName	string	1	128		-
+RegisterModelStepMetadata	s				1	Arn	String256	0	0
+RemoteDebugConfig	s				1	EnableRemoteDebug	EnableRemoteDebug	0	0
+RepositoryAccessMode	string				2	Platform	Vpc
+RepositoryAuthConfig	s				1	RepositoryCredentialsProviderArn	RepositoryCredentialsProviderArn	1	RepositoryCredentialsProviderArn	0
+RepositoryCredentialsProviderArn	string	1	2048		-
+ResolvedAttributes	s				3	AutoMLJobObjective	AutoMLJobObjective	CompletionCriteria	AutoMLJobCompletionCriteria	ProblemType	ProblemType	0	0
+ResourceConfig	s				11	InstanceCount	TrainingInstanceCount	InstanceGroups	InstanceGroups	InstancePlacementConfig	InstancePlacementConfig	InstancePreferences	InstancePreferenceList	InstanceType	TrainingInstanceType	KeepAlivePeriodInSeconds	KeepAlivePeriodInSeconds	SelectedInstanceCount	TrainingInstanceCount	SelectedInstanceType	TrainingInstanceType	TrainingPlanArn	TrainingPlanArn	VolumeKmsKeyId	KmsKeyId	VolumeSizeInGB	OptionalVolumeSizeInGB	0	0
+ResourceLimits	s				3	MaxNumberOfTrainingJobs	MaxNumberOfTrainingJobs	MaxParallelTrainingJobs	MaxParallelTrainingJobs	MaxRuntimeInSeconds	HyperParameterTuningMaxRuntimeInSeconds	1	MaxParallelTrainingJobs	0
+ResourceRetainedBillableTimeInSeconds	integer	0			-
+ResponseMIMEType	string	0	1024	[-\\w]+\\/.+	-
+ResponseMIMETypes	l				ResponseMIMEType
+RetryStrategy	s				1	MaximumRetryAttempts	MaximumRetryAttempts	1	MaximumRetryAttempts	0
+RoleArn	string	20	2048	arn:aws[a-z\\-]*:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+	-
+RollingUpdatePolicy	s				4	MaximumBatchSize	CapacitySize	MaximumExecutionTimeoutInSeconds	MaximumExecutionTimeoutInSeconds	RollbackMaximumBatchSize	CapacitySize	WaitIntervalInSeconds	WaitIntervalInSeconds	2	MaximumBatchSize	WaitIntervalInSeconds	0
+RoutingStrategy	string				4	LEAST_OUTSTANDING_REQUESTS	RANDOM	PREFIX_AWARE	KV_AWARE
+RuleConfigurationName	string	1	256		-
+RuleEvaluationStatus	string				6	InProgress	NoIssuesFound	IssuesFound	Error	Stopping	Stopped
+RuleParameters	m	0	100		ConfigValue
+S3DataDistribution	string				2	FullyReplicated	ShardedByS3Key
+S3DataSource	s				7	AttributeNames	AttributeNames	HubAccessConfig	HubAccessConfig	InstanceGroupNames	InstanceGroupNames	ModelAccessConfig	ModelAccessConfig	S3DataDistributionType	S3DataDistribution	S3DataType	S3DataType	S3Uri	S3Uri	2	S3DataType	S3Uri	0
+S3DataType	string				4	ManifestFile	S3Prefix	AugmentedManifestFile	Converse
+S3ModelDataSource	s				8	CompressionType	ModelCompressionType	ETag	String	HubAccessConfig	InferenceHubAccessConfig	ManifestEtag	String	ManifestS3Uri	S3ModelUri	ModelAccessConfig	ModelAccessConfig	S3DataType	S3ModelDataType	S3Uri	S3ModelUri	3	S3Uri	S3DataType	CompressionType	0
+S3ModelDataType	string				2	S3Prefix	S3Object
+S3ModelUri	string	0	1024	(https|s3)://([^/]+)/?(.*)	-
+S3Uri	string	0	1024	(https|s3)://([^/]+)/?(.*)	-
+SampleWeightAttributeName	string	1	256	[a-zA-Z0-9_-]+	-
+SamplingPercentage	integer	0	100		-
+SecondaryStatus	string				17	Starting	LaunchingMLInstances	PreparingTrainingStack	Downloading	DownloadingTrainingImage	Training	Uploading	Stopping	Stopped	MaxRuntimeExceeded	Completed	Failed	Interrupted	MaxWaitTimeExceeded	Updating	Restarting	Pending
+SecondaryStatusTransition	s				4	EndTime	Timestamp	StartTime	Timestamp	Status	SecondaryStatus	StatusMessage	StatusMessage	2	Status	StartTime	0
+SecondaryStatusTransitions	l				SecondaryStatusTransition
+SecurityGroupId	string	0	32	[-0-9a-zA-Z]+	-
+Seed	long				-
+SequenceLength	string	1	50	\\d+K	-
+ServerlessJobBaseModelArn	string	1	2048	(arn:[a-z0-9-\\.]{1,63}:sagemaker:\\w+(?:-\\w+)+:(\\d{12}|aws):hub-content\\/)[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}\\/Model\\/[a-zA-Z0-9](-*[a-zA-Z0-9]){0,63}(\\/\\d{1,4}.\\d{1,4}.\\d{1,4})?	-
+ServerlessJobConfig	s				8	AcceptEula	AcceptEula	BaseModelArn	ServerlessJobBaseModelArn	CustomizationTechnique	CustomizationTechnique	EvaluationType	EvaluationType	EvaluatorArn	EvaluatorArn	JobType	ServerlessJobType	Peft	Peft	SequenceLength	SequenceLength	2	BaseModelArn	JobType	0
+ServerlessJobType	string				2	FineTuning	Evaluation
+ServerlessMaxConcurrency	integer	1	200		-
+ServerlessMemorySizeInMB	integer	1024	6144		-
+ServerlessProvisionedConcurrency	integer	1	200		-
+SessionChainingConfig	s				1	EnableSessionTagChaining	EnableSessionTagChaining	0	0
+ShuffleConfig	s				1	Seed	Seed	1	Seed	0
+SkipModelValidation	string				2	All	None
+SnsTopicArn	string	0	2048	arn:aws[a-z\\-]*:sns:[a-z0-9\\-]*:[0-9]{12}:[a-zA-Z0-9_.-]+	-
+SourceAlgorithm	s				4	AlgorithmName	ArnOrName	ModelDataETag	String	ModelDataSource	ModelDataSource	ModelDataUrl	Url	1	AlgorithmName	0
+SourceAlgorithmList	l	1	1		SourceAlgorithm
+SourceAlgorithmSpecification	s				1	SourceAlgorithms	SourceAlgorithmList	1	SourceAlgorithms	0
+SplitType	string				4	None	Line	RecordIO	TFRecord
+StageDescription	string	0	1024	.{0,1024}	-
+StatusDetails	string	0	1024		-
+StatusMessage	string				-
+StoppingCondition	s				3	MaxPendingTimeInSeconds	MaxPendingTimeInSeconds	MaxRuntimeInSeconds	MaxRuntimeInSeconds	MaxWaitTimeInSeconds	MaxWaitTimeInSeconds	0	0
+String	string				-
+String1024	string	0	1024		-
+String2048	string	0	2048		-
+String256	string	0	256		-
+String3072	string	0	3072		-
+SubnetId	string	0	32	[-0-9a-zA-Z]+	-
+Subnets	l	1	16		SubnetId
+Tag	s				2	Key	TagKey	Value	TagValue	2	Key	Value	0
+TagKey	string	1	128	([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)	-
+TagList	l	0	50		Tag
+TagValue	string	0	256	([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)	-
+TargetAttributeName	string	1			-
+TargetObjectiveMetricValue	float				-
+TaskCount	integer	0			-
+TensorBoardOutputConfig	s				2	LocalPath	DirectoryPath	S3OutputPath	S3Uri	1	S3OutputPath	0
+TerminationWaitInSeconds	integer	0	3600		-
+Timestamp	timestamp				-
+TotalStepCountPerEpoch	long	0			-
+TrafficRoutingConfig	s				4	CanarySize	CapacitySize	LinearStepSize	CapacitySize	Type	TrafficRoutingConfigType	WaitIntervalInSeconds	WaitIntervalInSeconds	2	Type	WaitIntervalInSeconds	0
+TrafficRoutingConfigType	string				3	ALL_AT_ONCE	CANARY	LINEAR
+TrainingContainerArgument	string	0	256		-
+TrainingContainerArguments	l	1	100		TrainingContainerArgument
+TrainingContainerEntrypoint	l	1	100		TrainingContainerEntrypointString
+TrainingContainerEntrypointString	string	0	256		-
+TrainingEnvironmentMap	m	0	100		TrainingEnvironmentValue
+TrainingEnvironmentValue	string	0	512		-
+TrainingEpochCount	long	0			-
+TrainingEpochIndex	long	0			-
+TrainingImageConfig	s				2	TrainingRepositoryAccessMode	TrainingRepositoryAccessMode	TrainingRepositoryAuthConfig	TrainingRepositoryAuthConfig	1	TrainingRepositoryAccessMode	0
+TrainingInputMode	string				3	Pipe	File	FastFile
+TrainingInstanceCount	integer	0			-
+TrainingInstanceType	string				-
+TrainingJobArn	string	0	256	arn:aws[a-z\\-]*:sagemaker:[a-z0-9\\-]*:[0-9]{12}:training-job/[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}	-
+TrainingJobEarlyStoppingType	string				2	Off	Auto
+TrainingJobName	string	1	63	[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}	-
+TrainingJobStatus	string				6	InProgress	Completed	Failed	Stopping	Stopped	Deleting
+TrainingJobStatusCounter	integer	0			-
+TrainingJobStatusCounters	s				5	Completed	TrainingJobStatusCounter	InProgress	TrainingJobStatusCounter	NonRetryableError	TrainingJobStatusCounter	RetryableError	TrainingJobStatusCounter	Stopped	TrainingJobStatusCounter	0	0
+TrainingJobStepMetadata	s				1	Arn	TrainingJobArn	0	0
+TrainingPlanArn	string	50	2048	arn:aws[a-z\\-]*:sagemaker:[a-z0-9\\-]*:[0-9]{12}:training-plan/.*	-
+TrainingPlanArnList	l	1	1		TrainingPlanArn
+TrainingProgressInfo	s				4	CurrentEpoch	TrainingEpochIndex	CurrentStep	TrainingStepIndex	MaxEpoch	TrainingEpochCount	TotalStepCountPerEpoch	TotalStepCountPerEpoch	0	0
+TrainingRepositoryAccessMode	string				2	Platform	Vpc
+TrainingRepositoryAuthConfig	s				1	TrainingRepositoryCredentialsProviderArn	TrainingRepositoryCredentialsProviderArn	1	TrainingRepositoryCredentialsProviderArn	0
+TrainingRepositoryCredentialsProviderArn	string	1	2048	arn:[\\p{Alnum}\\-]+:lambda:[\\p{Alnum}\\-]+:[0-9]{12}:function:.*	-
+TrainingStepIndex	long	0			-
+TrainingTimeInSeconds	integer	1			-
+TransformAmiVersion	string	1	63	[a-zA-Z0-9]+(-[a-zA-Z0-9]+)*	-
+TransformDataSource	s				1	S3DataSource	TransformS3DataSource	1	S3DataSource	0
+TransformEnvironmentMap	m	0	16		TransformEnvironmentValue
+TransformEnvironmentValue	string	0	10240		-
+TransformInput	s				4	CompressionType	CompressionType	ContentType	ContentType	DataSource	TransformDataSource	SplitType	SplitType	1	DataSource	0
+TransformInstanceCount	integer	1			-
+TransformInstanceType	string				-
+TransformInstanceTypes	l	1			TransformInstanceType
+TransformJobArn	string	0	256	arn:aws[a-z\\-]*:sagemaker:[a-z0-9\\-]*:[0-9]{12}:transform-job/.*	-
+TransformJobDefinition	s				7	BatchStrategy	BatchStrategy	Environment	TransformEnvironmentMap	MaxConcurrentTransforms	MaxConcurrentTransforms	MaxPayloadInMB	MaxPayloadInMB	TransformInput	TransformInput	TransformOutput	TransformOutput	TransformResources	TransformResources	3	TransformInput	TransformOutput	TransformResources	0
+TransformJobName	string	1	63	[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}	-
+TransformJobStatus	string				5	InProgress	Completed	Failed	Stopping	Stopped
+TransformJobStepMetadata	s				1	Arn	TransformJobArn	0	0
+TransformOutput	s				4	Accept	Accept	AssembleWith	AssemblyType	KmsKeyId	KmsKeyId	S3OutputPath	S3Uri	1	S3OutputPath	0
+TransformResources	s				4	InstanceCount	TransformInstanceCount	InstanceType	TransformInstanceType	TransformAmiVersion	TransformAmiVersion	VolumeKmsKeyId	KmsKeyId	2	InstanceType	InstanceCount	0
+TransformS3DataSource	s				2	S3DataType	S3DataType	S3Uri	S3Uri	2	S3DataType	S3Uri	0
+TuningJobCompletionCriteria	s				3	BestObjectiveNotImproving	BestObjectiveNotImproving	ConvergenceDetected	ConvergenceDetected	TargetObjectiveMetricValue	TargetObjectiveMetricValue	0	0
+TuningJobStepMetaData	s				1	Arn	HyperParameterTuningJobArn	0	0
+Url	string	0	1024	(https|s3)://([^/]+)/?(.*)	-
+UserContext	s				4	DomainId	String	IamIdentity	IamIdentity	UserProfileArn	String	UserProfileName	String	0	0
+ValidationFraction	float	0	1		-
+VariantInstanceProvisionTimeoutInSeconds	integer	300	3600		-
+VariantName	string	0	63	[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}	-
+VariantStatus	string				5	Creating	Updating	Deleting	ActivatingTraffic	Baking
+VariantStatusMessage	string	0	1024		-
+VariantWeight	float	0			-
+VersionedArnOrName	string	1	176	(arn:aws[a-z\\-]*:sagemaker:[a-z0-9\\-]*:[0-9]{12}:[a-z\\-]*\\/)?([a-zA-Z0-9]([a-zA-Z0-9-]){0,62})(?<!-)(\\/[0-9]{1,9})?	-
+VolumeSizeInGB	integer	1			-
+VpcConfig	s				2	SecurityGroupIds	VpcSecurityGroupIds	Subnets	Subnets	2	SecurityGroupIds	Subnets	0
+VpcSecurityGroupIds	l	1	5		SecurityGroupId
+WaitIntervalInSeconds	integer	0	3600		-
+WarmPoolResourceStatus	string				4	Available	Terminated	Reused	InUse
+WarmPoolStatus	s				3	ResourceRetainedBillableTimeInSeconds	ResourceRetainedBillableTimeInSeconds	ReusedByJob	TrainingJobName	Status	WarmPoolResourceStatus	1	Status	0
+emr.ActionOnFailure	string				4	TERMINATE_JOB_FLOW	TERMINATE_CLUSTER	CANCEL_AND_WAIT	CONTINUE
+emr.Date	timestamp				-
+emr.FailureDetails	s				3	LogFile	emr.String	Message	emr.String	Reason	emr.String	0	0
+emr.HadoopStepConfig	s				4	Args	emr.StringList	Jar	emr.String	MainClass	emr.String	Properties	emr.StringMap	0	0
+emr.OptionalArnType	string	0	2048		-
+emr.Step	s				9	ActionOnFailure	emr.ActionOnFailure	AdditionalInfo	emr.StepAdditionalInfo	Config	emr.HadoopStepConfig	EncryptionKeyArn	emr.String	ExecutionRoleArn	emr.OptionalArnType	Id	emr.StepId	LogUri	emr.String	Name	emr.String	Status	emr.StepStatus	0	0
+emr.StepAdditionalInfo	s				2	ResourceManager	emr.String	ResourceManagerApplicationIds	emr.StringList	0	0
+emr.StepId	string				-
+emr.StepState	string				7	PENDING	CANCEL_PENDING	RUNNING	COMPLETED	CANCELLED	FAILED	INTERRUPTED
+emr.StepStateChangeReason	s				2	Code	emr.StepStateChangeReasonCode	Message	emr.String	0	0
+emr.StepStateChangeReasonCode	string				1	NONE
+emr.StepStatus	s				4	FailureDetails	emr.FailureDetails	State	emr.StepState	StateChangeReason	emr.StepStateChangeReason	Timeline	emr.StepTimeline	0	0
+emr.StepTimeline	s				3	CreationDateTime	emr.Date	EndDateTime	emr.Date	StartDateTime	emr.Date	0	0
+emr.String	string				-
+emr.StringList	l				emr.String
+emr.StringMap	m				emr.String
+emrs.ApplicationId	string	1	64	[0-9a-z]+	-
+emrs.Arn	string	20	2048	([    -~ -퟿-�က0-ჿFF]+)	-
+emrs.AttemptNumber	integer	1			-
+emrs.Boolean	boolean				-
+emrs.CloudWatchLoggingConfiguration	s				5	enabled	emrs.Boolean	encryptionKeyArn	emrs.EncryptionKeyArn	logGroupName	emrs.LogGroupName	logStreamNamePrefix	emrs.LogStreamNamePrefix	logTypes	emrs.LogTypeMap	1	enabled	0
+emrs.Configuration	s				3	classification	emrs.String1024	configurations	emrs.ConfigurationList	properties	emrs.SensitivePropertiesMap	1	classification	0
+emrs.ConfigurationList	l	0	100		emrs.Configuration
+emrs.ConfigurationOverrides	s				3	applicationConfiguration	emrs.ConfigurationList	diskEncryptionConfiguration	emrs.DiskEncryptionConfiguration	monitoringConfiguration	emrs.MonitoringConfiguration	0	0
+emrs.ConfigurationPropertyValue	string	0	1024	.*\\S.*	-
+emrs.Date	timestamp				-
+emrs.DiskEncryptionConfiguration	s				2	encryptionContext	emrs.EncryptionContext	encryptionKeyArn	emrs.EncryptionKeyArn	0	0
+emrs.Double	double				-
+emrs.Duration	long	0	1000000		-
+emrs.EncryptionContext	m	0	8		emrs.EncryptionContextValue
+emrs.EncryptionContextValue	string	1	384		-
+emrs.EncryptionKeyArn	string	20	2048	arn:(aws[a-zA-Z0-9-]*):kms:[a-zA-Z0-9\\-]*:([0-9]{12}):key\\/[a-zA-Z0-9-]+	-
+emrs.EntryPointArgument	string	0			-
+emrs.EntryPointArguments	l	0	1024		emrs.EntryPointArgument
+emrs.EntryPointPath	string	1	4096	.*\\S.*	-
+emrs.FlexExecution	s				1	enabled	emrs.Boolean	0	0
+emrs.GetJobRunResponse	s				1	jobRun	emrs.JobRun	1	jobRun	0
+emrs.Hive	s				3	initQueryFile	emrs.InitScriptPath	parameters	emrs.HiveCliParameters	query	emrs.Query	1	query	0
+emrs.HiveCliParameters	string	1	102400	.*\\S.*	-
+emrs.IAMRoleArn	string	20	2048	arn:(aws[a-zA-Z0-9-]*):iam::([0-9]{12}):(role((\\u002F)|(\\u002F[\\u0021-\\u007F]+\\u002F))[\\w+=,.@-]+)	-
+emrs.ImageConfiguration	s				3	applicationLevelDigestResolution	emrs.Boolean	imageUri	emrs.ImageUri	resolvedImageDigest	emrs.ImageDigest	1	imageUri	0
+emrs.ImageDigest	string			sha256:[0-9a-f]{64}	-
+emrs.ImageUri	string	1	1024	([0-9]{12})\\.dkr\\.ecr\\.([a-z0-9-]+).([a-z0-9._-]+)\\/((?:[a-z0-9]+(?:[-._][a-z0-9]+)*/)*[a-z0-9]+(?:[-._][a-z0-9]+)*)(?::([a-zA-Z0-9_]+[a-zA-Z0-9-._]*)|@(sha256:[0-9a-f]{64}))	-
+emrs.InitScriptPath	string	1	256	.*\\S.*	-
+emrs.Integer	integer				-
+emrs.JobArn	string	60	1024	arn:(aws[a-zA-Z0-9-]*):emr-serverless:.+:(\\d{12}):\\/applications\\/[0-9a-zA-Z]+\\/jobruns\\/[0-9a-zA-Z]+	-
+emrs.JobDriver	s				2	hive	emrs.Hive	sparkSubmit	emrs.SparkSubmit	0	0
+emrs.JobRun	s				31	applicationId	emrs.ApplicationId	arn	emrs.JobArn	attempt	emrs.AttemptNumber	attemptCreatedAt	emrs.Date	attemptUpdatedAt	emrs.Date	billedResourceUtilization	emrs.ResourceUtilization	configurationOverrides	emrs.ConfigurationOverrides	createdAt	emrs.Date	createdBy	emrs.RequestIdentityUserArn	endedAt	emrs.Date	executionIamPolicy	emrs.JobRunExecutionIamPolicy	executionRole	emrs.IAMRoleArn	executionTimeoutMinutes	emrs.Duration	flexExecution	emrs.FlexExecution	imageConfiguration	emrs.ImageConfiguration	jobDriver	emrs.JobDriver	jobRunId	emrs.JobRunId	mode	emrs.JobRunMode	name	emrs.String256	networkConfiguration	emrs.NetworkConfiguration	queuedDurationMilliseconds	emrs.Long	releaseLabel	emrs.ReleaseLabel	retryPolicy	emrs.RetryPolicy	startedAt	emrs.Date	state	emrs.JobRunState	stateDetails	emrs.String256	tags	emrs.TagMap	totalExecutionDurationSeconds	emrs.Integer	totalResourceUtilization	emrs.TotalResourceUtilization	updatedAt	emrs.Date	workerTypeSpecifications	emrs.WorkerTypeSpecificationMap	11	applicationId	jobRunId	arn	createdBy	createdAt	updatedAt	executionRole	state	stateDetails	releaseLabel	jobDriver	0
+emrs.JobRunExecutionIamPolicy	s				2	policy	emrs.PolicyDocument	policyArns	emrs.PolicyArnList	0	0
+emrs.JobRunId	string	1	64	[0-9a-z]+	-
+emrs.JobRunMode	string				2	BATCH	STREAMING
+emrs.JobRunState	string				9	SUBMITTED	PENDING	SCHEDULED	RUNNING	SUCCESS	FAILED	CANCELLING	CANCELLED	QUEUED
+emrs.LogGroupName	string	1	512	[\\.\\-_/#A-Za-z0-9]+	-
+emrs.LogStreamNamePrefix	string	1	512	[^:*]*	-
+emrs.LogTypeList	l	1	5		emrs.LogTypeString
+emrs.LogTypeMap	m	1	4		emrs.LogTypeList
+emrs.LogTypeString	string	1	50	[a-zA-Z]+[-_]*[a-zA-Z]+	-
+emrs.Long	long				-
+emrs.ManagedPersistenceMonitoringConfiguration	s				2	enabled	emrs.Boolean	encryptionKeyArn	emrs.EncryptionKeyArn	0	0
+emrs.MonitoringConfiguration	s				4	cloudWatchLoggingConfiguration	emrs.CloudWatchLoggingConfiguration	managedPersistenceMonitoringConfiguration	emrs.ManagedPersistenceMonitoringConfiguration	prometheusMonitoringConfiguration	emrs.PrometheusMonitoringConfiguration	s3MonitoringConfiguration	emrs.S3MonitoringConfiguration	0	0
+emrs.NetworkConfiguration	s				2	securityGroupIds	emrs.SecurityGroupIds	subnetIds	emrs.SubnetIds	0	0
+emrs.PolicyArnList	l	0	10		emrs.Arn
+emrs.PolicyDocument	string	1	2048	([    -ÿ]+)	-
+emrs.PrometheusMonitoringConfiguration	s				1	remoteWriteUrl	emrs.PrometheusUrlString	0	0
+emrs.PrometheusUrlString	string	1	10280	https://aps-workspaces.([a-z]{2}-[a-z-]{1,20}-[1-9]).amazonaws(.[0-9A-Za-z]{2,4})+/workspaces/[-_.0-9A-Za-z]{1,100}/api/v1/remote_write	-
+emrs.Query	string	1	10280	.*\\S.*	-
+emrs.ReleaseLabel	string	1	64	[A-Za-z0-9._/-]+	-
+emrs.RequestIdentityUserArn	string	20	2048	arn:(aws[a-zA-Z0-9-]*):(iam|sts)::(\\d{12})?:[\\w/+=,.@-]+	-
+emrs.ResourceUtilization	s				3	memoryGBHour	emrs.Double	storageGBHour	emrs.Double	vCPUHour	emrs.Double	0	0
+emrs.RetryPolicy	s				2	maxAttempts	emrs.AttemptNumber	maxFailedAttemptsPerHour	emrs.RetryPolicyMaxFailedAttemptsPerHourInteger	0	0
+emrs.RetryPolicyMaxFailedAttemptsPerHourInteger	integer	1			-
+emrs.S3MonitoringConfiguration	s				2	encryptionKeyArn	emrs.EncryptionKeyArn	logUri	emrs.UriString	0	0
+emrs.SecurityGroupIds	l	0	5		emrs.SecurityGroupString
+emrs.SecurityGroupString	string	1	32	[-0-9a-zA-Z]+.*	-
+emrs.SensitivePropertiesMap	m	0	100		emrs.ConfigurationPropertyValue
+emrs.SparkSubmit	s				3	entryPoint	emrs.EntryPointPath	entryPointArguments	emrs.EntryPointArguments	sparkSubmitParameters	emrs.SparkSubmitParameters	1	entryPoint	0
+emrs.SparkSubmitParameters	string	1	102400	.*\\S.*	-
+emrs.String1024	string	1	1024	.*\\S.*	-
+emrs.String256	string	1	256	.*\\S.*	-
+emrs.SubnetIds	l	0	16		emrs.SubnetString
+emrs.SubnetString	string	1	32	[-0-9a-zA-Z]+.*	-
+emrs.TagMap	m	0	200		emrs.TagValue
+emrs.TagValue	string	0	256	[A-Za-z0-9 /_.:=+@-]*	-
+emrs.TotalResourceUtilization	s				3	memoryGBHour	emrs.Double	storageGBHour	emrs.Double	vCPUHour	emrs.Double	0	0
+emrs.UriString	string	1	10280		-
+emrs.WorkerTypeSpecification	s				1	imageConfiguration	emrs.ImageConfiguration	0	0
+emrs.WorkerTypeSpecificationMap	m				emrs.WorkerTypeSpecification
 """#
     /// This generator, run with a Python definition's interpreter when its botocore is newer.
     package static let generator = ##"""
@@ -163,6 +980,44 @@ def model():
     }
 
 
+def escaped(text):
+    """A field of the table: backslash, tab, newline and carriage return written as \\, \\t, \\n, \\r."""
+    return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+
+
+def number(value):
+    return "" if value is None else json.dumps(value)
+
+
+def table(data):
+    """The model as the binary reads it at start-up, a line per shape and a field per tab (no tree
+    to build first): name, kind, min, max, pattern, then for a structure the member count and
+    each member and its shape, the required count and names, the documented-pattern count and
+    each member and pattern; for a list or map its element; for a scalar the enum count (- for
+    none) and values. The first line is the botocore version, the second the step types."""
+    lines = [escaped(data["botocore"]), "\t".join(escaped(t) for t in data["stepTypes"])]
+    for name in sorted(data["shapes"]):
+        entry = data["shapes"][name]
+        fields = [name, entry["k"], number(entry.get("n")), number(entry.get("x")), entry.get("p", "")]
+        if entry["k"] == "s":
+            members = sorted(entry.get("m", {}).items())
+            fields += [str(len(members))] + [part for member in members for part in member]
+            required = entry.get("r", [])
+            fields += [str(len(required))] + required
+            documented = sorted(entry.get("mp", {}).items())
+            fields += [str(len(documented))] + [part for member in documented for part in member]
+        elif entry["k"] in ("l", "m"):
+            fields.append(entry["e"])
+        elif "v" in entry:
+            fields += [str(len(entry["v"]))] + entry["v"]
+        else:
+            fields.append("-")
+        lines.append("\t".join(escaped(field) for field in fields))
+    text = "\n".join(lines)
+    assert '"""' not in text and "\\#" not in text, "the table cannot be a raw string literal"
+    return text
+
+
 def swift(payload, data):
     quotes = '"' * 3  # spelled so that this file, embedded below, never closes its own literal
     lines = [
@@ -174,11 +1029,15 @@ def swift(payload, data):
         "package enum ServiceShapesData {",
         "    /// The botocore release the embedded model was made from.",
         "    package static let botocoreVersion = %s" % json.dumps(data["botocore"]),
-        "    /// The model (scripts/gen-shapes.py --json), parsed on first use.",
+        "    /// The model (scripts/gen-shapes.py --json), as `lint --api-model FILE` reads one.",
         "    static let json = #" + quotes,
     ]
     for i in range(0, len(payload), 4000):
         lines.append(payload[i:i + 4000] + "\\#")
+    lines.append(quotes + "#")
+    lines.append("    /// The same model as the table the binary reads (ServiceShapes.init(table:)).")
+    lines.append("    static let table = #" + quotes)
+    lines.extend(table(data).split("\n"))
     lines.append(quotes + "#")
     lines.append("    /// This generator, run with a Python definition's interpreter when its botocore is newer.")
     lines.append("    package static let generator = ##" + quotes)

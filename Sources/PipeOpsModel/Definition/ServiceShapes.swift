@@ -3,7 +3,7 @@ import Foundation
 /// The AWS API shapes that step Arguments and step properties follow, from botocore's models
 /// (see `scripts/gen-shapes.py`).
 public struct ServiceShapes: Sendable {
-    public enum Shape: Sendable {
+    public enum Shape: Sendable, Equatable {
         case structure(members: [String: String], required: [String])
         case list(element: String)
         case map(value: String)
@@ -75,6 +75,9 @@ public struct ServiceShapes: Sendable {
         }
     }
 
+    /// Every shape's entry, in the model's order.
+    package var entries: [Entry] { table }
+
     /// Every shape's entry, and where each name's entry is in `table`.
     private let table: [Entry]
     private let positions: [String: Int]
@@ -94,14 +97,12 @@ public struct ServiceShapes: Sendable {
         return model
     }
 
-    /// The model built into pipeops (scripts/update-api-model.sh), parsed on first use.
-    public static let shared: ServiceShapes = {
-        // The embedded text is generated and checked by a test; it always parses.
-        // Read in place: the literal's UTF-8 is contiguous, so the 116 KB are not copied first.
-        (try? ServiceShapesData.json.utf8.withContiguousStorageIfAvailable { try ServiceShapes(json: $0, source: "embedded") }
-            ?? ServiceShapes(json: Array(ServiceShapesData.json.utf8), source: "embedded"))
-            ?? ServiceShapes(definitions: [], botocoreVersion: "0", stepTypes: [], source: "embedded")
-    }()
+    /// The model built into pipeops (scripts/update-api-model.sh), read on first use from its
+    /// table (a test checks it reads as the same model as the embedded JSON). Read in place: the
+    /// literal's UTF-8 is contiguous, so its 90 KB are not copied first.
+    public static let shared: ServiceShapes =
+        ServiceShapesData.table.utf8.withContiguousStorageIfAvailable { ServiceShapes(table: $0, source: "embedded") }
+        ?? Array(ServiceShapesData.table.utf8).withUnsafeBufferPointer { ServiceShapes(table: $0, source: "embedded") }
 
     /// One shape as a model states it: its kind, botocore's `min`/`max`, its `pattern` (matched
     /// whole; kept only where it means something for a definition) and, for a structure, the
