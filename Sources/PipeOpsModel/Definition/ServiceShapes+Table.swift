@@ -28,7 +28,8 @@ extension ServiceShapes {
             found.reserveCapacity(pairs)
             for _ in 0..<pairs {
                 guard let key = take(), let value = take() else { return nil }
-                found[TableLines.text(key)] = found[TableLines.text(key)] ?? TableLines.text(value)
+                let name = TableLines.text(key)
+                if found[name] == nil { found[name] = TableLines.text(value) }
             }
             return found
         }
@@ -73,17 +74,20 @@ private struct TableLines {
     init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
     mutating func next() -> [UnsafeBufferPointer<UInt8>]? {
-        guard index < bytes.count else { return nil }
+        guard let base = bytes.baseAddress, index < bytes.count else { return nil }
         var fields: [UnsafeBufferPointer<UInt8>] = []
+        fields.reserveCapacity(16)
         var start = index
-        while index < bytes.count, bytes[index] != UInt8(ascii: "\n") {
-            if bytes[index] == UInt8(ascii: "\t") {
-                fields.append(UnsafeBufferPointer(rebasing: bytes[start..<index]))
+        while index < bytes.count {
+            let byte = base[index]
+            if byte == UInt8(ascii: "\n") { break }
+            if byte == UInt8(ascii: "\t") {
+                fields.append(UnsafeBufferPointer(start: base + start, count: index - start))
                 start = index + 1
             }
             index += 1
         }
-        fields.append(UnsafeBufferPointer(rebasing: bytes[start..<index]))
+        fields.append(UnsafeBufferPointer(start: base + start, count: index - start))
         index += 1
         return fields
     }

@@ -49,8 +49,8 @@ public struct ServiceShapes: Sendable {
         private let memberFacts: [(shape: String, entry: Int, pattern: String?)]
 
         init(
-            name: String, shape: Shape, limits: Limits?, pattern: String?, memberPatterns: [String: String]?, patternIndex: Int,
-            members: [String: (shape: String, entry: Int)], element: Int
+            name: String, shape: Shape, limits: Limits?, pattern: String?, patternIndex: Int, memberNames: [String],
+            memberFacts: [(shape: String, entry: Int, pattern: String?)], element: Int
         ) {
             self.name = name
             self.shape = shape
@@ -58,8 +58,8 @@ public struct ServiceShapes: Sendable {
             self.pattern = pattern
             self.patternIndex = patternIndex
             self.element = element
-            memberNames = Array(members.keys)
-            memberFacts = memberNames.map { (members[$0]!.shape, members[$0]!.entry, memberPatterns?[$0]) }
+            self.memberNames = memberNames
+            self.memberFacts = memberFacts
         }
 
         /// A structure member's shape name, entry position and pattern. A linear search, lengths
@@ -130,18 +130,25 @@ public struct ServiceShapes: Sendable {
         table.reserveCapacity(kept.count)
         var patternCount = 0
         for definition in kept {
-            var members: [String: (shape: String, entry: Int)] = [:]
+            var names: [String] = []
+            var facts: [(shape: String, entry: Int, pattern: String?)] = []
             var element = -1
             switch definition.shape {
-            case .structure(let names, _): members = names.mapValues { ($0, positions[$0] ?? -1) }
+            case .structure(let members, _):
+                names.reserveCapacity(members.count)
+                facts.reserveCapacity(members.count)
+                for (member, shape) in members {
+                    names.append(member)
+                    facts.append((shape, positions[shape] ?? -1, definition.memberPatterns?[member]))
+                }
             case .list(let name), .map(let name): element = positions[name] ?? -1
             case .scalar: break
             }
             table.append(
                 Entry(
                     name: definition.name, shape: definition.shape, limits: definition.limits, pattern: definition.pattern,
-                    memberPatterns: definition.memberPatterns, patternIndex: definition.pattern == nil ? -1 : patternCount,
-                    members: members, element: element))
+                    patternIndex: definition.pattern == nil ? -1 : patternCount, memberNames: names, memberFacts: facts,
+                    element: element))
             if definition.pattern != nil { patternCount += 1 }
         }
         self.table = table
