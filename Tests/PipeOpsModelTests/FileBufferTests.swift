@@ -26,7 +26,7 @@ import Testing
         let text = FileBufferTests.largeDefinition(steps: 12_000)
         #expect(text.utf8.count > 3 * DocumentLoader.concurrentChecksBytes)
         let path = directory.write("big.json", text)
-        guard case .large(let buffer) = try DocumentLoader.read(path: path, fileManager: .default) else {
+        guard case .large(let buffer) = try DocumentLoader.read(path: path) else {
             Issue.record("a file over \(DocumentLoader.concurrentChecksBytes) bytes was not read into a FileBuffer")
             return
         }

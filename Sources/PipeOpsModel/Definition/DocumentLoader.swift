@@ -47,8 +47,8 @@ public enum DocumentLoader {
     public static let maximumExpandedValues = 4_000_000
 
     /// Reads and parses `path`. JSON is chosen by a `.json` extension or a leading `{`/`[`.
-    public static func load(path: String, fileManager: FileManager = .default) throws(LoadError) -> Document {
-        switch try read(path: path, fileManager: fileManager) {
+    public static func load(path: String) throws(LoadError) -> Document {
+        switch try read(path: path) {
         case .small(let data): return try parse(data: data, path: path)
         case .large(let buffer): return try parse(buffer.bytes, path: path, syntax: nil, releasing: buffer)
         }
@@ -60,25 +60,32 @@ public enum DocumentLoader {
         case large(FileBuffer)
     }
 
-    static func read(path: String, fileManager: FileManager) throws(LoadError) -> FileBytes {
-        var isDirectory: ObjCBool = false
-        guard fileManager.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw .io(.fileNotFound(path))
+    /// Opens the file once and asks the descriptor what it is: no separate existence check and no
+    /// `FileManager.attributesOfItem` (which also looks up the owner's and group's names in
+    /// /etc/passwd and /etc/group), and nothing can change between the check and the read.
+    static func read(path: String) throws(LoadError) -> FileBytes {
+        let descriptor = path.withCString { open($0, O_RDONLY | O_CLOEXEC) }
+        guard descriptor >= 0 else {
+            let error = errno
+            if error == ENOENT || error == ENOTDIR || error == ELOOP { throw .io(.fileNotFound(path)) }
+            throw .io(.unreadable(path, reason: error == EACCES ? "permission denied" : String(cString: strerror(error))))
         }
-        if isDirectory.boolValue { throw .io(.isDirectory(path)) }
-        let size = (try? fileManager.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue ?? 0
+        defer { close(descriptor) }
+        var status = stat()
+        guard fstat(descriptor, &status) == 0 else { throw .io(.unreadable(path, reason: String(cString: strerror(errno)))) }
+        if status.st_mode & S_IFMT == S_IFDIR { throw .io(.isDirectory(path)) }
+        // A FIFO or a device says 0: it is read until its end like any file, up to the limit.
+        let size = status.st_mode & S_IFMT == S_IFREG ? Int(status.st_size) : 0
         if size > maximumFileBytes { throw .io(.fileTooLarge(path, bytes: size, limit: maximumFileBytes)) }
-        guard let handle = FileHandle(forReadingAtPath: path) else { throw .io(.unreadable(path, reason: "permission denied")) }
-        defer { try? handle.close() }
         // Read at most one byte past the limit so a file that grows (or a FIFO) cannot exhaust memory.
         if size >= concurrentChecksBytes, let buffer = FileBuffer(capacity: size + 1) {
-            if let error = buffer.fill(from: handle.fileDescriptor, limit: maximumFileBytes + 1) {
+            if let error = buffer.fill(from: descriptor, limit: maximumFileBytes + 1) {
                 throw .io(.unreadable(path, reason: String(cString: strerror(error))))
             }
             if buffer.count > maximumFileBytes { throw .io(.fileTooLarge(path, bytes: buffer.count, limit: maximumFileBytes)) }
             return .large(buffer)
         }
-        let data = try readAll(handle.fileDescriptor, expected: size, limit: maximumFileBytes + 1, path: path)
+        let data = try readAll(descriptor, expected: size, limit: maximumFileBytes + 1, path: path)
         if data.count > maximumFileBytes { throw .io(.fileTooLarge(path, bytes: data.count, limit: maximumFileBytes)) }
         return .small(data)
     }

@@ -64,21 +64,68 @@ struct EnvironmentLeakRule: Rule {
             || (value.count == 12 && value.allSatisfy { $0.isASCII && $0.isNumber })
     }
 
-    static let arnPattern = try! NSRegularExpression(pattern: #"arn:aws[a-z-]*:[a-z0-9-]+:([a-z0-9-]*):([0-9]{12}):"#)
-    static let ecrPattern = try! NSRegularExpression(pattern: #"([0-9]{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com"#)
-
-    /// (account, region) an ARN or ECR URI in `text` names.
+    /// (account, region) an ARN or ECR URI in `text` names: the leftmost ARN prefix
+    /// `arn:aws[a-z-]*:[a-z0-9-]+:([a-z0-9-]*):([0-9]{12}):`, else the leftmost ECR host
+    /// `([0-9]{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com`. Scanned by hand: compiling the two
+    /// patterns with NSRegularExpression (ICU) cost more than the rest of an environment's lint.
     static func placement(_ text: String) -> (account: String, region: String?)? {
-        let range = NSRange(text.startIndex..., in: text)
-        if let match = arnPattern.firstMatch(in: text, range: range),
-            let account = Range(match.range(at: 2), in: text), let region = Range(match.range(at: 1), in: text)
-        {
-            return (String(text[account]), text[region].isEmpty ? nil : String(text[region]))
+        let bytes = Array(text.utf8)
+        if let found = arn(bytes) { return found }
+        return ecr(bytes)
+    }
+
+    private static func isLower(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z") }
+    private static func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
+    private static func isLabel(_ byte: UInt8) -> Bool { isLower(byte) || isDigit(byte) || byte == UInt8(ascii: "-") }
+
+    /// Whether `bytes` holds `literal` at `index`.
+    private static func holds(_ bytes: [UInt8], _ literal: StaticString, at index: Int) -> Bool {
+        let count = literal.utf8CodeUnitCount
+        guard index + count <= bytes.count else { return false }
+        return literal.withUTF8Buffer { expected in (0..<count).allSatisfy { bytes[index + $0] == expected[$0] } }
+    }
+
+    /// The end of the run of bytes from `index` that satisfy `accepts`.
+    private static func span(_ bytes: [UInt8], from index: Int, _ accepts: (UInt8) -> Bool) -> Int {
+        var end = index
+        while end < bytes.count, accepts(bytes[end]) { end += 1 }
+        return end
+    }
+
+    private static func text(_ bytes: [UInt8], _ range: Range<Int>) -> String { String(decoding: bytes[range], as: UTF8.self) }
+
+    /// No character class of either pattern holds its delimiter, so each match is decided
+    /// without backtracking; trying each start in order finds the leftmost.
+    private static func arn(_ bytes: [UInt8]) -> (account: String, region: String?)? {
+        var start = 0
+        while start + 7 <= bytes.count {
+            defer { start += 1 }
+            guard holds(bytes, "arn:aws", at: start) else { continue }
+            var index = span(bytes, from: start + 7) { isLower($0) || $0 == UInt8(ascii: "-") }
+            guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { continue }
+            let service = span(bytes, from: index + 1, isLabel)
+            guard service > index + 1, service < bytes.count, bytes[service] == UInt8(ascii: ":") else { continue }
+            index = span(bytes, from: service + 1, isLabel)
+            let region = service + 1..<index
+            guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { continue }
+            let account = index + 1..<index + 13
+            guard account.upperBound < bytes.count, bytes[account].allSatisfy(isDigit), bytes[account.upperBound] == UInt8(ascii: ":")
+            else { continue }
+            return (text(bytes, account), region.isEmpty ? nil : text(bytes, region))
         }
-        if let match = ecrPattern.firstMatch(in: text, range: range),
-            let account = Range(match.range(at: 1), in: text), let region = Range(match.range(at: 2), in: text)
-        {
-            return (String(text[account]), String(text[region]))
+        return nil
+    }
+
+    private static func ecr(_ bytes: [UInt8]) -> (account: String, region: String?)? {
+        var start = 0
+        while start + 12 <= bytes.count {
+            defer { start += 1 }
+            let account = start..<start + 12
+            guard bytes[account].allSatisfy(isDigit), holds(bytes, ".dkr.ecr.", at: account.upperBound) else { continue }
+            let regionStart = account.upperBound + 9
+            let regionEnd = span(bytes, from: regionStart, isLabel)
+            guard regionEnd > regionStart, holds(bytes, ".amazonaws.com", at: regionEnd) else { continue }
+            return (text(bytes, account), text(bytes, regionStart..<regionEnd))
         }
         return nil
     }
