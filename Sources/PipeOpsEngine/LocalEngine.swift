@@ -123,6 +123,7 @@ public final class LocalEngine: @unchecked Sendable {
     /// Runs to the end and returns the final record (also saved under .pipeops/executions/<id>).
     public func run() throws(PipeOpsError) -> ExecutionRecord {
         try persist()
+        lastPersist = Date()
         // Steps that call S3 themselves (boto3, the @step runtime) reach this run's store.
         endpoint = try? LocalS3Endpoint(store: s3)
         defer { endpoint?.stop() }

@@ -33,6 +33,13 @@ public enum IsolationMode: String, Sendable {
         }
         return .rewrite
     }()
+
+    /// Starts `detected`'s probe on another thread, so that its child process (a mount namespace
+    /// entered and left: a few milliseconds, most of them the kernel's) overlaps the work done
+    /// before the engine needs the answer; the first read of `detected` waits for it.
+    public static func detectInBackground() {
+        Thread.detachNewThread { _ = detected }
+    }
 }
 
 /// One step's `/opt/ml`, as a folder on the host.
@@ -121,15 +128,26 @@ public final class ProcessRunner: @unchecked Sendable {
         public var signalled: Bool
     }
 
+    /// Whether `argv` (an absolute path and its arguments) exits 0, reading and writing nothing:
+    /// spawned and waited for directly, without `Process`'s descriptor sweep, monitor thread and
+    /// polled wait (the isolation probe of every `pipeops run` is one).
     static func succeeds(_ argv: [String]) -> Bool {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: argv[0])
-        process.arguments = Array(argv.dropFirst())
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        do { try process.run() } catch { return false }
-        _ = process.waitForExit()
-        return process.terminationStatus == 0
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        for descriptor: Int32 in 0...2 {
+            posix_spawn_file_actions_addopen(&actions, descriptor, "/dev/null", descriptor == 0 ? O_RDONLY : O_WRONLY, 0)
+        }
+        var arguments: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) } + [nil]
+        defer { for argument in arguments { free(argument) } }
+        var pid = pid_t()
+        guard posix_spawn(&pid, argv[0], &actions, nil, &arguments, environ) == 0 else { return false }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 {
+            if errno != EINTR { return false }
+        }
+        // Exited (no terminating signal) with status 0.
+        return status & 0x7f == 0 && (status >> 8) & 0xff == 0
     }
 
     /// How long a child stopped at its timeout has between SIGTERM and SIGKILL. A step run by

@@ -193,8 +193,9 @@ final class ProductRepository: @unchecked Sendable {
     @Test func smokeRunCountsForTheNextEnvironment() throws {
         let product = try ProductRepository(tag: "v1.0.0")
         let context = try product.context()
-        let artifacts = try Renderer.render(context, environment: try context.environment(named: "dev"), version: nil).artifacts
-        let record = try Promoter.recordSmokeRun(context, environment: "dev", execution: "abc123", artifacts: artifacts)
+        let dev = try context.environment(named: "dev")
+        let artifacts = try Renderer.render(context, environment: dev, version: nil).artifacts
+        let record = try Promoter.recordSmokeRun(context, environment: dev, execution: "abc123", artifacts: artifacts)
         #expect(record.kind == .smoke)
         let staging = try Promoter.promote(try product.context(), to: "staging", from: nil, dryRun: true)
         #expect(staging.passed)

@@ -83,6 +83,8 @@ public struct RunSession {
         }
     }
     let context: ProductContext?
+    /// The environment as the run resolved it (what its smoke record says ran).
+    var environment: ResolvedEnvironment?
     /// Code and images the run uses: code URIs are content-addressed exactly as render does, so
     /// an edited script changes the steps' cache keys here as it will on SageMaker.
     public let artifacts: ArtifactSet
@@ -91,6 +93,7 @@ public struct RunSession {
     /// environment (nothing else can be read without them), the definition and its lint errors
     /// (a rejected definition never runs), steps that cannot run here, then parameter values.
     public static func prepare(_ request: Request) throws(Refusal) -> RunSession {
+        IsolationMode.detectInBackground()
         do {
             let product = try Product.locate(from: request.directory, pipeline: request.pipeline)
             let manifest = product.manifest
@@ -98,6 +101,7 @@ public struct RunSession {
             var parallelism: Int?
             var pipelineName = manifest?.pipelineName ?? "local-pipeline"
             var context: ProductContext?
+            var resolved: ResolvedEnvironment?
             var pins: [String: String] = [:]
             if let name = request.environment {
                 let base = try ProductContext.load(from: request.directory, pipeline: request.pipeline)
@@ -109,6 +113,7 @@ public struct RunSession {
                 pipelineName = environment.pipelineName
                 pins = environment.images
                 context = loaded
+                resolved = environment
             }
             var document = try product.loadDefinition(request.definition, syntax: .finding)
             if request.definition == nil, let context, context.manifest.compileVariant != nil {
@@ -158,6 +163,7 @@ public struct RunSession {
                 request: request, pipeline: pipeline, options: options,
                 stateDisplay: DisplayPath(base: request.directory)(Layout.state(root)), context: context, artifacts: artifacts)
             session.changedNote = changedNote
+            session.environment = resolved
             return session
         } catch let refusal as Refusal {
             throw refusal
@@ -241,8 +247,7 @@ public struct RunSession {
     /// there is nothing to record (no environment, or the run did not succeed).
     public func recordSmokeRun(_ record: ExecutionRecord) throws(PipeOpsError) -> PromotionRecord? {
         // A partial run (--from/--to) did not run the whole pipeline: it is no evidence.
-        guard record.status == .succeeded, request.from == nil, request.to == nil, let environment = request.environment, let context
-        else { return nil }
+        guard record.status == .succeeded, request.from == nil, request.to == nil, let environment, let context else { return nil }
         return try Promoter.recordSmokeRun(context, environment: environment, execution: record.id, artifacts: artifacts)
     }
 }

@@ -201,12 +201,12 @@ public enum Promoter {
     }
 
     /// Records a successful smoke run of `environment` (called by `pipeops run --env`).
-    /// `artifacts` are the run's own (computed before it started), so a file edited during the
-    /// run is not claimed as tested.
-    public static func recordSmokeRun(_ context: ProductContext, environment name: String, execution: String, artifacts: ArtifactSet)
-        throws(PipeOpsError) -> PromotionRecord
-    {
-        let environment = try context.environment(named: name)
+    /// `environment` and `artifacts` are the run's own (resolved before it started), so an
+    /// environment file or a code file edited during the run is not claimed as tested.
+    public static func recordSmokeRun(
+        _ context: ProductContext, environment: ResolvedEnvironment, execution: String, artifacts: ArtifactSet
+    ) throws(PipeOpsError) -> PromotionRecord {
+        let name = environment.name
         let directory = context.product.directory
         let version = try VersionInfo.gather(from: directory, tagPrefix: context.manifest.tagPrefix)
         let repository = try GitRepository.discover(from: directory)
