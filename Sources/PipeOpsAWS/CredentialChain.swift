@@ -258,7 +258,7 @@ public struct CredentialChain: Sendable {
         guard let account = settings["sso_account_id"], let role = settings["sso_role_name"], let ssoRegion = settings["sso_region"] else {
             throw .message("profile \(profile): SSO needs sso_account_id, sso_role_name and sso_region")
         }
-        let digest = Insecure.SHA1.hash(data: Data(cacheKey.utf8)).map { String(format: "%02x", $0) }.joined()
+        let digest = Hex.lowercase(Insecure.SHA1.hash(data: Data(cacheKey.utf8)))
         let cacheFile = resolver.home + "/.aws/sso/cache/\(digest).json"
         let chain = self
         let name = "SSO (profile \(profile): account \(account), role \(role))"

@@ -79,7 +79,7 @@ public struct S3Client: Sendable {
         /// write the key can write it); a multipart ETag cannot be checked, so it does not count.
         public func holds(_ data: Data) -> Bool {
             guard size == nil || size == data.count, let etag, etag.count == 32, etag.allSatisfy(\.isHexDigit) else { return false }
-            return etag.lowercased() == Insecure.MD5.hash(data: data).map { String(format: "%02x", $0) }.joined()
+            return etag.lowercased() == Hex.lowercase(Insecure.MD5.hash(data: data))
         }
     }
 

@@ -104,7 +104,7 @@ public struct RunSession {
             var resolved: ResolvedEnvironment?
             var pins: [String: String] = [:]
             if let name = request.environment {
-                let base = try ProductContext.load(from: request.directory, pipeline: request.pipeline)
+                let base = try ProductContext.load(product, directory: request.directory)
                 let environment = try base.environment(named: name)
                 // The environment's own kwargs: compiled with them, as render compiles it.
                 let loaded = try base.compiled(for: environment)
@@ -115,10 +115,13 @@ public struct RunSession {
                 context = loaded
                 resolved = environment
             }
-            var document = try product.loadDefinition(request.definition, syntax: .finding)
-            if request.definition == nil, let context, context.manifest.compileVariant != nil {
-                document = try DocumentLoader.load(path: context.product.directory + "/" + context.definitionPath)
-                document.path = context.definitionPath
+            // The product's own definition is the one its context loaded (the environment's
+            // compile variant, if it has one); another file is loaded here.
+            var document: Document
+            if request.definition == nil, let context {
+                document = context.pipeline.document
+            } else {
+                document = try product.loadDefinition(request.definition, syntax: .finding)
             }
             // The gate's settings: pipeops.yaml's disables, and its property files for its own definition.
             var lint = LintOptions()

@@ -8,9 +8,7 @@ extension Manifest {
     /// what its property files contain. The samples describe the manifest's own definition only:
     /// pass them for that definition and leave them out for any other file.
     public func lintSettings(display: DisplayPath) throws(PipeOpsError) -> (options: LintOptions, samples: [String: PropertySample]) {
-        var options = LintOptions()
-        options.disabled = lintDisabled
-        options.disabledForStep = lintDisabledForStep
+        let options = lintOptions
         var samples: [String: PropertySample] = [:]
         for spec in propertyFiles {
             if let sample = spec.sample {
@@ -20,6 +18,15 @@ extension Manifest {
             }
         }
         return (options, samples)
+    }
+
+    /// The rules it disables for the product and per step, without reading the property files
+    /// (what an environment file's lint uses).
+    public var lintOptions: LintOptions {
+        var options = LintOptions()
+        options.disabled = lintDisabled
+        options.disabledForStep = lintDisabledForStep
+        return options
     }
 
     /// A property-file sample or schema (JSON or YAML); a broken one is an error at its line.

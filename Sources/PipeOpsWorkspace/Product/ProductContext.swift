@@ -36,7 +36,11 @@ public struct ProductContext: Sendable {
     public static func load(from directory: String = FileManager.default.currentDirectoryPath, pipeline: String? = nil)
         throws(PipeOpsError) -> ProductContext
     {
-        let product = try Product.locate(from: directory, pipeline: pipeline)
+        try load(Product.locate(from: directory, pipeline: pipeline), directory: directory)
+    }
+
+    /// The context of an already located product (`directory`: where paths are shown from).
+    public static func load(_ product: Product, directory: String) throws(PipeOpsError) -> ProductContext {
         let manifest = try product.requireManifest()
         guard let relative = manifest.definition else {
             throw .message("\(DisplayPath(base: directory)(manifest.resolve(Manifest.fileName))): pipeline.definition is not set")
@@ -134,7 +138,7 @@ public struct ProductContext: Sendable {
             do {
                 var document = try DocumentLoader.load(path: path)
                 document.path = shown
-                var options = try manifest.lintSettings(display: DisplayPath(base: product.directory)).options
+                var options = manifest.lintOptions
                 options.sharedEnvironments = manifest.hasSeveralPipelines
                 let findings = Linter(options: options)
                     .lint(
