@@ -237,11 +237,16 @@ public struct ServiceShapes: Sendable {
         return result
     }
 
-    /// Whether `value` matches `pattern` whole (true when this engine cannot read the pattern).
+    /// Whether `value` matches `pattern` whole, as the service checks it: some way through the
+    /// pattern reads all of it (true when neither engine can read the pattern).
     public static func matches(_ value: String, pattern: String) -> Bool {
-        guard let expression = cache.expression(for: pattern) else { return true }
-        let range = NSRange(value.startIndex..., in: value)
-        return expression.firstMatch(in: value, options: [.anchored], range: range).map { $0.range == range } ?? false
+        switch cache.compiled(pattern) {
+        case .own(let own): return own.matches(value)
+        case .icu(let expression):
+            // Anchored at the start and, by \z, at the end: ICU then finds a whole match if any.
+            return expression.firstMatch(in: value, options: [.anchored], range: NSRange(value.startIndex..., in: value)) != nil
+        case .unreadable: return true
+        }
     }
 
     private static let cache = PatternCache()
@@ -260,17 +265,31 @@ public struct ServiceShapes: Sendable {
     }
 }
 
-/// Compiled patterns, shared by every lint of the process (patterns are few, values many).
+/// Compiled patterns, shared by every lint of the process (patterns are few, values many):
+/// pipeops's own matcher, else ICU for a pattern it does not read.
 private final class PatternCache: @unchecked Sendable {
-    private let lock = NSLock()
-    private var expressions: [String: NSRegularExpression?] = [:]
+    enum Compiled {
+        case own(ShapePattern)
+        case icu(NSRegularExpression)
+        case unreadable
+    }
 
-    func expression(for pattern: String) -> NSRegularExpression? {
+    private let lock = NSLock()
+    private var compiled: [String: Compiled] = [:]
+
+    func compiled(_ pattern: String) -> Compiled {
         lock.lock()
         defer { lock.unlock() }
-        if let known = expressions[pattern] { return known }
-        let compiled = try? NSRegularExpression(pattern: "(?:\(pattern))")
-        expressions[pattern] = compiled
-        return compiled
+        if let known = compiled[pattern] { return known }
+        let made: Compiled =
+            if let own = ShapePattern(pattern) {
+                .own(own)
+            } else if let expression = try? NSRegularExpression(pattern: "(?:\(pattern))\\z") {
+                .icu(expression)
+            } else {
+                .unreadable
+            }
+        compiled[pattern] = made
+        return made
     }
 }
