@@ -147,9 +147,12 @@ public struct ExecutionStore: Sendable {
 
     public func folder(for id: String) -> String { directory + "/" + id }
 
-    public func save(_ record: ExecutionRecord) throws(PipeOpsError) {
+    /// Writes the record (atomically and durably) and returns the bytes written.
+    @discardableResult
+    public func save(_ record: ExecutionRecord) throws(PipeOpsError) -> Data {
         guard let data = try? record.jsonData() else { throw .message("cannot encode the execution record") }
         try AtomicFile.write(data, to: folder(for: record.id) + "/execution.json")
+        return data
     }
 
     public func load(_ id: String) throws(PipeOpsError) -> ExecutionRecord {

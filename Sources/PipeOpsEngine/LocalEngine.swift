@@ -119,6 +119,8 @@ public final class LocalEngine: @unchecked Sendable {
     }
 
     public var executionId: String { record.id }
+    /// The final record as `run()` saved it (what `run --format json` prints: the same bytes).
+    public private(set) var savedFinal: Data?
 
     /// Runs to the end and returns the final record (also saved under .pipeops/executions/<id>).
     public func run() throws(PipeOpsError) -> ExecutionRecord {
@@ -161,7 +163,7 @@ public final class LocalEngine: @unchecked Sendable {
         let final = record
         condition.unlock()
         deliverEvents()
-        try persist(final)
+        savedFinal = try store.save(final)
         return final
     }
 

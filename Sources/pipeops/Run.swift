@@ -110,7 +110,7 @@ extension PipeOps {
             let signals = SignalWatcher { session.interrupt() }
             let record = try session.run { printer.handle($0) }
             signals.cancel()
-            printer.finish(record, stateDirectory: session.stateDisplay)
+            printer.finish(record, saved: session.finalRecordJSON, stateDirectory: session.stateDisplay)
             do {
                 if let smoke = try session.recordSmokeRun(record), format == .text, let env {
                     Terminal.standardError(
@@ -186,9 +186,10 @@ final class ProgressPrinter: @unchecked Sendable {
         }
     }
 
-    func finish(_ record: ExecutionResult, stateDirectory: String) {
+    /// `saved`: the record's JSON as the engine wrote it, printed as is for `--format json`.
+    func finish(_ record: ExecutionResult, saved: Data? = nil, stateDirectory: String) {
         if json {
-            if let data = try? record.jsonData() { Terminal.output(String(decoding: data, as: UTF8.self) + "\n") }
+            if let data = saved ?? (try? record.jsonData()) { Terminal.output(String(decoding: data, as: UTF8.self) + "\n") }
             return
         }
         let status = record.status.rawValue

@@ -58,6 +58,9 @@ public final class LocalRun: @unchecked Sendable {
         return try engine.run()
     }
 
+    /// The final record's JSON as the engine saved it, once the run has ended.
+    public var finalRecordJSON: Data? { lock.withLock { engine?.savedFinal } }
+
     /// Stops the running execution (its steps get SIGTERM, then SIGKILL); before the run, the run
     /// stops as soon as it starts.
     public func interrupt() {

@@ -210,10 +210,10 @@ public enum Promoter {
         let directory = context.product.directory
         let version = try VersionInfo.gather(from: directory, tagPrefix: context.manifest.tagPrefix)
         let repository = try GitRepository.discover(from: directory)
-        let rendered = try Renderer.render(context, environment: environment, version: version)
+        let hashes = try Renderer.shipped(context, environment: environment).hashes
         var record = PromotionRecord(
             kind: .smoke, environment: name, commit: version.commit, version: version.version,
-            structureSha256: rendered.hashes.structure, definitionSha256: rendered.hashes.content,
+            structureSha256: hashes.structure, definitionSha256: hashes.content,
             recordedAt: Timestamp.string(), by: repository.userIdentity, execution: execution, from: nil, artifacts: artifacts)
         record.pipeline = context.manifest.selectedPipeline
         try Ledger.append(record, in: repository)

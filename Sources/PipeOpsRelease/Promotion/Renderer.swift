@@ -28,13 +28,7 @@ public enum Renderer {
     public static func render(
         _ context: ProductContext, environment: ResolvedEnvironment, version: VersionInfo?, images: [String: String] = [:]
     ) throws(PipeOpsError) -> RenderedEnvironment {
-        let context = try context.compiled(for: environment)
-        let source = applyDefaults(environment.values, to: context.pipeline.root)
-        let rewriter = ArtifactRewriter(
-            folders: try context.codeFolders(), pins: environment.images.merging(images) { _, flag in flag },
-            display: context.definitionPath)
-        let (definition, artifacts) = try rewriter.apply(to: source)
-        let hashes = DefinitionHashes(source: source, shipped: definition)
+        let (definition, hashes, artifacts) = try shipped(context, environment: environment, images: images)
         guard let role = environment.roleArn else {
             throw .message(
                 "environment '\(environment.name)' has no role: set roleArn in \(environment.filePath ?? "its environment file") or pipeline.roleArn in pipeops.yaml"
@@ -64,6 +58,21 @@ public enum Renderer {
         return RenderedEnvironment(
             environment: environment, definition: definition, hashes: hashes, artifacts: artifacts, request: Node(.object(members)),
             tags: tags)
+    }
+
+    /// The definition `render` sends for `environment`, its hashes and what it ships: the
+    /// environment's values as defaults, code URIs content-addressed, images pinned (what a smoke
+    /// record states without the rest of the request).
+    public static func shipped(_ context: ProductContext, environment: ResolvedEnvironment, images: [String: String] = [:])
+        throws(PipeOpsError) -> (definition: Node, hashes: DefinitionHashes, artifacts: ArtifactSet)
+    {
+        let context = try context.compiled(for: environment)
+        let source = applyDefaults(environment.values, to: context.pipeline.root)
+        let rewriter = ArtifactRewriter(
+            folders: try context.codeFolders(), pins: environment.images.merging(images) { _, flag in flag },
+            display: context.definitionPath)
+        let (definition, artifacts) = try rewriter.apply(to: source)
+        return (definition, DefinitionHashes(source: source, shipped: definition), artifacts)
     }
 
     /// One line for PipelineDescription: what runs, from which commit, with which hashes and
