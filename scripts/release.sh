@@ -55,11 +55,17 @@ echo "==> swift build -c release --static-swift-stdlib (libgit2 static)" >&2
 PKG_CONFIG_PATH="$pc" swift build -c release --static-swift-stdlib --scratch-path "$scratch" "${without_tls[@]}" 2>&1 | tail -n 2 >&2
 bin=$(PKG_CONFIG_PATH="$pc" swift build -c release --static-swift-stdlib --scratch-path "$scratch" "${without_tls[@]}" --show-bin-path)
 
+# The sandbox helper is plain C: compiled on its own, it links the C library alone. SwiftPM links
+# its executables with --static-swift-stdlib's runtime and libstdc++ (a 6 MB binary), which every
+# step paid to load (2-3 ms a step, about what the step's own spawn costs).
+clang -O2 -Wall -Werror -fstack-protector-strong -D_FORTIFY_SOURCE=2 -fPIE -pie -Wl,-z,relro -Wl,-z,now \
+    -o "$pc/pipeops-sandbox" Sources/pipeops-sandbox/main.c
+
 stage=$(mktemp -d)
 root="$stage/$name"
 mkdir -p "$root/bin" "$root/share/man/man1" "$root/share/bash-completion/completions" "$root/share/zsh/site-functions" \
     "$root/share/fish/vendor_completions.d" "$root/share/doc/pipeops"
-install -m 0755 "$bin/pipeops" "$bin/pipeops-sandbox" "$root/bin/"
+install -m 0755 "$bin/pipeops" "$pc/pipeops-sandbox" "$root/bin/"
 strip "$root/bin/pipeops" "$root/bin/pipeops-sandbox"
 "$root/bin/pipeops" --generate-completion-script bash > "$root/share/bash-completion/completions/pipeops"
 "$root/bin/pipeops" --generate-completion-script zsh > "$root/share/zsh/site-functions/_pipeops"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Checks the release artifact the way a user gets it: scripts/release.sh, then
 # scripts/install.sh --prefix into an empty folder, then the installed binary alone.
-#   - ldd lists no libswift*, no libFoundation* and no libgit2
+#   - ldd lists no libswift*, no libFoundation* and no libgit2; the sandbox helper needs only libc
 #   - under `env -i PATH=/usr/bin:/bin`, from a folder outside the repository, it prints its
 #     version, finds its helper, scaffolds a product, lints it, runs it and renders it
 #   - the tarball matches its .sha256, and a tampered tarball is refused by install.sh
@@ -33,6 +33,8 @@ check "completions and man page are installed" \
     -a -s "$prefix/share/fish/vendor_completions.d/pipeops.fish" -a -s "$prefix/share/man/man1/pipeops.1"
 check "ldd: no libswift, no libFoundation, no libgit2" \
     bash -c "out=\$(ldd '$prefix/bin/pipeops'); echo \"\$out\"; ! echo \"\$out\" | grep -Eq 'libswift|libFoundation|libgit2|not found'"
+check "ldd: the sandbox helper links the C library alone" \
+    bash -c "out=\$(ldd '$prefix/bin/pipeops-sandbox'); echo \"\$out\"; ! echo \"\$out\" | grep -v -E 'linux-vdso|libc\.so|ld-linux' | grep -q ."
 cp "$tarball" "$work/tampered.tar.gz"
 printf 'x' >> "$work/tampered.tar.gz"
 cp "$tarball.sha256" "$work/tampered.tar.gz.sha256"
