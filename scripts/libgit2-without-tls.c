@@ -11,6 +11,11 @@
    error. Tests/release/check-release.sh checks that the installed binary holds none of that
    member's texts and this file's refusal instead.
 
+   The same for HTTP's Negotiate (Kerberos) authentication, src/libgit2/transports/
+   auth_negotiate.c: its one global function comes here too, so the member and its GSSAPI calls
+   are never taken, and the binary no longer needs libgssapi_krb5 and the six libraries it loads
+   (libkrb5, libk5crypto, libcom_err, libkrb5support, libkeyutils, libresolv) at every start.
+
    The libgit2 function this calls is a weak reference: the same link flags reach
    pipeops-sandbox, which has no libgit2. */
 
@@ -47,4 +52,15 @@ int __wrap_git_mbedtls_stream_wrap(struct git_stream **out, struct git_stream *i
     (void)host;
     if (out) *out = NULL;
     return refuse();
+}
+
+struct git_http_auth_context;
+struct git_net_url;
+
+int __wrap_git_http_auth_negotiate(struct git_http_auth_context **out, const struct git_net_url *url) {
+    (void)url;
+    if (out) *out = NULL;
+    if (git_error_set_str)
+        git_error_set_str(GIT_ERROR_NET, "pipeops links libgit2 without Negotiate authentication: it never talks to a remote through libgit2");
+    return -1;
 }

@@ -26,12 +26,14 @@ for lib in git2 mbedtls mbedx509 mbedcrypto http_parser ssh2 crypto pcre2-8 z; d
     [ -f "$libdir/lib$lib.a" ] || { echo "release.sh: $libdir/lib$lib.a is missing (apt: the -dev package of $lib)" >&2; exit 2; }
     static_libs="$static_libs -l:lib$lib.a"
 done
-# libgit2's TLS set-up left out (scripts/libgit2-without-tls.c says why): every reference to the
-# four functions of the archive's streams/mbedtls.c member goes to that file's, so the member is
-# never taken.
+# libgit2's TLS set-up and Negotiate authentication left out (scripts/libgit2-without-tls.c says
+# why): every reference to the four functions of the archive's streams/mbedtls.c member and to the
+# one of transports/auth_negotiate.c goes to that file's, so those members are never taken (and
+# with the second, neither is GSSAPI).
 clang -O2 -fPIC -Wall -Werror $(pkg-config --cflags libgit2) -c scripts/libgit2-without-tls.c -o "$pc/libgit2-without-tls.o"
 without_tls=(-Xlinker "$pc/libgit2-without-tls.o")
-for function in git_mbedtls_stream_global_init git_mbedtls__set_cert_location git_mbedtls_stream_new git_mbedtls_stream_wrap; do
+for function in git_mbedtls_stream_global_init git_mbedtls__set_cert_location git_mbedtls_stream_new git_mbedtls_stream_wrap \
+    git_http_auth_negotiate; do
     without_tls+=(-Xlinker "--wrap=$function")
 done
 cat > "$pc/libgit2.pc" <<PC
@@ -40,7 +42,7 @@ includedir=$(pkg-config --variable=includedir libgit2)
 Name: libgit2
 Description: libgit2 from its static archive (pipeops release build)
 Version: $(pkg-config --modversion libgit2)
-Libs: -L\${libdir}$static_libs -lrt -ldl -lpthread -l:libgssapi_krb5.so.2
+Libs: -L\${libdir}$static_libs -lrt -ldl -lpthread
 Cflags: -I\${includedir}
 PC
 

@@ -5,7 +5,8 @@
 #   - under `env -i PATH=/usr/bin:/bin`, from a folder outside the repository, it prints its
 #     version, finds its helper, scaffolds a product, lints it, runs it and renders it
 #   - the tarball matches its .sha256, and a tampered tarball is refused by install.sh
-#   - libgit2 is linked without its TLS set-up, and `version` still reads the commit
+#   - libgit2 is linked without its TLS set-up and Negotiate authentication (no GSSAPI), and
+#     `version` still reads the commit
 # Prints one line per check and a closing "release: N passed, N failed"; exits 1 on a failure.
 set -uo pipefail
 repo="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -54,6 +55,8 @@ check "render --env prod" bash -c "$(declare -f run); outside='$outside' prefix=
 # streams/mbedtls.c, the stand-in's refusal instead, and repositories still open and read.
 check "libgit2 without TLS: no certificate loading linked, the stand-in is" \
     bash -c "! grep -aq 'failed to load CA certificates' '$prefix/bin/pipeops' && grep -aq 'pipeops links libgit2 without TLS' '$prefix/bin/pipeops'"
+check "libgit2 without Negotiate: no GSSAPI or Kerberos library loaded, the stand-in linked" \
+    bash -c "out=\$(ldd '$prefix/bin/pipeops'); ! echo \"\$out\" | grep -Eq 'gssapi|krb5|k5crypto' && grep -aq 'without Negotiate authentication' '$prefix/bin/pipeops'"
 check "version reads the commit through libgit2" bash -c "$(declare -f run); outside='$outside' prefix='$prefix' work='$work'; \
     git -C '$outside/churn' init -q && git -C '$outside/churn' add -A && \
     git -C '$outside/churn' -c user.name=release -c user.email=release@example.com commit -qm churn && \
