@@ -125,7 +125,6 @@ public final class LocalEngine: @unchecked Sendable {
     /// Runs to the end and returns the final record (also saved under .pipeops/executions/<id>).
     public func run() throws(PipeOpsError) -> ExecutionRecord {
         try persist()
-        lastPersist = Date()
         // Steps that call S3 themselves (boto3, the @step runtime) reach this run's store.
         endpoint = try? LocalS3Endpoint(store: s3)
         defer { endpoint?.stop() }
@@ -194,8 +193,10 @@ public final class LocalEngine: @unchecked Sendable {
         ProcessRunner.shared.terminateAll()
     }
 
+    /// Writes the record; the quarter-second throttle of step updates counts from here.
     private func persist(_ snapshot: ExecutionRecord? = nil) throws(PipeOpsError) {
         try store.save(snapshot ?? record)
+        lastPersist = Date()
     }
 
     // MARK: Events, outside the lock
@@ -322,10 +323,7 @@ public final class LocalEngine: @unchecked Sendable {
         apply(scheduler.finish(index, outcome))
         // Written under the lock, so a late step can never overwrite the final record; at most
         // every quarter second, because encoding the whole record per step is quadratic.
-        if Date().timeIntervalSince(lastPersist) >= 0.25 {
-            try? persist()
-            lastPersist = Date()
-        }
+        if Date().timeIntervalSince(lastPersist) >= 0.25 { try? persist() }
         condition.broadcast()
         condition.unlock()
         deliverEvents()
