@@ -45,12 +45,23 @@ Version: $(pkg-config --modversion libgit2)
 Libs: -L\${libdir}$static_libs -lrt -ldl -lpthread
 Cflags: -I\${includedir}
 PC
+# The man page's plugin build links pipeops without the --wrap flags (the plugin cannot take
+# linker flags), so it gets the GSSAPI library the Negotiate member calls; the binary shipped
+# does not link that member and needs no such library.
+mkdir -p "$pc/plugin"
+sed 's|^Libs: .*|& -l:libgssapi_krb5.so.2|' "$pc/libgit2.pc" > "$pc/plugin/libgit2.pc"
 
 # The man page first: argument-parser's plugin builds the package (dynamically) in the same
 # scratch folder to run `pipeops --experimental-dump-help`; the static build below relinks over it.
 echo "==> man page (swift-argument-parser's generate-manual plugin)" >&2
 manual=$(mktemp -d)
-PKG_CONFIG_PATH="$pc" swift package --scratch-path "$scratch" plugin generate-manual --date 2026-01-01 --output-directory "$manual" 2>&1 | tail -n 3 >&2
+if ! PKG_CONFIG_PATH="$pc/plugin" swift package --scratch-path "$scratch" plugin generate-manual --date 2026-01-01 \
+    --output-directory "$manual" > "$pc/manual.log" 2>&1; then
+    grep -E 'error' "$pc/manual.log" | head -n 10 >&2
+    echo "release.sh: the generate-manual plugin failed (its errors above)" >&2
+    exit 1
+fi
+tail -n 3 "$pc/manual.log" >&2
 [ -s "$manual/pipeops.1" ] || { echo "release.sh: the generate-manual plugin wrote no pipeops.1" >&2; exit 1; }
 
 echo "==> swift build -c release --static-swift-stdlib (libgit2 static)" >&2
