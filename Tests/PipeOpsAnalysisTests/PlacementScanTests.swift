@@ -1,4 +1,5 @@
 import Foundation
+import PipeOpsTestSupport
 import Testing
 
 @testable import PipeOpsAnalysis
@@ -51,13 +52,8 @@ struct PlacementScanTests {
     /// them and a byte changed now and then (a fixed seed, so a failure names its string every
     /// time).
     @Test func agreesOnGeneratedStrings() {
-        var state: UInt64 = 0x2545_F491_4F6C_DD1D
-        func next(_ bound: Int) -> Int {
-            state ^= state << 13
-            state ^= state >> 7
-            state ^= state << 17
-            return Int(state % UInt64(bound))
-        }
+        var generator = SeededGenerator(seed: 0x2545_F491_4F6C_DD1D)
+        func next(_ bound: Int) -> Int { generator.below(bound) }
         // The first choice (a valid part) two times in three, else any.
         func pick(_ choices: [String]) -> String { next(3) < 2 ? choices[0] : choices[next(choices.count)] }
         let accounts = ["111111111111", "22222222222", "3333333333333", "44444444444x", ""]

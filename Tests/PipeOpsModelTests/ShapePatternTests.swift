@@ -1,4 +1,5 @@
 import Foundation
+import PipeOpsTestSupport
 import Testing
 
 @testable import PipeOpsModel
@@ -24,14 +25,11 @@ struct ShapePatternTests {
     ]
 
     struct Generator {
-        var state: UInt64
+        var seeded: SeededGenerator
 
-        mutating func next(_ bound: Int) -> Int {
-            state ^= state << 13
-            state ^= state >> 7
-            state ^= state << 17
-            return Int(state % UInt64(max(bound, 1)))
-        }
+        init(seed: UInt64) { seeded = SeededGenerator(seed: seed) }
+
+        mutating func next(_ bound: Int) -> Int { seeded.below(bound) }
 
         mutating func edge() -> Unicode.Scalar { ShapePatternTests.edges[next(ShapePatternTests.edges.count)] }
 
@@ -83,7 +81,7 @@ struct ShapePatternTests {
         guard let own = ShapePattern(pattern), let expression = icu(pattern) else { return (["unreadable: \(pattern)"], 0) }
         var parser = ShapePattern.Parser(scalars: Array(pattern.unicodeScalars))
         guard let tree = parser.alternation() else { return (["no tree: \(pattern)"], 0) }
-        var generator = Generator(state: seed)
+        var generator = Generator(seed: seed)
         var disagreements: [String] = []
         var matched = 0
         for _ in 0..<count {

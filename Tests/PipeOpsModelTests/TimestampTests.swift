@@ -1,4 +1,5 @@
 import Foundation
+import PipeOpsTestSupport
 import Testing
 
 @testable import PipeOpsModel
@@ -15,13 +16,8 @@ struct TimestampTests {
     /// Instants across leap years, month and year ends, before 1970 and to the millisecond's
     /// edges (a generator with a fixed seed, so a failure names its instant every time).
     static func instants() -> [Date] {
-        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
-        func next() -> UInt64 {
-            state ^= state << 13
-            state ^= state >> 7
-            state ^= state << 17
-            return state
-        }
+        var generator = SeededGenerator(seed: 0x9E37_79B9_7F4A_7C15)
+        func next() -> UInt64 { generator.next() }
         var dates = [
             0, -0.0005, -1, -0.001, 951_782_400, 951_868_799.9999, 1_704_067_199.999, 1_704_067_200, 4_102_444_799.9995,
             -2_208_988_800.25, 1_798_761_600.0004,

@@ -144,7 +144,6 @@ package struct ShapePattern: Sendable {
                 }
             }
         }
-        // `seen` marks positions, so a second run at the same position must start clean.
         var position = start
         add(0, at: position, to: &current)
         while !accepted, !current.isEmpty, position < input.count {
