@@ -72,7 +72,6 @@ extension PipeOps {
         }
 
         func run() throws {
-            if apiModel == nil { ServiceShapes.prepareInBackground() }
             let samples = try Assignments.parse(propertySamples, option: "--property-sample").map {
                 (name: $0.name, path: $0.value)
             }

@@ -94,7 +94,6 @@ public struct RunSession {
     /// (a rejected definition never runs), steps that cannot run here, then parameter values.
     public static func prepare(_ request: Request) throws(Refusal) -> RunSession {
         IsolationMode.detectInBackground()
-        ServiceShapes.prepareInBackground()
         do {
             let product = try Product.locate(from: request.directory, pipeline: request.pipeline)
             let manifest = product.manifest

@@ -104,14 +104,6 @@ public struct ServiceShapes: Sendable {
         ServiceShapesData.table.utf8.withContiguousStorageIfAvailable { ServiceShapes(table: $0, source: "embedded") }
         ?? Array(ServiceShapesData.table.utf8).withUnsafeBufferPointer { ServiceShapes(table: $0, source: "embedded") }
 
-    /// Reads the embedded model on a thread of its own, for a command that is about to lint:
-    /// its ~10 million instructions (a tenth of a cached `pipeops run`) then overlap reading and
-    /// parsing the product's files instead of following them. `shared` is initialized once,
-    /// whichever thread asks first; the other waits for it.
-    public static func prepareInBackground() {
-        Thread.detachNewThread { _ = shared }
-    }
-
     /// One shape as a model states it: its kind, botocore's `min`/`max`, its `pattern` (matched
     /// whole; kept only where it means something for a definition) and, for a structure, the
     /// patterns the API documentation states for members and the shape does not carry (such as
