@@ -17,7 +17,7 @@ extension ServiceShapes {
     }
 
     /// One line's shape: name, kind, min, max, pattern, then what the kind has.
-    private static func definition(_ fields: [UnsafeBufferPointer<UInt8>]) -> Definition? {
+    static func definition(_ fields: [UnsafeBufferPointer<UInt8>]) -> Definition? {
         guard fields.count >= 6 else { return nil }
         var rest = fields[5...]
         func take() -> UnsafeBufferPointer<UInt8>? { rest.popFirst() }
@@ -67,7 +67,7 @@ extension ServiceShapes {
 }
 
 /// The lines of the table, each as its tab-separated fields (slices of the table's bytes).
-private struct TableLines {
+struct TableLines {
     let bytes: UnsafeBufferPointer<UInt8>
     var index = 0
 

@@ -48,18 +48,31 @@ public struct ServiceShapes: Sendable {
         package let memberNames: [String]
         private let memberFacts: [(shape: String, entry: Int, pattern: String?)]
 
-        init(
-            name: String, shape: Shape, limits: Limits?, pattern: String?, patternIndex: Int, memberNames: [String],
-            memberFacts: [(shape: String, entry: Int, pattern: String?)], element: Int
-        ) {
-            self.name = name
-            self.shape = shape
-            self.limits = limits
-            self.pattern = pattern
+        /// The entry of `definition`, linked to its members', element's or values' entries by
+        /// the positions `position` gives their names.
+        init(_ definition: Definition, patternIndex: Int, position: (String) -> Int?) {
+            var names: [String] = []
+            var facts: [(shape: String, entry: Int, pattern: String?)] = []
+            var element = -1
+            switch definition.shape {
+            case .structure(let members, _):
+                names.reserveCapacity(members.count)
+                facts.reserveCapacity(members.count)
+                for (member, shape) in members {
+                    names.append(member)
+                    facts.append((shape, position(shape) ?? -1, definition.memberPatterns?[member]))
+                }
+            case .list(let name), .map(let name): element = position(name) ?? -1
+            case .scalar: break
+            }
+            self.name = definition.name
+            self.shape = definition.shape
+            self.limits = definition.limits
+            self.pattern = definition.pattern
             self.patternIndex = patternIndex
             self.element = element
-            self.memberNames = memberNames
-            self.memberFacts = memberFacts
+            self.memberNames = names
+            self.memberFacts = facts
         }
 
         /// A structure member's shape name, entry position and pattern. A linear search, lengths
@@ -75,12 +88,23 @@ public struct ServiceShapes: Sendable {
         }
     }
 
-    /// Every shape's entry, in the model's order.
-    package var entries: [Entry] { table }
+    /// Every shape's entry, in the model's order (each built now if it was not yet).
+    package var entries: [Entry] {
+        switch store {
+        case .built(let table, _): table
+        case .lazy(let table): table.indices.compactMap(table.entry(at:))
+        }
+    }
 
-    /// Every shape's entry, and where each name's entry is in `table`.
-    private let table: [Entry]
-    private let positions: [String: Int]
+    /// Where the entries are: built when the model is made, or (the embedded table) built one by
+    /// one as a lint first asks for each.
+    enum Store: Sendable {
+        /// Every entry, and where each name's entry is.
+        case built([Entry], positions: [String: Int])
+        case lazy(LazyTable)
+    }
+
+    let store: Store
     /// How many shapes have a pattern.
     package let patternCount: Int
     /// The botocore release the model was made from, e.g. "1.44.8".
@@ -97,12 +121,11 @@ public struct ServiceShapes: Sendable {
         return model
     }
 
-    /// The model built into pipeops (scripts/update-api-model.sh), read on first use from its
-    /// table (a test checks it reads as the same model as the embedded JSON). Read in place: the
-    /// literal's UTF-8 is contiguous, so its 90 KB are not copied first.
-    public static let shared: ServiceShapes =
-        ServiceShapesData.table.utf8.withContiguousStorageIfAvailable { ServiceShapes(table: $0, source: "embedded") }
-        ?? Array(ServiceShapesData.table.utf8).withUnsafeBufferPointer { ServiceShapes(table: $0, source: "embedded") }
+    /// The model built into pipeops (scripts/update-api-model.sh), read from its table (a test
+    /// checks it reads as the same model as the embedded JSON). Each shape's entry is built when
+    /// a lint first asks for it: building all 800 was a tenth of a fully cached rerun's
+    /// instructions (callgrind), and a product's steps use a few dozen.
+    public static let shared = ServiceShapes(lazyTable: Array(ServiceShapesData.table.utf8), source: "embedded")
 
     /// One shape as a model states it: its kind, botocore's `min`/`max`, its `pattern` (matched
     /// whole; kept only where it means something for a definition) and, for a structure, the
@@ -130,29 +153,16 @@ public struct ServiceShapes: Sendable {
         table.reserveCapacity(kept.count)
         var patternCount = 0
         for definition in kept {
-            var names: [String] = []
-            var facts: [(shape: String, entry: Int, pattern: String?)] = []
-            var element = -1
-            switch definition.shape {
-            case .structure(let members, _):
-                names.reserveCapacity(members.count)
-                facts.reserveCapacity(members.count)
-                for (member, shape) in members {
-                    names.append(member)
-                    facts.append((shape, positions[shape] ?? -1, definition.memberPatterns?[member]))
-                }
-            case .list(let name), .map(let name): element = positions[name] ?? -1
-            case .scalar: break
-            }
-            table.append(
-                Entry(
-                    name: definition.name, shape: definition.shape, limits: definition.limits, pattern: definition.pattern,
-                    patternIndex: definition.pattern == nil ? -1 : patternCount, memberNames: names, memberFacts: facts,
-                    element: element))
+            table.append(Entry(definition, patternIndex: definition.pattern == nil ? -1 : patternCount) { positions[$0] })
             if definition.pattern != nil { patternCount += 1 }
         }
-        self.table = table
-        self.positions = positions
+        self.init(
+            store: .built(table, positions: positions), patternCount: patternCount, botocoreVersion: botocoreVersion,
+            stepTypes: stepTypes, source: source)
+    }
+
+    init(store: Store, patternCount: Int, botocoreVersion: String, stepTypes: Set<String>, source: String) {
+        self.store = store
         self.patternCount = patternCount
         self.botocoreVersion = botocoreVersion
         self.stepTypes = stepTypes
@@ -254,10 +264,20 @@ public struct ServiceShapes: Sendable {
     public subscript(name: String) -> Shape? { entry(name)?.shape }
 
     /// A shape with its limits and patterns.
-    package func entry(_ name: String) -> Entry? { positions[name].map { table[$0] } }
+    package func entry(_ name: String) -> Entry? {
+        switch store {
+        case .built(let table, let positions): positions[name].map { table[$0] }
+        case .lazy(let table): table.position(of: name).flatMap(table.entry(at:))
+        }
+    }
 
     /// The entry at a position an entry links to (nil for -1).
-    package func entry(at position: Int) -> Entry? { table.indices.contains(position) ? table[position] : nil }
+    package func entry(at position: Int) -> Entry? {
+        switch store {
+        case .built(let table, _): table.indices.contains(position) ? table[position] : nil
+        case .lazy(let table): table.entry(at: position)
+        }
+    }
 
     /// The request shape a step's `Arguments` mirror, and the members the SDK removes from it.
     public static func argumentsShape(for type: StepType) -> (shape: String, removed: Set<String>)? {
