@@ -14,25 +14,34 @@ public enum IsolationMode: String, Sendable {
     /// rewritten to the sandbox path. Scripts that hard-code /opt/ml will not find it.
     case rewrite
 
-    /// Detected once per process. `PIPEOPS_ISOLATION=rewrite` forces the fallback.
+    /// Detected once per process. `PIPEOPS_ISOLATION=rewrite` forces the fallback. The probe's
+    /// answer is kept under the pipeops cache with everything it depends on (`IsolationProbe`),
+    /// so a run in the same boot, namespaces and privileges reads it instead of spawning the
+    /// probe again (a fifth of a fully cached rerun's time).
     public static let detected: IsolationMode = {
         if ProcessInfo.processInfo.environment["PIPEOPS_ISOLATION"] == "rewrite" { return .rewrite }
         let fm = FileManager.default
         guard fm.isExecutableFile(atPath: "/usr/bin/unshare") else { return .rewrite }
-        if getuid() == 0 {
-            if !fm.fileExists(atPath: "/opt/ml") { try? fm.createDirectory(atPath: "/opt/ml", withIntermediateDirectories: true) }
-            if fm.fileExists(atPath: "/opt/ml"),
-                ProcessRunner.succeeds(["/usr/bin/unshare", "--mount", "--propagation", "private", "/bin/true"])
-            {
-                return .namespace
-            }
-        } else if fm.fileExists(atPath: "/opt/ml"),
-            ProcessRunner.succeeds(["/usr/bin/unshare", "--user", "--map-root-user", "--mount", "--propagation", "private", "/bin/true"])
-        {
-            return .userNamespace
-        }
-        return .rewrite
+        let root = getuid() == 0
+        if root, !fm.fileExists(atPath: "/opt/ml") { try? fm.createDirectory(atPath: "/opt/ml", withIntermediateDirectories: true) }
+        let kept = IsolationProbe(file: IsolationProbe.defaultFile)
+        let key = IsolationProbe.key(root: root, optML: fm.fileExists(atPath: "/opt/ml"))
+        if let key, let known = kept.recall(key) { return known }
+        let mode = probe(root: root, optML: fm.fileExists(atPath: "/opt/ml"))
+        if let key { kept.remember(mode, for: key) }
+        return mode
     }()
+
+    /// What the probe finds: whether `unshare` enters a private mount namespace (root) or a user
+    /// and mount namespace (anyone else), where /opt/ml exists to be mounted over.
+    static func probe(root: Bool, optML: Bool) -> IsolationMode {
+        guard optML else { return .rewrite }
+        if root {
+            return ProcessRunner.succeeds(["/usr/bin/unshare", "--mount", "--propagation", "private", "/bin/true"]) ? .namespace : .rewrite
+        }
+        return ProcessRunner.succeeds(["/usr/bin/unshare", "--user", "--map-root-user", "--mount", "--propagation", "private", "/bin/true"])
+            ? .userNamespace : .rewrite
+    }
 
     /// Starts `detected`'s probe on another thread, so that its child process (a mount namespace
     /// entered and left: a few milliseconds, most of them the kernel's) overlaps the work done
