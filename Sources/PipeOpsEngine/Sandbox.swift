@@ -17,7 +17,7 @@ public enum IsolationMode: String, Sendable {
     /// Detected once per process. `PIPEOPS_ISOLATION=rewrite` forces the fallback. The probe's
     /// answer is kept under the pipeops cache with everything it depends on (`IsolationProbe`),
     /// so a run in the same boot, namespaces and privileges reads it instead of spawning the
-    /// probe again (a fifth of a fully cached rerun's time).
+    /// probe again (two process starts, several milliseconds of a fully cached rerun).
     public static let detected: IsolationMode = {
         if ProcessInfo.processInfo.environment["PIPEOPS_ISOLATION"] == "rewrite" { return .rewrite }
         let fm = FileManager.default
