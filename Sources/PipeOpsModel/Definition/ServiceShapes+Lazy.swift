@@ -11,7 +11,7 @@ extension ServiceShapes {
             return
         }
         self.init(
-            store: .lazy(table), patternCount: table.patternCount, botocoreVersion: table.version, stepTypes: table.stepTypes,
+            store: Store(lazy: table), patternCount: table.patternCount, botocoreVersion: table.version, stepTypes: table.stepTypes,
             source: source)
     }
 }

@@ -90,18 +90,19 @@ public struct ServiceShapes: Sendable {
 
     /// Every shape's entry, in the model's order (each built now if it was not yet).
     package var entries: [Entry] {
-        switch store {
-        case .built(let table, _): table
-        case .lazy(let table): table.indices.compactMap(table.entry(at:))
-        }
+        if let table = store.lazy { return table.indices.compactMap(table.entry(at:)) }
+        return store.built
     }
 
     /// Where the entries are: built when the model is made, or (the embedded table) built one by
-    /// one as a lint first asks for each.
-    enum Store: Sendable {
-        /// Every entry, and where each name's entry is.
-        case built([Entry], positions: [String: Int])
-        case lazy(LazyTable)
+    /// one as a lint first asks for each. A struct, not an enum with a payload per case: Swift
+    /// keeps such an enum's case in the spare bits of its class pointer, and LeakSanitizer (the
+    /// fuzz targets) then takes the table the global holds for a leak.
+    struct Store: Sendable {
+        /// Every entry, and where each name's entry is (empty when `lazy` holds them).
+        var built: [Entry] = []
+        var positions: [String: Int] = [:]
+        var lazy: LazyTable?
     }
 
     let store: Store
@@ -157,7 +158,7 @@ public struct ServiceShapes: Sendable {
             if definition.pattern != nil { patternCount += 1 }
         }
         self.init(
-            store: .built(table, positions: positions), patternCount: patternCount, botocoreVersion: botocoreVersion,
+            store: Store(built: table, positions: positions), patternCount: patternCount, botocoreVersion: botocoreVersion,
             stepTypes: stepTypes, source: source)
     }
 
@@ -265,18 +266,14 @@ public struct ServiceShapes: Sendable {
 
     /// A shape with its limits and patterns.
     package func entry(_ name: String) -> Entry? {
-        switch store {
-        case .built(let table, let positions): positions[name].map { table[$0] }
-        case .lazy(let table): table.position(of: name).flatMap(table.entry(at:))
-        }
+        if let table = store.lazy { return table.position(of: name).flatMap(table.entry(at:)) }
+        return store.positions[name].map { store.built[$0] }
     }
 
     /// The entry at a position an entry links to (nil for -1).
     package func entry(at position: Int) -> Entry? {
-        switch store {
-        case .built(let table, _): table.indices.contains(position) ? table[position] : nil
-        case .lazy(let table): table.entry(at: position)
-        }
+        if let table = store.lazy { return table.entry(at: position) }
+        return store.built.indices.contains(position) ? store.built[position] : nil
     }
 
     /// The request shape a step's `Arguments` mirror, and the members the SDK removes from it.
