@@ -61,7 +61,8 @@ struct IsolationProbe {
         return stat(path, &info) == 0 ? UInt(info.st_ino) : nil
     }
 
-    /// A small file's text (up to 64 KB), read with one descriptor and no Foundation file handle.
+    /// A small file's text (up to 64 KB), read to its end: the /proc files the key reads state a
+    /// size of 0, so a read sized by `fstat` (`DocumentLoader.read`) would find them empty.
     private static func read(_ path: String) -> String? {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { return nil }

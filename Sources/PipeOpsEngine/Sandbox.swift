@@ -24,10 +24,11 @@ public enum IsolationMode: String, Sendable {
         guard fm.isExecutableFile(atPath: "/usr/bin/unshare") else { return .rewrite }
         let root = getuid() == 0
         if root, !fm.fileExists(atPath: "/opt/ml") { try? fm.createDirectory(atPath: "/opt/ml", withIntermediateDirectories: true) }
+        let optML = fm.fileExists(atPath: "/opt/ml")
         let kept = IsolationProbe(file: IsolationProbe.defaultFile)
-        let key = IsolationProbe.key(root: root, optML: fm.fileExists(atPath: "/opt/ml"))
+        let key = IsolationProbe.key(root: root, optML: optML)
         if let key, let known = kept.recall(key) { return known }
-        let mode = probe(root: root, optML: fm.fileExists(atPath: "/opt/ml"))
+        let mode = probe(root: root, optML: optML)
         if let key { kept.remember(mode, for: key) }
         return mode
     }()
